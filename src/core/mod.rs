@@ -1,1 +1,12 @@
+//! The SCIM/domain core: plain Rust, no browser types, tested natively.
+//!
+//! Everything the panel decides (what a base URL means, which URL a call goes to, whether a
+//! form may be saved, what a failed answer means to a person) lives here, so the browser side
+//! only moves bytes and renders.
 
+pub mod base_url;
+pub mod draft;
+pub mod endpoints;
+pub mod error;
+pub mod model;
+pub mod validation;

@@ -1,0 +1,170 @@
+//! The group being edited: what was loaded, and what the admin has changed. Views call these
+//! methods and render the result; they hold no rules of their own.
+
+use super::model::{Group, GroupReplace, Member, MemberRef};
+use super::validation::{display_name_issues, has_errors, member_id_issues, Issue};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GroupDraft {
+    /// The group as the server last returned it; saves go to `loaded.id`, never to whatever
+    /// the "Group ID" field says now.
+    pub loaded: Group,
+    pub display_name: String,
+    pub members: Vec<Member>,
+}
+
+impl GroupDraft {
+    pub fn from_group(group: Group) -> Self {
+        Self {
+            display_name: group.display_name.clone(),
+            members: group.members.clone().unwrap_or_default(),
+            loaded: group,
+        }
+    }
+
+    pub fn id(&self) -> &str {
+        &self.loaded.id
+    }
+
+    pub fn name_issues(&self) -> Vec<Issue> {
+        display_name_issues(&self.display_name)
+    }
+
+    /// Checks a member about to be added; see [`member_id_issues`].
+    pub fn new_member_issues(&self, id: &str) -> Vec<Issue> {
+        member_id_issues(id.trim(), self.members.iter().map(|m| m.value.as_str()))
+    }
+
+    /// Adds a member unless that would be an error; returns the issues either way so the view
+    /// can show warnings for what was added.
+    pub fn add_member(&mut self, id: &str, display: &str) -> Result<Vec<Issue>, Vec<Issue>> {
+        let issues = self.new_member_issues(id);
+        if has_errors(&issues) {
+            return Err(issues);
+        }
+        let display = display.trim();
+        self.members.push(Member {
+            value: id.trim().to_string(),
+            display: (!display.is_empty()).then(|| display.to_string()),
+        });
+        Ok(issues)
+    }
+
+    /// Removes the member with this user ID; false when there was none.
+    pub fn remove_member(&mut self, value: &str) -> bool {
+        let before = self.members.len();
+        self.members.retain(|m| m.value != value);
+        self.members.len() != before
+    }
+
+    pub fn can_save(&self) -> bool {
+        !has_errors(&self.name_issues())
+    }
+
+    /// True when the draft differs from what was loaded.
+    pub fn is_dirty(&self) -> bool {
+        self.display_name != self.loaded.display_name
+            || Some(&self.members) != self.loaded.members.as_ref()
+                && !(self.members.is_empty() && self.loaded.members.is_none())
+    }
+
+    /// The PUT body: the whole intended membership. Omni requires `display`; where the admin
+    /// gave none, the user ID stands in (Omni does not store it).
+    pub fn replace_body(&self) -> GroupReplace {
+        GroupReplace::new(
+            self.display_name.clone(),
+            self.members
+                .iter()
+                .map(|m| MemberRef {
+                    value: m.value.clone(),
+                    display: m.display.clone().unwrap_or_else(|| m.value.clone()),
+                })
+                .collect(),
+        )
+    }
+}
+
+/// What a member row shows and its remove button is named after: the display, else the ID.
+pub fn member_label(member: &Member) -> &str {
+    member
+        .display
+        .as_deref()
+        .filter(|d| !d.trim().is_empty())
+        .unwrap_or(&member.value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::model::Meta;
+
+    const ADA: &str = "3f2b8c1e-6a4d-4e9b-8f10-2c7d5e9a1b34";
+    const GRACE: &str = "b1c2d3e4-f5a6-4b7c-8d9e-0f1a2b3c4d5e";
+
+    fn loaded() -> GroupDraft {
+        GroupDraft::from_group(Group {
+            id: "Qw7rT2pL".into(),
+            display_name: "Data Wranglers".into(),
+            members: Some(vec![Member {
+                value: ADA.into(),
+                display: Some("ada@example.org".into()),
+            }]),
+            meta: Meta::default(),
+        })
+    }
+
+    #[test]
+    fn loaded_draft_is_clean_and_saveable() {
+        let d = loaded();
+        assert!(!d.is_dirty());
+        assert!(d.can_save());
+        assert_eq!(d.id(), "Qw7rT2pL");
+    }
+
+    #[test]
+    fn add_remove_and_body() {
+        let mut d = loaded();
+        assert!(d.add_member(&format!(" {GRACE}\n"), "  ").is_ok());
+        assert!(d.add_member(GRACE, "").is_err(), "duplicate refused");
+        assert!(d.is_dirty());
+        assert!(d.remove_member(ADA));
+        assert!(!d.remove_member(ADA));
+        let body = d.replace_body();
+        assert_eq!(
+            body.members,
+            vec![MemberRef {
+                value: GRACE.into(),
+                display: GRACE.into()
+            }]
+        );
+        assert_eq!(body.display_name, "Data Wranglers");
+    }
+
+    #[test]
+    fn warnings_do_not_block_adding() {
+        let mut d = loaded();
+        let added = d.add_member("opaque-id-7", "Opaque");
+        assert!(added.is_ok_and(|w| w.len() == 1));
+        assert_eq!(member_label(&d.members[1]), "Opaque");
+    }
+
+    #[test]
+    fn invalid_name_blocks_saving() {
+        let mut d = loaded();
+        d.display_name = "x".repeat(65);
+        assert!(!d.can_save());
+        d.display_name = "x".repeat(64);
+        assert!(d.can_save());
+    }
+
+    #[test]
+    fn group_without_members_attribute_is_not_dirty() {
+        let d = GroupDraft::from_group(Group {
+            id: "e".into(),
+            display_name: "Empty".into(),
+            members: None,
+            meta: Meta::default(),
+        });
+        assert!(!d.is_dirty());
+    }
+}

@@ -1,0 +1,235 @@
+//! Validation as data: each check returns [`Issue`]s, which the view shows beside the field.
+//! Errors block saving; warnings only inform.
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Issue {
+    pub severity: Severity,
+    pub message: String,
+}
+
+impl Issue {
+    fn error(message: impl Into<String>) -> Self {
+        Self {
+            severity: Severity::Error,
+            message: message.into(),
+        }
+    }
+    fn warning(message: impl Into<String>) -> Self {
+        Self {
+            severity: Severity::Warning,
+            message: message.into(),
+        }
+    }
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+/// True when any issue blocks saving.
+pub fn has_errors(issues: &[Issue]) -> bool {
+    issues.iter().any(Issue::is_error)
+}
+
+/// Omni: "Names must be 64 characters or less".
+pub const DISPLAY_NAME_MAX_CHARS: usize = 64;
+
+/// Characters as a person counts them for the limit: Unicode scalar values, not UTF-8 bytes.
+pub fn char_count(s: &str) -> usize {
+    s.chars().count()
+}
+
+/// Bidirectional overrides and isolates make a name display differently from what it is.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+pub fn display_name_issues(name: &str) -> Vec<Issue> {
+    let mut issues = Vec::new();
+    if name.trim().is_empty() {
+        issues.push(Issue::error("Display name is required."));
+        return issues;
+    }
+    let count = char_count(name);
+    if count > DISPLAY_NAME_MAX_CHARS {
+        issues.push(Issue::error(format!(
+            "Display name is {count} characters; at most {DISPLAY_NAME_MAX_CHARS} are allowed."
+        )));
+    }
+    if name.chars().any(char::is_control) {
+        issues.push(Issue::error(
+            "Display name contains a control character (such as a tab or line break).",
+        ));
+    }
+    if name.chars().any(is_bidi_control) {
+        issues.push(Issue::error(
+            "Display name contains a text-direction control character, which would make it display differently from what it is.",
+        ));
+    }
+    if name.trim() != name {
+        issues.push(Issue::error(
+            "Display name cannot start or end with a space.",
+        ));
+    }
+    issues
+}
+
+/// RFC 4122 textual form, any version: 8-4-4-4-12 hex digits.
+pub fn is_uuid(s: &str) -> bool {
+    let groups: Vec<&str> = s.split('-').collect();
+    groups.len() == 5
+        && groups
+            .iter()
+            .zip([8, 4, 4, 4, 12])
+            .all(|(g, len)| g.len() == len && g.chars().all(|c| c.is_ascii_hexdigit()))
+}
+
+/// Checks a user ID about to be added. `existing` are the IDs already in the group.
+/// The caller trims surrounding whitespace first (pasting often brings a newline).
+pub fn member_id_issues<'a>(id: &str, mut existing: impl Iterator<Item = &'a str>) -> Vec<Issue> {
+    let mut issues = Vec::new();
+    if id.is_empty() {
+        issues.push(Issue::error("Member user ID is required."));
+        return issues;
+    }
+    if id.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        issues.push(Issue::error(
+            "Member user ID cannot contain spaces or line breaks.",
+        ));
+        return issues;
+    }
+    if existing.any(|e| e == id) {
+        issues.push(Issue::error("This user is already a member of the group."));
+        return issues;
+    }
+    if !is_uuid(id) {
+        // Omni's ids are UUIDs, but RFC 7643 §3.1 ids are opaque: warn, do not block.
+        issues.push(Issue::warning(
+            "This is not a UUID. Omni's user IDs are UUIDs; other SCIM servers may use other IDs.",
+        ));
+    }
+    issues
+}
+
+/// Checks the "Group ID" field before loading.
+pub fn group_id_issues(id: &str) -> Vec<Issue> {
+    if id.is_empty() {
+        return vec![Issue::error("Group ID is required.")];
+    }
+    if id.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return vec![Issue::error(
+            "Group ID cannot contain spaces or line breaks.",
+        )];
+    }
+    if id.chars().all(|c| c == '.') {
+        return vec![Issue::error("Group ID cannot be only dots.")];
+    }
+    if id.len() > 256 {
+        return vec![Issue::error("Group ID is too long (over 256 bytes).")];
+    }
+    Vec::new()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn errors(issues: &[Issue]) -> usize {
+        issues.iter().filter(|i| i.is_error()).count()
+    }
+
+    #[test]
+    fn name_length_boundary_counts_characters_not_bytes() {
+        for unit in ["a", "é", "漢", "😀", "e\u{301}"] {
+            let reps = 64 / char_count(unit);
+            let name_at = |n: usize| {
+                let mut s = unit.repeat(n / char_count(unit));
+                while char_count(&s) < n {
+                    s.push('x');
+                }
+                s
+            };
+            assert!(reps >= 32);
+            assert_eq!(errors(&display_name_issues(&name_at(63))), 0, "{unit} x63");
+            assert_eq!(errors(&display_name_issues(&name_at(64))), 0, "{unit} x64");
+            let over = display_name_issues(&name_at(65));
+            assert_eq!(errors(&over), 1, "{unit} x65");
+            assert!(over[0].message.contains("65 characters"));
+        }
+    }
+
+    #[test]
+    fn names_need_content_and_no_stray_characters() {
+        assert!(display_name_issues("")
+            .iter()
+            .any(|i| i.message.contains("required")));
+        assert!(display_name_issues(" \t ")
+            .iter()
+            .any(|i| i.message.contains("required")));
+        assert!(display_name_issues(" Sales")
+            .iter()
+            .any(|i| i.message.contains("start or end")));
+        assert!(display_name_issues("Sales ")
+            .iter()
+            .any(|i| i.message.contains("start or end")));
+        assert!(display_name_issues("Sa\nles")
+            .iter()
+            .any(|i| i.message.contains("control")));
+        assert!(display_name_issues("Sa\u{7}les")
+            .iter()
+            .any(|i| i.message.contains("control")));
+        assert!(display_name_issues("abc\u{202E}gpj")
+            .iter()
+            .any(|i| i.message.contains("direction")));
+        assert!(display_name_issues("Blob SEs").is_empty());
+        assert!(display_name_issues("Équipe données 数据 👩‍💻").is_empty());
+    }
+
+    #[test]
+    fn member_ids() {
+        let uuid = "9e8719d9-276a-4964-9395-a493189a247c";
+        assert!(member_id_issues(uuid, std::iter::empty()).is_empty());
+        assert!(has_errors(&member_id_issues("", std::iter::empty())));
+        assert!(has_errors(&member_id_issues("a b", std::iter::empty())));
+        assert!(has_errors(&member_id_issues(uuid, [uuid].into_iter())));
+        let opaque = member_id_issues("2819c223", std::iter::empty());
+        assert_eq!(opaque.len(), 1);
+        assert_eq!(opaque[0].severity, Severity::Warning);
+    }
+
+    #[test]
+    fn uuid_shape() {
+        assert!(is_uuid("9E8719D9-276A-4964-9395-A493189A247C"));
+        assert!(!is_uuid("9e8719d9276a49649395a493189a247c"));
+        assert!(!is_uuid("9e8719d9-276a-4964-9395-a493189a247"));
+        assert!(!is_uuid("9e8719d9-276a-4964-9395-a493189a247g"));
+    }
+
+    #[test]
+    fn group_ids() {
+        assert!(group_id_issues("mEhXj6ZI").is_empty());
+        assert!(has_errors(&group_id_issues("")));
+        assert!(has_errors(&group_id_issues("..")));
+        assert!(has_errors(&group_id_issues("a b")));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_name_is_judged_without_panic(s in ".*") {
+            let issues = display_name_issues(&s);
+            let valid = !has_errors(&issues);
+            proptest::prop_assert_eq!(
+                valid,
+                !s.trim().is_empty()
+                    && char_count(&s) <= 64
+                    && s.trim() == s
+                    && !s.chars().any(|c| c.is_control() || is_bidi_control(c))
+            );
+        }
+    }
+}
