@@ -1,0 +1,287 @@
+//! End-to-end tests: the built panel (dist/) in headless Chromium, against a real scim-sandbox
+//! process, driven as a user would: controls found by role and accessible name.
+//!
+//! Needs dist/ (scripts/build), the sandbox binary (SCIM_SANDBOX_BIN or target/debug) and
+//! /usr/bin/chromium + /usr/bin/chromedriver; scripts/test provides all of them. A missing one
+//! fails the tests rather than skipping them.
+#![cfg(not(target_arch = "wasm32"))]
+
+#[path = "e2e/support/mod.rs"]
+mod support;
+
+use anyhow::{ensure, Context, Result};
+use support::{is_connected, members_text, run, Panel};
+
+const NAME_LIMIT: usize = 64;
+
+/// Loads the group named `name` into the (connected) panel; returns it as the server has it.
+async fn load_group(p: &Panel, name: &str) -> Result<support::Group> {
+    let id = p.api.group_id_by_name(name).await?;
+    let group = p.api.group(&id).await?;
+    p.fill("Group ID", &id).await?;
+    p.click("Load group").await?;
+    let count = group.members.len();
+    p.rows_where("Members", &format!("list the {count} members"), |rows| {
+        rows.len() == count
+    })
+    .await?;
+    let shown = p.value("Display name").await?;
+    ensure!(
+        shown == name,
+        "Display name shows {shown:?} after loading {name:?}"
+    );
+    Ok(group)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rename_add_remove_and_save_reaches_the_server() -> Result<()> {
+    run("happy", |p| async move {
+        p.connect().await?;
+        p.screenshot("connected").await?;
+
+        let before = load_group(&p, "Engineering").await?;
+        ensure!(
+            before.members.len() >= 2,
+            "the seeded Engineering group needs at least 2 members for this test, has: {}",
+            members_text(&before.members)
+        );
+        p.screenshot("loaded").await?;
+
+        // A user who is not in the group yet, from the sandbox's own user list.
+        let users = p.api.users().await?;
+        let newcomer = users
+            .iter()
+            .find(|u| before.members.iter().all(|m| m.value != u.id))
+            .context("the sandbox has no user outside Engineering to add")?
+            .clone();
+        let removed = before.members[0].clone();
+
+        p.fill("Display name", "Platform Engineering").await?;
+        p.fill("Member user ID", &newcomer.id).await?;
+        let newcomer_display = newcomer
+            .display_name
+            .clone()
+            .unwrap_or_else(|| newcomer.user_name.clone());
+        // The display field may be optional or filled in by the panel; type it when offered.
+        if p.textbox("Member display name").await.is_ok() {
+            p.fill("Member display name", &newcomer_display).await?;
+        }
+        p.click("Add member").await?;
+        p.rows_where("Members", "include the added user", |rows| {
+            rows.iter()
+                .any(|r| r.contains(&newcomer.id) || r.contains(&newcomer_display))
+        })
+        .await?;
+
+        p.click(&format!("Remove {}", removed.label())).await?;
+        let removed_label = removed.label().to_owned();
+        p.rows_where("Members", "drop the removed member", |rows| {
+            !rows.iter().any(|r| r.contains(&removed_label))
+        })
+        .await?;
+
+        ensure!(
+            p.is_enabled("Save").await?,
+            "Save is disabled for a valid edit"
+        );
+        p.click("Save").await?;
+        p.status_where("Saved", |s| s.contains("Saved")).await?;
+        ensure!(
+            p.alerts().await?.is_empty(),
+            "alerts after saving: {:?}",
+            p.alerts().await?
+        );
+        p.screenshot("saved").await?;
+
+        // What the server holds now, read past the panel.
+        let after = p.api.group(&before.id).await?;
+        ensure!(
+            after.display_name == "Platform Engineering",
+            "server displayName is {:?}",
+            after.display_name
+        );
+        let has = |id: &str| after.members.iter().any(|m| m.value == id);
+        ensure!(
+            has(&newcomer.id),
+            "added user {} missing on the server: {}",
+            newcomer.id,
+            members_text(&after.members)
+        );
+        ensure!(
+            !has(&removed.value),
+            "removed user {} still on the server: {}",
+            removed.value,
+            members_text(&after.members)
+        );
+        for kept in &before.members[1..] {
+            ensure!(
+                has(&kept.value),
+                "member {} was lost on save: {}",
+                kept.value,
+                members_text(&after.members)
+            );
+        }
+        ensure!(
+            after.members.len() == before.members.len(),
+            "expected {} members after one add and one remove, server has {}",
+            before.members.len(),
+            members_text(&after.members)
+        );
+        Ok(())
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wrong_key_is_reported_and_nothing_typed_is_lost() -> Result<()> {
+    run("wrong-key", |p| async move {
+        let wrong = format!("{}-wrong", p.key);
+        p.connect_with(&wrong).await?;
+        let alert = p.alert_containing("API key").await?;
+        p.screenshot("wrong-key").await?;
+        ensure!(
+            !alert.contains(&wrong),
+            "the alert echoes the key: {alert:?}"
+        );
+
+        let base = p.value("SCIM base URL").await?;
+        ensure!(
+            base == "/api/scim/v2",
+            "base URL field lost its value: {base:?}"
+        );
+        let key = p.value("API key").await?;
+        ensure!(
+            key == wrong,
+            "API key field lost what was typed (now {} chars)",
+            key.len()
+        );
+        let statuses = p.body_text().await?;
+        ensure!(
+            !statuses.lines().any(is_connected),
+            "the page claims to be connected with a wrong key:\n{statuses}"
+        );
+        Ok(())
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn missing_group_is_reported_as_not_found() -> Result<()> {
+    run("missing-group", |p| async move {
+        p.connect().await?;
+        p.fill("Group ID", "noSuchGroup42").await?;
+        p.click("Load group").await?;
+        p.alert_containing("not found").await?;
+        p.screenshot("not-found").await?;
+        let id = p.value("Group ID").await?;
+        ensure!(
+            id == "noSuchGroup42",
+            "Group ID field lost its value: {id:?}"
+        );
+        Ok(())
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn overlong_display_name_is_flagged_and_blocks_save() -> Result<()> {
+    run("validation", |p| async move {
+        p.connect().await?;
+        load_group(&p, "Sales").await?;
+        let counter = format!("{}/{NAME_LIMIT}", "Sales".len());
+        ensure!(
+            p.body_text().await?.contains(&counter),
+            "no {counter:?} character counter next to the display name"
+        );
+
+        let long = "x".repeat(NAME_LIMIT + 1);
+        p.fill("Display name", &long).await?;
+        let over = format!("{}/{NAME_LIMIT}", NAME_LIMIT + 1);
+        support::eventually("the counter to show the overflow", || async {
+            let text = p.body_text().await.map_err(|e| e.to_string())?;
+            if text.contains(&over) {
+                Ok(())
+            } else {
+                Err(format!("page text: {text}"))
+            }
+        })
+        .await?;
+        // The error states the limit.
+        p.alert_containing(&NAME_LIMIT.to_string()).await?;
+        ensure!(
+            !p.is_enabled("Save").await?,
+            "Save is enabled with a 65-character name"
+        );
+        p.screenshot("too-long").await?;
+
+        // Back within the limit, saving is possible again.
+        p.fill("Display name", &"y".repeat(NAME_LIMIT)).await?;
+        support::eventually("Save to be enabled again", || async {
+            match p.is_enabled("Save").await {
+                Ok(true) => Ok(()),
+                Ok(false) => Err("Save disabled".to_owned()),
+                Err(e) => Err(e.to_string()),
+            }
+        })
+        .await?;
+        Ok(())
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn key_lives_only_in_session_storage() -> Result<()> {
+    run("key-storage", |p| async move {
+        p.connect().await?;
+        let key = p.key.clone();
+
+        let session = p
+            .js("return Object.keys(sessionStorage).map(k => k + '=' + sessionStorage.getItem(k));")
+            .await?;
+        ensure!(
+            session.to_string().contains(&key),
+            "the key is not in sessionStorage ({} entries)",
+            session.as_array().map(Vec::len).unwrap_or(0)
+        );
+        let local = p
+            .js("return Object.keys(localStorage).map(k => k + '=' + localStorage.getItem(k));")
+            .await?;
+        ensure!(!local.to_string().contains(&key), "the key is in localStorage");
+        let cookies = p.js("return document.cookie;").await?;
+        ensure!(!cookies.to_string().contains(&key), "the key is in a cookie");
+        let url = p.client.current_url().await?;
+        ensure!(!url.as_str().contains(&key), "the key is in the URL: {url}");
+
+        // The page's markup, less the password field's own value attribute (the one place the
+        // key may be), and its visible text.
+        let html = p
+            .js("const d = document.documentElement.cloneNode(true); \
+                 d.querySelectorAll('input[type=password]').forEach(i => i.removeAttribute('value')); \
+                 return d.outerHTML;")
+            .await?;
+        ensure!(!html.to_string().contains(&key), "the key appears in the page's HTML");
+        ensure!(!p.body_text().await?.contains(&key), "the key appears in the page's text");
+        let in_field = p.value("API key").await?;
+        ensure!(
+            in_field.is_empty() || in_field == key,
+            "the API key field holds something else ({} chars)",
+            in_field.len()
+        );
+
+        p.click("Forget key").await?;
+        support::eventually("the key to leave sessionStorage", || async {
+            let s = p
+                .js("return Object.keys(sessionStorage).map(k => k + '=' + sessionStorage.getItem(k));")
+                .await
+                .map_err(|e| e.to_string())?;
+            if s.to_string().contains(&key) {
+                Err("still in sessionStorage".to_owned())
+            } else {
+                Ok(())
+            }
+        })
+        .await?;
+        Ok(())
+    })
+    .await
+}

@@ -1,0 +1,406 @@
+//! End-to-end harness: each test gets its own sandbox (random key) and its own Chromium, and
+//! talks to the panel through [`Panel`], which finds controls by role and accessible name and
+//! waits with bounded polling.
+
+pub mod a11y;
+pub mod api;
+pub mod procs;
+
+use std::future::Future;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use anyhow::{anyhow, bail, Context, Result};
+use fantoccini::elements::Element;
+use fantoccini::key::Key;
+use fantoccini::{Client, Locator};
+use serde_json::Value;
+
+use a11y::{describe, nodes, nodes_within, Node};
+pub use api::{Api, Group, Member};
+use procs::{Driver, Sandbox};
+
+/// How long any one expectation may take to come true.
+pub const WAIT: Duration = Duration::from_secs(10);
+const POLL: Duration = Duration::from_millis(100);
+/// A whole test, browser start-up included.
+const TEST_TIMEOUT: Duration = Duration::from_secs(180);
+
+/// One browser at a time: on 2 cores, parallel Chromiums make each other time out.
+static BROWSER: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// Polls `attempt` until it yields `Ok`, for at most [`WAIT`]. `Err(state)` means "not yet" and
+/// describes what was seen, for the timeout message.
+pub async fn eventually<T, F, Fut>(what: &str, mut attempt: F) -> Result<T>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = std::result::Result<T, String>>,
+{
+    let deadline = Instant::now() + WAIT;
+    loop {
+        match attempt().await {
+            Ok(v) => return Ok(v),
+            Err(state) if Instant::now() >= deadline => {
+                bail!("timed out after {WAIT:?} waiting for {what}; last seen: {state}")
+            }
+            Err(_) => tokio::time::sleep(POLL).await,
+        }
+    }
+}
+
+const BUTTONS: &str = "button, [role=button], input[type=button], input[type=submit]";
+const TEXTBOXES: &str = "input:not([type=button]):not([type=submit]):not([type=checkbox]):not([type=radio]):not([type=hidden]), textarea, [role=textbox]";
+const LIVE: &str = "[role=alert], [role=status], output";
+const TABLES: &str = "table, [role=table], [role=grid]";
+
+#[derive(Clone)]
+pub struct Panel {
+    pub client: Client,
+    pub url: String,
+    pub key: String,
+    pub api: Api,
+    test: &'static str,
+}
+
+impl Panel {
+    pub async fn open(&self) -> Result<()> {
+        self.client
+            .goto(&self.url)
+            .await
+            .with_context(|| format!("opening {}", self.url))?;
+        // The wasm app has rendered once its first control is there.
+        self.button("Connect").await?;
+        Ok(())
+    }
+
+    pub async fn button(&self, name: &str) -> Result<Element> {
+        let c = &self.client;
+        eventually(&format!("a button named {name:?}"), || async move {
+            let found = nodes(c, BUTTONS).await.map_err(|e| e.to_string())?;
+            found
+                .iter()
+                .find(|n| n.role == "button" && n.name == name)
+                .map(|n| n.el.clone())
+                .ok_or_else(|| format!("buttons: {}", describe(&found)))
+        })
+        .await
+    }
+
+    /// A text field by its label. Password inputs have no ARIA role, so they match by label.
+    pub async fn textbox(&self, label: &str) -> Result<Element> {
+        let c = &self.client;
+        eventually(&format!("a text field labelled {label:?}"), || async move {
+            let found = nodes(c, TEXTBOXES).await.map_err(|e| e.to_string())?;
+            for n in found.iter().filter(|n| n.name == label) {
+                let is_password =
+                    n.el.attr("type").await.ok().flatten().as_deref() == Some("password");
+                if matches!(n.role.as_str(), "textbox" | "searchbox") || is_password {
+                    return Ok(n.el.clone());
+                }
+            }
+            Err(format!("text fields: {}", describe(&found)))
+        })
+        .await
+    }
+
+    pub async fn value(&self, label: &str) -> Result<String> {
+        let el = self.textbox(label).await?;
+        Ok(el.prop("value").await?.unwrap_or_default())
+    }
+
+    /// Replaces a field's content by typing, as a user would (select all, delete, type), so the
+    /// app sees real input events.
+    pub async fn fill(&self, label: &str, text: &str) -> Result<()> {
+        let el = self.textbox(label).await?;
+        el.click()
+            .await
+            .with_context(|| format!("focusing {label:?}"))?;
+        let select_all = format!("{}a{}", char::from(Key::Control), char::from(Key::Null));
+        el.send_keys(&select_all).await?;
+        el.send_keys(&char::from(Key::Backspace).to_string())
+            .await?;
+        if !text.is_empty() {
+            el.send_keys(text).await?;
+        }
+        let el = &el;
+        eventually(
+            &format!("{label:?} to hold what was typed"),
+            || async move {
+                let v = el
+                    .prop("value")
+                    .await
+                    .map_err(|e| e.to_string())?
+                    .unwrap_or_default();
+                if v == text {
+                    Ok(())
+                } else {
+                    Err(format!("value {v:?}"))
+                }
+            },
+        )
+        .await
+    }
+
+    pub async fn click(&self, name: &str) -> Result<()> {
+        let b = self.button(name).await?;
+        b.click()
+            .await
+            .with_context(|| format!("clicking {name:?}"))
+    }
+
+    pub async fn is_enabled(&self, button: &str) -> Result<bool> {
+        let b = self.button(button).await?;
+        let aria_disabled = b.attr("aria-disabled").await?.as_deref() == Some("true");
+        Ok(b.is_enabled().await? && !aria_disabled)
+    }
+
+    async fn live_regions(&self, role: &str) -> Result<Vec<String>> {
+        let mut out = Vec::new();
+        for n in nodes(&self.client, LIVE).await? {
+            if n.role == role {
+                // textContent: a status may be visually hidden yet announced.
+                let text = n.el.prop("textContent").await?.unwrap_or_default();
+                let text = a11y::normalize(&text);
+                if !text.is_empty() {
+                    out.push(text);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// The non-empty alert texts on screen now.
+    pub async fn alerts(&self) -> Result<Vec<String>> {
+        self.live_regions("alert").await
+    }
+
+    /// Waits for an alert whose text contains `needle` (case-insensitive).
+    pub async fn alert_containing(&self, needle: &str) -> Result<String> {
+        let lower = needle.to_lowercase();
+        let lower = lower.as_str();
+        eventually(&format!("an alert mentioning {needle:?}"), || async move {
+            let alerts = self.alerts().await.map_err(|e| e.to_string())?;
+            if let Some(t) = alerts.iter().find(|t| t.to_lowercase().contains(lower)) {
+                return Ok(t.clone());
+            }
+            let statuses = self.live_regions("status").await.unwrap_or_default();
+            Err(format!("alerts: {alerts:?}, statuses: {statuses:?}"))
+        })
+        .await
+    }
+
+    /// Waits for a status message satisfying `ok`.
+    pub async fn status_where(&self, what: &str, ok: impl Fn(&str) -> bool) -> Result<String> {
+        let ok = &ok;
+        eventually(&format!("a status saying {what}"), || async move {
+            let statuses = self
+                .live_regions("status")
+                .await
+                .map_err(|e| e.to_string())?;
+            if let Some(s) = statuses.iter().find(|t| ok(t)) {
+                return Ok(s.clone());
+            }
+            let alerts = self.alerts().await.unwrap_or_default();
+            Err(format!("statuses: {statuses:?}, alerts: {alerts:?}"))
+        })
+        .await
+    }
+
+    pub async fn table(&self, name: &str) -> Result<Element> {
+        let c = &self.client;
+        eventually(&format!("a table named {name:?}"), || async move {
+            let found = nodes(c, TABLES).await.map_err(|e| e.to_string())?;
+            found
+                .iter()
+                .find(|n| matches!(n.role.as_str(), "table" | "grid") && n.name == name)
+                .map(|n| n.el.clone())
+                .ok_or_else(|| format!("tables: {}", describe(&found)))
+        })
+        .await
+    }
+
+    /// The data rows (header rows excluded) of the table named `name`, as their text.
+    pub async fn rows(&self, name: &str) -> Result<Vec<String>> {
+        let table = self.table(name).await?;
+        let rows = nodes_within(
+            &self.client,
+            &table,
+            Locator::XPath(".//tr[not(ancestor::thead)] | .//*[@role='row']"),
+        )
+        .await?;
+        let mut out = Vec::new();
+        for Node { el, role, .. } in rows {
+            if role != "row" || is_header_row(&el).await? {
+                continue;
+            }
+            out.push(a11y::normalize(&el.text().await?));
+        }
+        Ok(out)
+    }
+
+    /// Waits until the table's rows satisfy `ok`.
+    pub async fn rows_where(
+        &self,
+        table: &str,
+        what: &str,
+        ok: impl Fn(&[String]) -> bool,
+    ) -> Result<Vec<String>> {
+        let ok = &ok;
+        eventually(&format!("the {table:?} rows to {what}"), || async move {
+            let rows = self.rows(table).await.map_err(|e| e.to_string())?;
+            if ok(&rows) {
+                Ok(rows)
+            } else {
+                Err(format!("rows: {rows:?}"))
+            }
+        })
+        .await
+    }
+
+    /// Types the same-origin base URL and `key`, and presses Connect.
+    pub async fn connect_with(&self, key: &str) -> Result<()> {
+        self.fill("SCIM base URL", "/api/scim/v2").await?;
+        self.fill("API key", key).await?;
+        self.click("Connect").await
+    }
+
+    /// Connects with the sandbox's key and waits for "Connected".
+    pub async fn connect(&self) -> Result<()> {
+        self.connect_with(&self.key.clone()).await?;
+        self.status_where("Connected", is_connected).await?;
+        Ok(())
+    }
+
+    /// Runs a script in the page and returns its JSON result.
+    pub async fn js(&self, script: &str) -> Result<Value> {
+        self.client
+            .execute(script, Vec::new())
+            .await
+            .with_context(|| format!("running in the page: {script}"))
+    }
+
+    pub async fn body_text(&self) -> Result<String> {
+        let v = self
+            .js("return document.body ? document.body.innerText : '';")
+            .await?;
+        Ok(v.as_str().unwrap_or_default().to_owned())
+    }
+
+    /// Saves a PNG of the viewport as target/screenshots/<test>-<step>.png.
+    pub async fn screenshot(&self, step: &str) -> Result<PathBuf> {
+        let dir = procs::workspace_root().join("target/screenshots");
+        std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+        let path = dir.join(format!("{}-{step}.png", self.test));
+        let png = self
+            .client
+            .screenshot()
+            .await
+            .context("taking a screenshot")?;
+        std::fs::write(&path, png).with_context(|| format!("writing {}", path.display()))?;
+        Ok(path)
+    }
+}
+
+/// "Connected", but not "Not connected" or "Disconnected".
+pub fn is_connected(status: &str) -> bool {
+    let lower = status.to_lowercase();
+    status.contains("Connected")
+        && !lower.contains("not connected")
+        && !lower.contains("disconnected")
+}
+
+async fn is_header_row(row: &Element) -> Result<bool> {
+    let cells = row.find_all(Locator::XPath("./*")).await?;
+    if cells.is_empty() {
+        return Ok(false);
+    }
+    for c in &cells {
+        let tag = c.tag_name().await?.to_lowercase();
+        let scope = c.attr("scope").await?;
+        let role = c.attr("role").await?;
+        let header = (tag == "th" && scope.as_deref() != Some("row"))
+            || role.as_deref() == Some("columnheader");
+        if !header {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+/// Runs one end-to-end test: starts a sandbox with a random key and a fresh Chromium, opens the
+/// panel, runs `body`, and always shuts the browser down. On failure it saves a screenshot and
+/// adds the processes' recent output to the error.
+pub async fn run<F, Fut>(test: &'static str, body: F) -> Result<()>
+where
+    F: FnOnce(Panel) -> Fut,
+    Fut: Future<Output = Result<()>> + Send + 'static,
+{
+    procs::preflight()?;
+    let _one_browser = BROWSER.lock().await;
+
+    let key = procs::random_key();
+    let sandbox = Sandbox::start(&key).await?;
+    let driver = Driver::start().await?;
+    let client = driver.connect().await?;
+    let panel = Panel {
+        client: client.clone(),
+        url: sandbox.panel_url(),
+        key: sandbox.key.clone(),
+        api: Api::new(sandbox.api_base(), sandbox.key.clone()),
+        test,
+    };
+
+    let outcome = {
+        let opener = panel.clone();
+        let test_body = body(panel.clone());
+        // Spawned, so a panicking assertion is caught and the browser still gets closed.
+        let task = tokio::spawn(async move {
+            opener.open().await?;
+            test_body.await
+        });
+        tokio::time::timeout(TEST_TIMEOUT, task).await
+    };
+    let (result, panic) = match outcome {
+        Err(_) => (
+            Err(anyhow!("test did not finish within {TEST_TIMEOUT:?}")),
+            None,
+        ),
+        Ok(Err(join)) if join.is_panic() => {
+            (Err(anyhow!("test panicked")), Some(join.into_panic()))
+        }
+        Ok(Err(join)) => (Err(anyhow!("test task failed: {join}")), None),
+        Ok(Ok(r)) => (r, None),
+    };
+
+    let result = match result {
+        Ok(()) => Ok(()),
+        Err(e) => {
+            let shot = match panel.screenshot("FAILED").await {
+                Ok(p) => p.display().to_string(),
+                Err(se) => format!("(no screenshot: {se})"),
+            };
+            let text = panel.body_text().await.unwrap_or_default();
+            Err(e.context(format!(
+                "{test} failed. Screenshot: {shot}\n--- page text ---\n{text}\n--- sandbox ---\n{}\n--- chromedriver ---\n{}",
+                sandbox.log.tail(30),
+                driver.log.tail(15)
+            )))
+        }
+    };
+    // Quit Chromium through the driver; killing chromedriver alone can orphan the browser.
+    let _ = client.close().await;
+    drop(driver);
+    drop(sandbox);
+    if let Some(p) = panic {
+        std::panic::resume_unwind(p);
+    }
+    result
+}
+
+pub fn members_text(members: &[Member]) -> String {
+    members
+        .iter()
+        .map(|m| format!("{} ({})", m.label(), m.value))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
