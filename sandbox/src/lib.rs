@@ -1,0 +1,214 @@
+//! scim-sandbox: an in-memory server that answers like Omni's SCIM 2.0 API (as documented), so
+//! omni-scim-panel can be developed and tested without an Omni account.
+//!
+//! `router` builds the whole app (API, fault injection, control endpoints, optional static panel
+//! and CORS); `server::serve` runs it on a listener with an accept loop that can drop a
+//! connection without answering.
+
+pub mod auth;
+pub mod control;
+pub mod errors;
+pub mod faults;
+pub mod filter;
+pub mod groups;
+pub mod reqlog;
+pub mod rng;
+pub mod scim;
+pub mod seed;
+pub mod server;
+pub mod static_files;
+pub mod store;
+pub mod time;
+pub mod users;
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use axum::http::{header, HeaderValue, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+
+use crate::errors::ApiError;
+use crate::faults::{FaultConfig, FaultState};
+use crate::reqlog::RequestLog;
+use crate::seed::SeedConfig;
+use crate::store::Store;
+
+/// Where the SCIM API lives, as on Omni.
+pub const API_BASE: &str = "/api/scim/v2";
+pub const DEFAULT_KEY: &str = "sandbox-demo-key";
+pub const DEFAULT_MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
+
+/// Everything the server needs to know; built from the command line by `main.rs`.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The organization API key that `Authorization: Bearer` must carry.
+    pub api_key: String,
+    /// A token answered with 403 (Omni refuses personal access tokens on SCIM endpoints).
+    pub personal_token: Option<String>,
+    pub seed: SeedConfig,
+    /// Serve the built panel from this directory at `/`.
+    pub serve_dir: Option<PathBuf>,
+    /// Answer CORS for this one origin; `None` sends no CORS headers at all.
+    pub cors_origin: Option<HeaderValue>,
+    /// Fault injection in force at start (changeable at run time via `/__sandbox/faults`).
+    pub faults: FaultConfig,
+    /// Cap on `count` in list calls (a SCIM server may return fewer than asked); `None` = none.
+    pub max_count: Option<usize>,
+    /// Largest request body accepted (413 above it).
+    pub max_body_bytes: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            api_key: DEFAULT_KEY.to_string(),
+            personal_token: None,
+            seed: SeedConfig::default(),
+            serve_dir: None,
+            cors_origin: None,
+            faults: FaultConfig::default(),
+            max_count: None,
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+        }
+    }
+}
+
+/// Shared server state; cheap to clone.
+#[derive(Clone)]
+pub struct AppState(Arc<Shared>);
+
+struct Shared {
+    config: Config,
+    store: Mutex<Store>,
+    faults: Mutex<FaultState>,
+    requests: Mutex<RequestLog>,
+}
+
+/// A poisoned lock only means another request panicked mid-update; the data is still the best
+/// we have, and a test server should keep answering.
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl AppState {
+    /// Seeds the store from `config.seed`.
+    pub fn new(config: Config) -> Self {
+        let store = seed::build(&config.seed);
+        Self::with_store(config, store)
+    }
+
+    /// Uses a ready-made store (tests).
+    pub fn with_store(config: Config, store: Store) -> Self {
+        let faults = FaultState::new(config.faults.clone());
+        AppState(Arc::new(Shared {
+            config,
+            store: Mutex::new(store),
+            faults: Mutex::new(faults),
+            requests: Mutex::new(RequestLog::default()),
+        }))
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.0.config
+    }
+
+    pub fn store(&self) -> MutexGuard<'_, Store> {
+        lock(&self.0.store)
+    }
+
+    pub fn faults(&self) -> MutexGuard<'_, FaultState> {
+        lock(&self.0.faults)
+    }
+
+    pub fn requests(&self) -> MutexGuard<'_, RequestLog> {
+        lock(&self.0.requests)
+    }
+
+    /// Restores the seeded data (faults and the request log are left alone).
+    pub fn reset(&self) {
+        let fresh = seed::build(&self.0.config.seed);
+        *self.store() = fresh;
+    }
+}
+
+/// The whole application.
+pub fn router(state: AppState) -> Router {
+    let api = Router::new()
+        .merge(groups::routes())
+        .merge(users::routes())
+        .fallback(|| async { ApiError::not_found("Not found") })
+        .method_not_allowed_fallback(|| async {
+            ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "Method not allowed")
+        })
+        // Outermost last: log every request, then faults (which may answer instead of the
+        // API, even without a key, as a gateway or rate limiter would), then the key check.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::require_key,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            faults::inject,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            reqlog::record,
+        ));
+
+    let mut app = Router::new()
+        .nest(API_BASE, api)
+        // Other /api paths must not fall through to the panel's index.html.
+        .route(
+            "/api/{*rest}",
+            axum::routing::any(|| async { ApiError::not_found("Not found") }),
+        )
+        .merge(control::routes(state.clone()));
+
+    app = match &state.config().serve_dir {
+        Some(dir) => app.fallback_service(static_files::service(dir)),
+        None => app
+            .route("/", get(info))
+            .fallback(|| async { ApiError::not_found("Not found") }),
+    };
+    let mut app = app.with_state(state.clone());
+    if let Some(origin) = &state.config().cors_origin {
+        app = app.layer(cors(origin.clone()));
+    }
+    app
+}
+
+/// CORS for exactly one origin. The layer answers preflights itself, before the key check,
+/// since browsers send no Authorization header on a preflight.
+fn cors(origin: HeaderValue) -> CorsLayer {
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::exact(origin))
+        .allow_methods([
+            Method::GET,
+            Method::POST,
+            Method::PUT,
+            Method::PATCH,
+            Method::DELETE,
+        ])
+        .allow_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            header::IF_MATCH,
+        ])
+        .expose_headers([header::RETRY_AFTER, header::ETAG])
+        .max_age(Duration::from_secs(600))
+}
+
+async fn info() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        format!(
+            "scim-sandbox is running.\nSCIM base URL: {API_BASE}\n\
+             Start it with --serve DIR to serve the panel here.\n"
+        ),
+    )
+        .into_response()
+}

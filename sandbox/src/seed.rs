@@ -1,0 +1,410 @@
+//! Deterministic demo data: the same flags always give the same users, ids, groups and
+//! memberships, so screenshots and end-to-end tests can name them.
+
+use std::collections::HashSet;
+
+use crate::rng::SplitMix64;
+use crate::store::{Store, User};
+use crate::time::{ms_from_civil, Millis};
+
+/// What to seed; part of the server `Config` so that `POST /__sandbox/reset` can rebuild it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeedConfig {
+    /// Number of ordinary users.
+    pub users: usize,
+    /// Size of the extra "Scale test" group (0 = no such group). More users are created when
+    /// it exceeds `users`.
+    pub group_size: usize,
+    /// PRNG seed: the default gives the documented demo data.
+    pub seed: u64,
+}
+
+impl Default for SeedConfig {
+    fn default() -> Self {
+        SeedConfig {
+            users: 300,
+            group_size: 0,
+            seed: DEFAULT_SEED,
+        }
+    }
+}
+
+pub const DEFAULT_SEED: u64 = 0x5C13_0B10_B5E5_0001;
+pub const EMAIL_DOMAIN: &str = "blobsrus.co";
+
+/// Group names in creation order (plus "Scale test" last when asked for).
+pub const EVERYONE: &str = "Everyone";
+pub const ENGINEERING: &str = "Engineering";
+pub const BLOB_SES: &str = "Blob SEs";
+pub const SALES: &str = "Sales";
+pub const SUPPORT: &str = "Support";
+pub const FINANCE: &str = "Finance";
+pub const PRODUCT: &str = "Product & Design";
+pub const NEW_HIRES: &str = "New hires";
+pub const SCALE_TEST: &str = "Scale test";
+
+/// People whose names exercise the panel's text handling: accents, apostrophes, hyphens,
+/// non-Latin scripts, right-to-left text, family-name-first order, one very long name.
+/// (given, family, displayName, email local part)
+const FEATURED: &[(&str, &str, &str, &str)] = &[
+    ("Zoë", "Müller", "Zoë Müller", "zoe.muller"),
+    ("雷", "李", "李 雷", "lei.li"),
+    ("José", "Álvarez", "José Álvarez", "jose.alvarez"),
+    ("Siobhán", "O'Connor", "Siobhán O'Connor", "siobhan.oconnor"),
+    ("Олег", "Петров", "Олег Петров", "oleg.petrov"),
+    ("Björn", "Ødegård", "Björn Ødegård", "bjorn.odegard"),
+    ("محمد", "العلي", "محمد العلي", "mohammed.alali"),
+    ("由紀", "田中", "田中 由紀", "yuki.tanaka"),
+    ("Łukasz", "Wójcik", "Łukasz Wójcik", "lukasz.wojcik"),
+    (
+        "Αλέξης",
+        "Παπαδόπουλος",
+        "Αλέξης Παπαδόπουλος",
+        "alexis.papadopoulos",
+    ),
+    ("Văn An", "Nguyễn", "Nguyễn Văn An", "an.nguyen"),
+    (
+        "Mary-Jane",
+        "van der Berg",
+        "Mary-Jane van der Berg",
+        "mary-jane.vanderberg",
+    ),
+    ("지민", "김", "김 지민", "jimin.kim"),
+    (
+        "Priya",
+        "Raghunathan-Venkatasubramanian",
+        "Priya Raghunathan-Venkatasubramanian",
+        "priya.raghunathan-venkatasubramanian",
+    ),
+    ("Jürgen", "Weiß", "Jürgen Weiß", "juergen.weiss"),
+    ("Renée", "Lefèvre", "Renée Lefèvre", "renee.lefevre"),
+];
+
+const GIVEN: &[&str] = &[
+    "Alex", "Sam", "Jordan", "Taylor", "Morgan", "Casey", "Riley", "Jamie", "Avery", "Quinn",
+    "Emma", "Liam", "Olivia", "Noah", "Ava", "Elijah", "Sofia", "Mateo", "Isabella", "Lucas",
+    "Mia", "Ethan", "Amelia", "Omar", "Fatima", "Hiroshi", "Mei", "Ravi", "Ananya", "Diego",
+    "Lucía", "Finn", "Freya", "Nia", "Kofi", "Ingrid", "Lars", "Aisha", "Tomás", "Inès", "Rafael",
+    "Hannah", "Daniel", "Grace", "Leo", "Chen", "Yara", "Elif", "Emre", "Ngozi", "Aarav", "Kwame",
+    "Chloé", "Søren", "Zainab", "Matías", "Ines", "Noor", "Theo", "Ada",
+];
+
+const FAMILY: &[&str] = &[
+    "Smith",
+    "Johnson",
+    "Garcia",
+    "Martinez",
+    "Brown",
+    "Lee",
+    "Kim",
+    "Patel",
+    "Singh",
+    "Nguyen",
+    "Cohen",
+    "Rossi",
+    "Bianchi",
+    "Schmidt",
+    "Fischer",
+    "Novak",
+    "Kowalski",
+    "Silva",
+    "Santos",
+    "Costa",
+    "Haddad",
+    "Khan",
+    "Tanaka",
+    "Sato",
+    "Wang",
+    "Zhang",
+    "Okafor",
+    "Adeyemi",
+    "Larsen",
+    "Andersson",
+    "Johansson",
+    "Dubois",
+    "Moreau",
+    "Murphy",
+    "Kelly",
+    "O'Brien",
+    "Walker",
+    "Young",
+    "Hernández",
+    "López",
+    "Yılmaz",
+    "Demir",
+    "Öztürk",
+    "Jensen",
+    "Virtanen",
+    "Horváth",
+    "Popescu",
+    "Ivanova",
+    "Mendes",
+    "Clarke",
+    "Mensah",
+    "Okonkwo",
+    "Sharma",
+    "Nakamura",
+];
+
+/// Lowercase ASCII for an email local part: folds the accents used in `GIVEN`/`FAMILY`, drops
+/// apostrophes and spaces.
+fn ascii_fold(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars().flat_map(char::to_lowercase) {
+        let folded = match c {
+            'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' => "a",
+            'ç' => "c",
+            'è' | 'é' | 'ê' | 'ë' => "e",
+            'ì' | 'í' | 'î' | 'ï' | 'ı' => "i",
+            'ñ' => "n",
+            'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' => "o",
+            'ù' | 'ú' | 'û' | 'ü' => "u",
+            'ý' | 'ÿ' => "y",
+            'ß' => "ss",
+            'ł' => "l",
+            'ş' | 'ś' => "s",
+            'ğ' => "g",
+            '\'' | ' ' => "",
+            c if c.is_ascii_alphanumeric() || c == '-' || c == '.' => {
+                out.push(c);
+                continue;
+            }
+            // Anything unexpected is dropped rather than put into an address.
+            _ => "",
+        };
+        out.push_str(folded);
+    }
+    out
+}
+
+fn uuid_v4(rng: &mut SplitMix64) -> String {
+    uuid::Builder::from_random_bytes(rng.bytes16())
+        .into_uuid()
+        .to_string()
+}
+
+/// Builds the seeded store.
+pub fn build(cfg: &SeedConfig) -> Store {
+    let mut store = Store::new(cfg.seed ^ 0x6A09_E667_F3BC_C908);
+    let mut rng = SplitMix64::new(cfg.seed);
+    let total_users = cfg.users.max(cfg.group_size);
+
+    // Users joined during November 2024, at most about an hour apart; big seeds are packed
+    // closer so that no timestamp lies in the future.
+    let users_start = ms_from_civil(2024, 11, 1, 9, 0, 0, 0);
+    let step: i64 = (2_592_000_000 / total_users.max(1) as i64).clamp(2, 3_700_000);
+    let mut locals = HashSet::new();
+    let mut users = Vec::with_capacity(total_users);
+    for i in 0..total_users {
+        let (given, family, display, local) = match FEATURED.get(i) {
+            Some(&(g, f, d, l)) => (g.to_string(), f.to_string(), d.to_string(), l.to_string()),
+            None => {
+                let g = *rng.pick(GIVEN);
+                let f = *rng.pick(FAMILY);
+                let local = format!("{}.{}", ascii_fold(g), ascii_fold(f));
+                (g.to_string(), f.to_string(), format!("{g} {f}"), local)
+            }
+        };
+        // Same name twice: jamie.smith, jamie.smith2, jamie.smith3, ...
+        let mut unique = local.clone();
+        let mut n = 2;
+        while !locals.insert(unique.clone()) {
+            unique = format!("{local}{n}");
+            n += 1;
+        }
+        let created: Millis = users_start + (i as i64) * step + rng.below((step / 2) as u64) as i64;
+        users.push(User {
+            id: uuid_v4(&mut rng),
+            user_name: format!("{unique}@{EMAIL_DOMAIN}"),
+            display_name: display,
+            given_name: given,
+            family_name: family,
+            active: true,
+            created,
+            last_modified: created,
+        });
+    }
+
+    // Departments: everyone gets at most one, a few people are also in a second one.
+    let mut rng = SplitMix64::new(cfg.seed ^ 0xBB67_AE85_84CA_A73B);
+    let depts = [ENGINEERING, SALES, SUPPORT, FINANCE, PRODUCT];
+    let weights = [35u64, 20, 15, 7, 10]; // the remaining 13% belong to no department
+    let mut members: Vec<Vec<String>> = vec![Vec::new(); depts.len()];
+    for u in users.iter().take(cfg.users) {
+        let roll = rng.below(100);
+        let mut acc = 0;
+        for (d, w) in weights.iter().enumerate() {
+            acc += w;
+            if roll < acc {
+                members[d].push(u.id.clone());
+                break;
+            }
+        }
+        if rng.percent(6) {
+            let d = rng.below(depts.len() as u64) as usize;
+            if !members[d].contains(&u.id) {
+                members[d].push(u.id.clone());
+            }
+        }
+    }
+    // Blob SEs: a handful of engineers.
+    let blob_ses: Vec<String> = members[0]
+        .iter()
+        .filter(|_| rng.percent(12))
+        .take(12)
+        .cloned()
+        .collect();
+
+    let everyone: Vec<String> = users.iter().map(|u| u.id.clone()).collect();
+    let scale: Vec<String> = everyone.iter().take(cfg.group_size).cloned().collect();
+    for u in users {
+        // Emails are unique by construction, so this cannot fail.
+        let _ = store.insert_user(u);
+    }
+
+    let mut plan: Vec<(&str, Vec<String>)> = vec![(EVERYONE, everyone)];
+    plan.push((ENGINEERING, std::mem::take(&mut members[0])));
+    plan.push((BLOB_SES, blob_ses));
+    plan.push((SALES, std::mem::take(&mut members[1])));
+    plan.push((SUPPORT, std::mem::take(&mut members[2])));
+    plan.push((FINANCE, std::mem::take(&mut members[3])));
+    plan.push((PRODUCT, std::mem::take(&mut members[4])));
+    plan.push((NEW_HIRES, Vec::new()));
+    if cfg.group_size > 0 {
+        plan.push((SCALE_TEST, scale));
+    }
+
+    let groups_start = ms_from_civil(2024, 12, 2, 15, 30, 0, 0).max(
+        // Groups are created after the last user joined.
+        store.users().iter().map(|u| u.created).max().unwrap_or(0) + 60_000,
+    );
+    for (k, (name, ids)) in plan.into_iter().enumerate() {
+        let created = groups_start + (k as i64) * 2_820_000 + rng.below(1000) as i64;
+        let modified = created + rng.below(86_400_000) as i64;
+        // Names are distinct and valid and ids exist, so this cannot fail.
+        let _ = store.insert_group_at(name, &ids, created, modified);
+    }
+    store
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(s: &Store) -> Vec<&str> {
+        s.groups().iter().map(|g| g.display_name()).collect()
+    }
+
+    #[test]
+    fn same_flags_same_data() {
+        let a = build(&SeedConfig::default());
+        let b = build(&SeedConfig::default());
+        assert_eq!(a.users(), b.users());
+        let ga: Vec<_> = a.groups().iter().map(|g| (g.id(), g.members())).collect();
+        let gb: Vec<_> = b.groups().iter().map(|g| (g.id(), g.members())).collect();
+        assert_eq!(ga, gb);
+    }
+
+    #[test]
+    fn default_seed_has_the_documented_groups() {
+        let s = build(&SeedConfig::default());
+        assert_eq!(s.users().len(), 300);
+        assert_eq!(
+            names(&s),
+            [
+                EVERYONE,
+                ENGINEERING,
+                BLOB_SES,
+                SALES,
+                SUPPORT,
+                FINANCE,
+                PRODUCT,
+                NEW_HIRES
+            ]
+        );
+        let size = |n: &str| {
+            s.groups()
+                .iter()
+                .find(|g| g.display_name() == n)
+                .map(|g| g.members().len())
+                .unwrap()
+        };
+        assert_eq!(size(EVERYONE), 300);
+        assert_eq!(size(NEW_HIRES), 0);
+        for n in [ENGINEERING, BLOB_SES, SALES, SUPPORT, FINANCE, PRODUCT] {
+            assert!(size(n) > 0 && size(n) < 300, "{n}: {}", size(n));
+        }
+        assert!(size(ENGINEERING) > size(FINANCE));
+    }
+
+    #[test]
+    fn users_look_real_and_are_unique() {
+        let s = build(&SeedConfig::default());
+        let mut emails = HashSet::new();
+        for u in s.users() {
+            assert!(emails.insert(u.user_name.to_lowercase()), "{}", u.user_name);
+            let (local, domain) = u.user_name.split_once('@').unwrap();
+            assert_eq!(domain, EMAIL_DOMAIN);
+            assert!(local.is_ascii() && local.contains('.'), "{local}");
+            assert!(uuid::Uuid::parse_str(&u.id).unwrap().get_version_num() == 4);
+        }
+        let displays: Vec<_> = s.users().iter().map(|u| u.display_name.as_str()).collect();
+        assert!(displays.contains(&"Zoë Müller"));
+        assert!(displays.contains(&"李 雷"));
+        assert!(s.user_by_name("ZOE.MULLER@blobsrus.co").is_some());
+    }
+
+    #[test]
+    fn scale_test_group_adds_users_when_needed() {
+        let s = build(&SeedConfig {
+            users: 10,
+            group_size: 2500,
+            ..SeedConfig::default()
+        });
+        assert_eq!(s.users().len(), 2500);
+        let g = s.groups().last().unwrap();
+        assert_eq!(g.display_name(), SCALE_TEST);
+        assert_eq!(g.members().len(), 2500);
+        // Departments are only drawn from the first `users` people.
+        let eng = s
+            .groups()
+            .iter()
+            .find(|g| g.display_name() == ENGINEERING)
+            .unwrap();
+        assert!(eng.members().len() <= 10);
+    }
+
+    #[test]
+    fn zero_users_still_gives_groups() {
+        let s = build(&SeedConfig {
+            users: 0,
+            ..SeedConfig::default()
+        });
+        assert!(s.users().is_empty());
+        assert_eq!(s.groups().len(), 8);
+    }
+
+    #[test]
+    fn group_ids_do_not_depend_on_user_count() {
+        let a = build(&SeedConfig::default());
+        let b = build(&SeedConfig {
+            users: 20,
+            ..SeedConfig::default()
+        });
+        let ids = |s: &Store| {
+            s.groups()
+                .iter()
+                .map(|g| g.id().to_string())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(ids(&a), ids(&b));
+    }
+
+    #[test]
+    fn folds_accents_for_emails() {
+        assert_eq!(ascii_fold("Hernández"), "hernandez");
+        assert_eq!(ascii_fold("O'Brien"), "obrien");
+        assert_eq!(ascii_fold("Yılmaz"), "yilmaz");
+        assert_eq!(ascii_fold("Søren"), "soren");
+    }
+}
