@@ -154,7 +154,7 @@ fn host_of(authority: &str) -> Option<String> {
         (format!("[{host}]"), &rest[end + 1..])
     } else {
         match authority.rsplit_once(':') {
-            Some((h, p)) => (h.to_string(), &authority[h.len()..]),
+            Some((h, _)) => (h.to_string(), &authority[h.len()..]),
             None => (authority.to_string(), ""),
         }
     };

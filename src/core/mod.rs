@@ -9,4 +9,5 @@ pub mod draft;
 pub mod endpoints;
 pub mod error;
 pub mod model;
+pub mod secret;
 pub mod validation;

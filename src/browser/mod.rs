@@ -1,0 +1,4 @@
+//! The thin layer over browser APIs: HTTP with gloo-net, and web storage.
+
+pub mod http;
+pub mod storage;

@@ -1,0 +1,50 @@
+//! Where things are kept in the browser.
+//!
+//! The API key goes only to this tab's `sessionStorage`, so it is gone when the tab closes and
+//! is never shared with other tabs. The base URL is not secret and is remembered in
+//! `localStorage` for the admin's convenience. Storage can be unavailable (private modes,
+//! disabled storage): then nothing is kept and the caller is told.
+
+use crate::core::secret::ApiKey;
+use web_sys::Storage;
+
+const KEY_ITEM: &str = "omni-scim-panel.api-key";
+const BASE_URL_ITEM: &str = "omni-scim-panel.base-url";
+
+fn session() -> Option<Storage> {
+    web_sys::window()?.session_storage().ok().flatten()
+}
+
+fn local() -> Option<Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+/// The key stored for this tab, if any.
+pub fn load_key() -> Option<ApiKey> {
+    session()?
+        .get_item(KEY_ITEM)
+        .ok()
+        .flatten()
+        .and_then(|k| ApiKey::new(&k))
+}
+
+/// Stores the key for this tab; false when session storage is unavailable.
+pub fn store_key(key: &ApiKey) -> bool {
+    session().is_some_and(|s| s.set_item(KEY_ITEM, key.expose()).is_ok())
+}
+
+pub fn forget_key() {
+    if let Some(s) = session() {
+        let _ = s.remove_item(KEY_ITEM);
+    }
+}
+
+pub fn load_base_url() -> Option<String> {
+    local()?.get_item(BASE_URL_ITEM).ok().flatten()
+}
+
+pub fn store_base_url(base: &str) {
+    if let Some(s) = local() {
+        let _ = s.set_item(BASE_URL_ITEM, base);
+    }
+}

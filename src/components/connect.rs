@@ -1,0 +1,172 @@
+//! "Connection": base URL and API key, Connect and Forget key.
+
+use super::field::TextField;
+use super::notice::{Notice, NoticeArea};
+use crate::app::Session;
+use crate::browser::{http::ScimClient, storage};
+use crate::core::base_url::ScimBase;
+use crate::core::error::ErrorKind;
+use crate::core::secret::ApiKey;
+use crate::core::validation::{Issue, Severity};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+fn error(message: String) -> Vec<Issue> {
+    vec![Issue {
+        severity: Severity::Error,
+        message,
+    }]
+}
+
+#[component]
+pub fn ConnectPanel(session: Session) -> impl IntoView {
+    let base_input = RwSignal::new(storage::load_base_url().unwrap_or_default());
+    let key_input = RwSignal::new(String::new());
+    let key_stored = RwSignal::new(storage::load_key().is_some());
+    let notice = RwSignal::new(None::<Notice>);
+    let busy = RwSignal::new(false);
+    // Base URL problems show once the admin has typed something or tried to connect.
+    let tried = RwSignal::new(false);
+    let key_issues = RwSignal::new(Vec::<Issue>::new());
+
+    let base_issues = Signal::derive(move || {
+        let text = base_input.get();
+        if text.trim().is_empty() && !tried.get() {
+            return Vec::new();
+        }
+        match ScimBase::parse(&text) {
+            Ok(_) => Vec::new(),
+            Err(e) => error(e.to_string()),
+        }
+    });
+    let base_hint = Signal::derive(move || match ScimBase::parse(&base_input.get()) {
+        Ok(base) if base.is_same_origin_path() => {
+            format!("Requests go to this page's own server: {base}")
+        }
+        Ok(base) => format!("Requests go to {base}"),
+        Err(_) => {
+            "An Omni instance name (blobsrus), an https:// URL, or a path such as /api/scim/v2."
+                .to_string()
+        }
+    });
+    let key_hint = Signal::derive(move || {
+        if key_stored.get() {
+            "A key is stored for this browser tab only; leave this empty to use it.".to_string()
+        } else {
+            "An Omni organization API key. Kept only in this tab's session storage.".to_string()
+        }
+    });
+
+    let connect = move || {
+        if busy.get_untracked() {
+            return;
+        }
+        tried.set(true);
+        let base = match ScimBase::parse(&base_input.get_untracked()) {
+            Ok(base) => base,
+            Err(e) => {
+                notice.set(Some(Notice::Error(format!("Could not connect: {e}"))));
+                return;
+            }
+        };
+        let typed = ApiKey::new(&key_input.get_untracked());
+        let Some(key) = typed.clone().or_else(storage::load_key) else {
+            key_issues.set(error("Enter the API key.".into()));
+            notice.set(Some(Notice::Error(
+                "Could not connect: enter the API key.".into(),
+            )));
+            return;
+        };
+        key_issues.set(Vec::new());
+        if !storage::store_key(&key) {
+            notice.set(Some(Notice::Error(
+                "Could not connect: this browser does not allow session storage, so the panel cannot keep the key for this tab.".into(),
+            )));
+            return;
+        }
+        key_stored.set(true);
+        storage::store_base_url(base.as_str());
+        busy.set(true);
+        notice.set(Some(Notice::Progress(format!("Connecting to {base}…"))));
+        spawn_local(async move {
+            let result = ScimClient::new(base.clone(), key).check_connection().await;
+            busy.set(false);
+            match result {
+                Ok(()) => {
+                    session.connected.set(Some(base.clone()));
+                    // The key now lives in session storage only; keep it out of the page.
+                    key_input.set(String::new());
+                    notice.set(Some(Notice::Success(format!("Connected to {base}."))));
+                }
+                Err(err) => {
+                    session.connected.set(None);
+                    if matches!(err.kind, ErrorKind::BadKey | ErrorKind::Forbidden) {
+                        // A refused key is not kept; what was typed stays in the field.
+                        storage::forget_key();
+                        key_stored.set(false);
+                    }
+                    notice.set(Some(Notice::Error(err.to_string())));
+                }
+            }
+        });
+    };
+
+    let forget = move |_| {
+        storage::forget_key();
+        key_stored.set(false);
+        key_input.set(String::new());
+        session.connected.set(None);
+        notice.set(Some(Notice::Success(
+            "Key forgotten. Nothing else was changed; connect again to continue.".into(),
+        )));
+    };
+
+    view! {
+        <section class="card" aria-labelledby="connect-heading">
+            <h2 id="connect-heading">"Connection"</h2>
+            <form
+                class="connect"
+                novalidate
+                on:submit=move |ev| {
+                    ev.prevent_default();
+                    connect();
+                }
+            >
+                <TextField
+                    id="base-url"
+                    label="SCIM base URL"
+                    value=base_input
+                    on_input=move |v| base_input.set(v)
+                    autocomplete="url"
+                    placeholder="blobsrus or https://blobsrus.omniapp.co/api/scim/v2"
+                    hint=base_hint
+                    issues=base_issues
+                />
+                <TextField
+                    id="api-key"
+                    label="API key"
+                    value=key_input
+                    on_input=move |v| key_input.set(v)
+                    password=true
+                    autocomplete="off"
+                    hint=key_hint
+                    issues=Signal::from(key_issues)
+                />
+                <div class="actions">
+                    <button type="submit" class="primary" disabled=move || busy.get()>
+                        "Connect"
+                    </button>
+                    <button
+                        type="button"
+                        class="danger"
+                        on:click=forget
+                        disabled=move || !key_stored.get() && key_input.get().is_empty()
+                    >
+                        "Forget key"
+                    </button>
+                </div>
+            </form>
+            <NoticeArea notice=notice />
+        </section>
+    }
+}

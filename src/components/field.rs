@@ -1,0 +1,61 @@
+//! A labelled text input with its hint and validation messages tied to it for assistive tech.
+
+use crate::core::validation::{Issue, Severity};
+use leptos::prelude::*;
+
+/// `id` must be unique in the page; the hint and issues get `{id}-hint` and `{id}-issues`.
+#[component]
+pub fn TextField(
+    id: &'static str,
+    label: &'static str,
+    #[prop(into)] value: Signal<String>,
+    #[prop(into)] on_input: Callback<String>,
+    #[prop(optional)] password: bool,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+    #[prop(optional)] placeholder: Option<&'static str>,
+    #[prop(into, optional)] hint: Option<Signal<String>>,
+    #[prop(into, optional)] issues: Option<Signal<Vec<Issue>>>,
+) -> impl IntoView {
+    let issues = issues.unwrap_or_else(|| Signal::derive(Vec::new));
+    let invalid = move || issues.with(|i| i.iter().any(Issue::is_error));
+    let hint_id = format!("{id}-hint");
+    let issues_id = format!("{id}-issues");
+    let described_by = if hint.is_some() {
+        format!("{hint_id} {issues_id}")
+    } else {
+        issues_id.clone()
+    };
+    view! {
+        <div class="field" class:invalid=invalid>
+            <label for=id>{label}</label>
+            <input
+                id=id
+                name=id
+                type=if password { "password" } else { "text" }
+                autocomplete=autocomplete.unwrap_or("off")
+                spellcheck="false"
+                placeholder=placeholder
+                aria-invalid=move || if invalid() { "true" } else { "false" }
+                aria-describedby=described_by
+                prop:value=move || value.get()
+                on:input=move |ev| on_input.run(event_target_value(&ev))
+            />
+            {hint.map(|h| view! { <p class="hint" id=hint_id>{move || h.get()}</p> })}
+            <ul class="issues" id=issues_id aria-live="polite">
+                {move || {
+                    issues
+                        .get()
+                        .into_iter()
+                        .map(|i| {
+                            let (class, prefix) = match i.severity {
+                                Severity::Error => ("issue error", "Error: "),
+                                Severity::Warning => ("issue warning", "Warning: "),
+                            };
+                            view! { <li class=class>{prefix}{i.message}</li> }
+                        })
+                        .collect_view()
+                }}
+            </ul>
+        </div>
+    }
+}
