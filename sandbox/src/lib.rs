@@ -140,6 +140,12 @@ pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .merge(groups::routes())
         .merge(users::routes())
+        // A catch-all route rather than only a fallback: inside `nest` it outranks the
+        // `/api/{*rest}` route below, so unknown SCIM paths still pass the key check.
+        .route(
+            "/{*rest}",
+            axum::routing::any(|| async { ApiError::not_found("Not found") }),
+        )
         .fallback(|| async { ApiError::not_found("Not found") })
         .method_not_allowed_fallback(|| async {
             ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "Method not allowed")
@@ -185,7 +191,11 @@ pub fn router(state: AppState) -> Router {
 /// since browsers send no Authorization header on a preflight.
 fn cors(origin: HeaderValue) -> CorsLayer {
     CorsLayer::new()
-        .allow_origin(AllowOrigin::exact(origin))
+        // Echo the origin only when it is the configured one, so other origins get no
+        // Access-Control-Allow-Origin header at all.
+        .allow_origin(AllowOrigin::predicate(move |o: &HeaderValue, _| {
+            o == origin
+        }))
         .allow_methods([
             Method::GET,
             Method::POST,
