@@ -190,7 +190,7 @@ fn is_loopback(host: &str) -> bool {
             .all(|p| !p.is_empty() && p.parse::<u8>().is_ok())
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
 

@@ -93,7 +93,7 @@ pub fn member_label(member: &Member) -> &str {
         .unwrap_or(&member.value)
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use crate::core::model::Meta;

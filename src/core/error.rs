@@ -240,7 +240,7 @@ impl fmt::Display for ApiError {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
 

@@ -146,7 +146,7 @@ pub(crate) fn looks_like_html(body: &str) -> bool {
     head.starts_with("<!doctype") || head.starts_with("<html") || head.starts_with('<')
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use serde_json::{json, Value};

@@ -35,7 +35,7 @@ impl fmt::Display for ApiKey {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
 

@@ -135,7 +135,7 @@ pub fn group_id_issues(id: &str) -> Vec<Issue> {
     Vec::new()
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
 

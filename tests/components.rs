@@ -1,0 +1,263 @@
+//! Component tests in headless Chromium (wasm-bindgen-test): the real components, mounted into
+//! a fresh element, driven through DOM events the way a person's typing and clicking arrive.
+#![cfg(target_arch = "wasm32")]
+
+use leptos::prelude::*;
+use omni_scim_panel::app::{App, Session};
+use omni_scim_panel::components::group_editor::GroupEditor;
+use omni_scim_panel::core::base_url::ScimBase;
+use omni_scim_panel::core::draft::GroupDraft;
+use omni_scim_panel::core::model::{Group, Member, Meta};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+use web_sys::{Element, HtmlButtonElement, HtmlElement, HtmlInputElement};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const ADA: &str = "3f2b8c1e-6a4d-4e9b-8f10-2c7d5e9a1b34";
+const GRACE: &str = "b1c2d3e4-f5a6-4b7c-8d9e-0f1a2b3c4d5e";
+
+fn document() -> web_sys::Document {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .expect("test page has a document")
+}
+
+/// A fresh container per test, so tests do not see each other's DOM.
+fn container() -> HtmlElement {
+    let el = document()
+        .create_element("div")
+        .expect("create div")
+        .unchecked_into::<HtmlElement>();
+    document()
+        .body()
+        .expect("body")
+        .append_child(&el)
+        .expect("append");
+    el
+}
+
+fn all(root: &Element, selector: &str) -> Vec<Element> {
+    let list = root.query_selector_all(selector).expect("valid selector");
+    (0..list.length())
+        .filter_map(|i| list.item(i))
+        .filter_map(|n| n.dyn_into::<Element>().ok())
+        .collect()
+}
+
+/// The input whose <label> reads `name`, as a person finds it.
+fn textbox(root: &Element, name: &str) -> HtmlInputElement {
+    let label = all(root, "label")
+        .into_iter()
+        .find(|l| l.text_content().unwrap_or_default().trim() == name)
+        .unwrap_or_else(|| panic!("no label {name:?}"));
+    let id = label.get_attribute("for").expect("label has for");
+    root.query_selector(&format!("#{id}"))
+        .ok()
+        .flatten()
+        .expect("labelled input exists")
+        .unchecked_into()
+}
+
+/// The button whose accessible name (aria-label, else text) is `name`.
+fn button(root: &Element, name: &str) -> HtmlButtonElement {
+    all(root, "button")
+        .into_iter()
+        .find(|b| {
+            b.get_attribute("aria-label")
+                .unwrap_or_else(|| b.text_content().unwrap_or_default())
+                .trim()
+                == name
+        })
+        .unwrap_or_else(|| panic!("no button {name:?}"))
+        .unchecked_into()
+}
+
+fn text_of(root: &Element, selector: &str) -> String {
+    all(root, selector)
+        .iter()
+        .map(|e| e.text_content().unwrap_or_default())
+        .collect::<Vec<_>>()
+        .join(" | ")
+}
+
+async fn type_into(input: &HtmlInputElement, text: &str) {
+    input.set_value(text);
+    let ev = web_sys::Event::new("input").expect("event");
+    input.dispatch_event(&ev).expect("dispatch");
+    leptos::task::tick().await;
+}
+
+async fn click(b: &HtmlButtonElement) {
+    b.click();
+    leptos::task::tick().await;
+}
+
+fn group() -> Group {
+    Group {
+        id: "Qw7rT2pL".into(),
+        display_name: "Data Wranglers".into(),
+        members: Some(vec![Member {
+            value: ADA.into(),
+            display: Some("ada@example.org".into()),
+        }]),
+        meta: Meta::default(),
+    }
+}
+
+fn mount_editor(root: &HtmlElement) -> impl Drop {
+    let base = ScimBase::parse("/api/scim/v2").ok();
+    mount_to(root.clone(), move || {
+        let session = Session {
+            connected: RwSignal::new(base),
+        };
+        let draft = RwSignal::new(Some(GroupDraft::from_group(group())));
+        view! { <GroupEditor session=session draft=draft /> }
+    })
+}
+
+#[wasm_bindgen_test]
+async fn invalid_display_name_shows_message_and_disables_save() {
+    let root = container();
+    let _handle = mount_editor(&root);
+    leptos::task::tick().await;
+    let name = textbox(&root, "Display name");
+    let save = button(&root, "Save");
+    assert_eq!(name.value(), "Data Wranglers");
+    assert!(!save.disabled(), "valid loaded group can be saved");
+    assert!(text_of(&root, ".hint").contains("14/64"));
+
+    type_into(&name, &"é".repeat(65)).await;
+    assert!(save.disabled(), "65 characters block saving");
+    assert!(text_of(&root, ".issues").contains("65 characters"));
+    assert_eq!(name.get_attribute("aria-invalid").as_deref(), Some("true"));
+    assert!(text_of(&root, ".hint").contains("65/64"));
+
+    type_into(&name, &"é".repeat(64)).await;
+    assert!(!save.disabled(), "64 characters are fine");
+
+    for bad in ["   ", " Leading", "Trailing ", "Tab\tinside"] {
+        type_into(&name, bad).await;
+        assert!(save.disabled(), "{bad:?} must block saving");
+        assert!(!text_of(&root, ".issues").is_empty());
+    }
+}
+
+#[wasm_bindgen_test]
+async fn add_and_remove_members() {
+    let root = container();
+    let _handle = mount_editor(&root);
+    leptos::task::tick().await;
+    let rows = || all(&root, "table tbody tr").len();
+    assert_eq!(rows(), 1);
+
+    // Duplicate: refused with a message, typed text kept.
+    let id = textbox(&root, "Member user ID");
+    type_into(&id, ADA).await;
+    assert!(text_of(&root, ".issues").contains("already a member"));
+    click(&button(&root, "Add member")).await;
+    assert_eq!(rows(), 1);
+    assert_eq!(id.value(), ADA, "nothing typed is lost");
+
+    // Opaque id: a warning, but it is added.
+    type_into(&id, "opaque-7").await;
+    assert!(text_of(&root, ".issues").contains("not a UUID"));
+    type_into(&textbox(&root, "Member display name"), "Opaque Person").await;
+    click(&button(&root, "Add member")).await;
+    assert_eq!(rows(), 2);
+    assert_eq!(id.value(), "", "fields clear after adding");
+
+    type_into(&id, GRACE).await;
+    click(&button(&root, "Add member")).await;
+    assert_eq!(rows(), 3);
+    assert!(
+        text_of(&root, "table").contains(GRACE),
+        "row named by its id when no display"
+    );
+
+    click(&button(&root, "Remove ada@example.org")).await;
+    assert_eq!(rows(), 2);
+    assert!(!text_of(&root, "table").contains(ADA));
+    assert!(text_of(&root, "[role=status]").contains("Removed ada@example.org"));
+}
+
+#[wasm_bindgen_test]
+async fn emptying_a_group_needs_a_second_press() {
+    let root = container();
+    let _handle = mount_editor(&root);
+    leptos::task::tick().await;
+    click(&button(&root, "Remove ada@example.org")).await;
+    click(&button(&root, "Save")).await;
+    let alert = text_of(&root, "[role=alert]");
+    assert!(alert.contains("remove all 1 members"), "{alert}");
+}
+
+fn storage_values(storage: &web_sys::Storage) -> Vec<String> {
+    let len = storage.length().unwrap_or(0);
+    (0..len)
+        .filter_map(|i| storage.key(i).ok().flatten())
+        .filter_map(|k| {
+            storage
+                .get_item(&k)
+                .ok()
+                .flatten()
+                .map(|v| format!("{k}={v}"))
+        })
+        .collect()
+}
+
+#[wasm_bindgen_test]
+async fn key_goes_to_session_storage_only() {
+    let window = web_sys::window().expect("window");
+    let session = window
+        .session_storage()
+        .ok()
+        .flatten()
+        .expect("sessionStorage");
+    let local = window.local_storage().ok().flatten().expect("localStorage");
+    let _ = session.clear();
+    let _ = local.clear();
+
+    let root = container();
+    let _handle = mount_to(root.clone(), App);
+    leptos::task::tick().await;
+    let secret = "omni-test-key-5a1f0c";
+    type_into(&textbox(&root, "SCIM base URL"), "/api/scim/v2").await;
+    type_into(&textbox(&root, "API key"), secret).await;
+    assert_eq!(textbox(&root, "API key").type_(), "password");
+    click(&button(&root, "Connect")).await;
+
+    assert!(
+        storage_values(&session).iter().any(|v| v.ends_with(secret)),
+        "key stored in sessionStorage"
+    );
+    assert!(
+        !storage_values(&local).iter().any(|v| v.contains(secret)),
+        "key never in localStorage: {:?}",
+        storage_values(&local)
+    );
+    assert!(!window
+        .location()
+        .href()
+        .unwrap_or_default()
+        .contains(secret));
+
+    click(&button(&root, "Forget key")).await;
+    assert!(
+        !storage_values(&session).iter().any(|v| v.contains(secret)),
+        "Forget key removes it"
+    );
+    assert_eq!(textbox(&root, "API key").value(), "");
+}
+
+#[wasm_bindgen_test]
+async fn bad_base_url_is_explained_inline() {
+    let root = container();
+    let _handle = mount_to(root.clone(), App);
+    leptos::task::tick().await;
+    let base = textbox(&root, "SCIM base URL");
+    type_into(&base, "http://blobsrus.omniapp.co/api/scim/v2").await;
+    assert!(text_of(&root, ".issues").contains("http:// is allowed only"));
+    type_into(&base, "blobsrus").await;
+    assert!(text_of(&root, ".hint").contains("https://blobsrus.omniapp.co/api/scim/v2"));
+}
