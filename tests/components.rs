@@ -168,7 +168,13 @@ async fn add_and_remove_members() {
     assert_eq!(id.value(), "", "fields clear after adding");
 
     type_into(&id, GRACE).await;
+    assert!(
+        button(&root, "Save").disabled(),
+        "a typed but not added member blocks saving"
+    );
+    assert!(text_of(&root, "#save-why").contains("Add member"));
     click(&button(&root, "Add member")).await;
+    assert!(!button(&root, "Save").disabled());
     assert_eq!(rows(), 3);
     assert!(
         text_of(&root, "table").contains(GRACE),

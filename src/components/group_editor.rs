@@ -45,11 +45,22 @@ pub fn GroupEditor(session: Session, draft: RwSignal<Option<GroupDraft>>) -> imp
                 .unwrap_or_default()
         })
     });
-    let can_save = move || {
-        !saving.get()
-            && session.connected.get().is_some()
-            && draft.with(|d| d.as_ref().is_some_and(GroupDraft::can_save))
+    // Why Save is disabled, said next to it: a disabled button alone explains nothing.
+    let save_blocker = move || -> Option<&'static str> {
+        if saving.get() {
+            Some("Saving…")
+        } else if session.connected.get().is_none() {
+            Some("Connect to save.")
+        } else if !draft.with(|d| d.as_ref().is_some_and(GroupDraft::can_save)) {
+            Some("Fix the display name to save.")
+        } else if !new_id.get().trim().is_empty() {
+            // Saving now would leave out the user typed above, without a word.
+            Some("Press “Add member” or clear the Member user ID field first.")
+        } else {
+            None
+        }
     };
+    let can_save = move || save_blocker().is_none();
     let dirty = move || draft.with(|d| d.as_ref().is_some_and(GroupDraft::is_dirty));
 
     Effect::new(move |_| {
@@ -110,6 +121,10 @@ pub fn GroupEditor(session: Session, draft: RwSignal<Option<GroupDraft>>) -> imp
             notice.set(Some(Notice::Error(
                 "Not saved: fix the display name first.".into(),
             )));
+            return;
+        }
+        if let Some(why) = untrack(save_blocker) {
+            notice.set(Some(Notice::Error(format!("Not saved: {why}"))));
             return;
         }
         let had = sent.loaded.members.as_ref().map_or(0, Vec::len);
@@ -212,10 +227,17 @@ pub fn GroupEditor(session: Session, draft: RwSignal<Option<GroupDraft>>) -> imp
                     </fieldset>
                 </form>
                 <div class="actions save-bar">
-                    <button type="button" class="primary" on:click=save disabled=move || !can_save()>
+                    <button
+                        type="button"
+                        class="primary"
+                        on:click=save
+                        disabled=move || !can_save()
+                        aria-describedby="save-why"
+                    >
                         "Save"
                     </button>
-                    <span class="dirty">{move || if dirty() { "Unsaved changes" } else { "" }}</span>
+                    <span class="dirty">{move || if dirty() { "Unsaved changes." } else { "" }}</span>
+                    <span class="hint" id="save-why">{move || save_blocker().unwrap_or_default()}</span>
                 </div>
             </Show>
             <NoticeArea notice=notice />
