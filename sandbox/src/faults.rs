@@ -140,7 +140,7 @@ impl FaultState {
             return false;
         }
         self.matched += 1;
-        self.matched % self.config.fail_every == 0
+        self.matched.is_multiple_of(self.config.fail_every)
     }
 }
 
