@@ -94,7 +94,7 @@ struct Cli {
 
     /// Body of forced answers. Any value but json forces answers even without
     /// --fail-status (then with status 200).
-    #[arg(long, value_enum, default_value_t = FaultBody::Json)]
+    #[arg(long, value_enum, default_value_t = FaultBody::Json, value_name = "KIND")]
     fault_body: FaultBody,
 
     /// Drop the TCP connection of forced requests without any answer (a network error).

@@ -29,7 +29,7 @@ impl Default for SeedConfig {
     }
 }
 
-pub const DEFAULT_SEED: u64 = 0x5C13_0B10_B5E5_0001;
+pub const DEFAULT_SEED: u64 = 20_241_204;
 pub const EMAIL_DOMAIN: &str = "blobsrus.co";
 
 /// Group names in creation order (plus "Scale test" last when asked for).
