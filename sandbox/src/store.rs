@@ -316,8 +316,9 @@ impl Store {
             last_modified,
         };
         g.set_members(members);
+        let idx = self.groups.len();
         self.groups.push(g);
-        Ok(self.groups.last().expect("just pushed"))
+        Ok(&self.groups[idx])
     }
 
     /// POST /groups.
