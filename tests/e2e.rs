@@ -37,7 +37,7 @@ async fn load_group(p: &Panel, name: &str) -> Result<support::Group> {
 async fn rename_add_remove_and_save_reaches_the_server() -> Result<()> {
     run("happy", |p| async move {
         p.connect().await?;
-        p.screenshot("connected").await?;
+        p.screenshot_showing("connected", "Connected").await?;
 
         let before = load_group(&p, "Engineering").await?;
         ensure!(
@@ -45,6 +45,8 @@ async fn rename_add_remove_and_save_reaches_the_server() -> Result<()> {
             "the seeded Engineering group needs at least 2 members for this test, has: {}",
             members_text(&before.members)
         );
+        let table = p.table("Members").await?;
+        p.reveal(&table).await?;
         p.screenshot("loaded").await?;
 
         // A user who is not in the group yet, from the sandbox's own user list.
@@ -91,7 +93,7 @@ async fn rename_add_remove_and_save_reaches_the_server() -> Result<()> {
             "alerts after saving: {:?}",
             p.alerts().await?
         );
-        p.screenshot("saved").await?;
+        p.screenshot_showing("saved", "Saved").await?;
 
         // What the server holds now, read past the panel.
         let after = p.api.group(&before.id).await?;
@@ -138,7 +140,7 @@ async fn wrong_key_is_reported_and_nothing_typed_is_lost() -> Result<()> {
         let wrong = format!("{}-wrong", p.key);
         p.connect_with(&wrong).await?;
         let alert = p.alert_containing("API key").await?;
-        p.screenshot("wrong-key").await?;
+        p.screenshot_showing("wrong-key", "API key").await?;
         ensure!(
             !alert.contains(&wrong),
             "the alert echoes the key: {alert:?}"
@@ -172,7 +174,7 @@ async fn missing_group_is_reported_as_not_found() -> Result<()> {
         p.fill("Group ID", "noSuchGroup42").await?;
         p.click("Load group").await?;
         p.alert_containing("not found").await?;
-        p.screenshot("not-found").await?;
+        p.screenshot_showing("not-found", "not found").await?;
         let id = p.value("Group ID").await?;
         ensure!(
             id == "noSuchGroup42",
@@ -206,12 +208,15 @@ async fn overlong_display_name_is_flagged_and_blocks_save() -> Result<()> {
             }
         })
         .await?;
-        // The error states the limit.
-        p.alert_containing(&NAME_LIMIT.to_string()).await?;
+        // The error states the limit, tied to the field for screen readers.
+        p.field_error("Display name", &NAME_LIMIT.to_string())
+            .await?;
         ensure!(
             !p.is_enabled("Save").await?,
             "Save is enabled with a 65-character name"
         );
+        let field = p.textbox("Display name").await?;
+        p.reveal(&field).await?;
         p.screenshot("too-long").await?;
 
         // Back within the limit, saving is possible again.

@@ -189,6 +189,52 @@ impl Panel {
         .await
     }
 
+    /// Waits until the field labelled `label` reports an error mentioning `needle`
+    /// (case-insensitive): either `aria-invalid="true"` with the message in its accessible
+    /// description (`aria-describedby`), the pattern for per-field errors, or a role="alert".
+    pub async fn field_error(&self, label: &str, needle: &str) -> Result<String> {
+        let lower = needle.to_lowercase();
+        let lower = lower.as_str();
+        eventually(
+            &format!("an error on {label:?} mentioning {needle:?}"),
+            || async move {
+                let field = self.textbox(label).await.map_err(|e| e.to_string())?;
+                let invalid = field
+                    .attr("aria-invalid")
+                    .await
+                    .map_err(|e| e.to_string())?;
+                let mut seen = Vec::new();
+                if invalid.as_deref() == Some("true") {
+                    let ids = field
+                        .attr("aria-describedby")
+                        .await
+                        .map_err(|e| e.to_string())?;
+                    for id in ids.unwrap_or_default().split_whitespace() {
+                        let xpath = format!("//*[@id='{id}']");
+                        let Ok(el) = self.client.find(Locator::XPath(&xpath)).await else {
+                            continue;
+                        };
+                        let text = el
+                            .prop("textContent")
+                            .await
+                            .ok()
+                            .flatten()
+                            .unwrap_or_default();
+                        seen.push(a11y::normalize(&text));
+                    }
+                }
+                seen.extend(self.alerts().await.unwrap_or_default());
+                seen.iter()
+                    .find(|t| t.to_lowercase().contains(lower))
+                    .cloned()
+                    .ok_or_else(|| {
+                        format!("aria-invalid={invalid:?}, description/alerts: {seen:?}")
+                    })
+            },
+        )
+        .await
+    }
+
     /// Waits for a status message satisfying `ok`.
     pub async fn status_where(&self, what: &str, ok: impl Fn(&str) -> bool) -> Result<String> {
         let ok = &ok;
@@ -286,6 +332,28 @@ impl Panel {
         Ok(v.as_str().unwrap_or_default().to_owned())
     }
 
+    /// Scrolls `el` to the middle of the viewport, so a screenshot shows it.
+    pub async fn reveal(&self, el: &Element) -> Result<()> {
+        let arg = serde_json::to_value(el).context("serializing an element reference")?;
+        self.client
+            .execute("arguments[0].scrollIntoView({block: 'center'});", vec![arg])
+            .await
+            .context("scrolling an element into view")?;
+        Ok(())
+    }
+
+    /// Screenshot with the message (alert or status) containing `needle` in view.
+    pub async fn screenshot_showing(&self, step: &str, needle: &str) -> Result<PathBuf> {
+        for n in nodes(&self.client, LIVE).await? {
+            let text = n.el.prop("textContent").await?.unwrap_or_default();
+            if text.to_lowercase().contains(&needle.to_lowercase()) {
+                self.reveal(&n.el).await?;
+                break;
+            }
+        }
+        self.screenshot(step).await
+    }
+
     /// Saves a PNG of the viewport as target/screenshots/<test>-<step>.png.
     pub async fn screenshot(&self, step: &str) -> Result<PathBuf> {
         let dir = procs::workspace_root().join("target/screenshots");
@@ -298,6 +366,19 @@ impl Panel {
             .context("taking a screenshot")?;
         std::fs::write(&path, png).with_context(|| format!("writing {}", path.display()))?;
         Ok(path)
+    }
+}
+
+/// A stale FAILED screenshot from an earlier run would mislead.
+fn remove_old_screenshots(test: &str) {
+    let dir = procs::workspace_root().join("target/screenshots");
+    let prefix = format!("{test}-");
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for e in entries.flatten() {
+            if e.file_name().to_string_lossy().starts_with(&prefix) {
+                let _ = std::fs::remove_file(e.path());
+            }
+        }
     }
 }
 
@@ -337,6 +418,7 @@ where
 {
     procs::preflight()?;
     let _one_browser = BROWSER.lock().await;
+    remove_old_screenshots(test);
 
     let key = procs::random_key();
     let sandbox = Sandbox::start(&key).await?;
