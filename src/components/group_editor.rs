@@ -226,21 +226,24 @@ pub fn GroupEditor(session: Session, draft: RwSignal<Option<GroupDraft>>) -> imp
                         </div>
                     </fieldset>
                 </form>
-                <div class="actions save-bar">
-                    <button
-                        type="button"
-                        class="primary"
-                        on:click=save
-                        disabled=move || !can_save()
-                        aria-describedby="save-why"
-                    >
-                        "Save"
-                    </button>
-                    <span class="dirty">{move || if dirty() { "Unsaved changes." } else { "" }}</span>
-                    <span class="hint" id="save-why">{move || save_blocker().unwrap_or_default()}</span>
+                // Sticky, so Save and its outcome stay in view beside a long member list.
+                <div class="save-bar">
+                    <div class="actions">
+                        <button
+                            type="button"
+                            class="primary"
+                            on:click=save
+                            disabled=move || !can_save()
+                            aria-describedby="save-why"
+                        >
+                            "Save"
+                        </button>
+                        <span class="dirty">{move || if dirty() { "Unsaved changes." } else { "" }}</span>
+                        <span class="hint" id="save-why">{move || save_blocker().unwrap_or_default()}</span>
+                    </div>
+                    <NoticeArea notice=notice />
                 </div>
             </Show>
-            <NoticeArea notice=notice />
             {move || {
                 saved
                     .get()
