@@ -45,8 +45,8 @@ async fn rename_add_remove_and_save_reaches_the_server() -> Result<()> {
             "the seeded Engineering group needs at least 2 members for this test, has: {}",
             members_text(&before.members)
         );
-        let table = p.table("Members").await?;
-        p.reveal(&table).await?;
+        let name_field = p.textbox("Display name").await?;
+        p.reveal(&name_field).await?;
         p.screenshot("loaded").await?;
 
         // A user who is not in the group yet, from the sandbox's own user list.

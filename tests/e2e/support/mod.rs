@@ -112,6 +112,9 @@ impl Panel {
     /// app sees real input events.
     pub async fn fill(&self, label: &str, text: &str) -> Result<()> {
         let el = self.textbox(label).await?;
+        // Scrolled to the middle first, as a user would: WebDriver alone scrolls it to the
+        // bottom edge, where a sticky bar may cover it.
+        self.reveal(&el).await?;
         el.click()
             .await
             .with_context(|| format!("focusing {label:?}"))?;
@@ -143,6 +146,7 @@ impl Panel {
 
     pub async fn click(&self, name: &str) -> Result<()> {
         let b = self.button(name).await?;
+        self.reveal(&b).await?;
         b.click()
             .await
             .with_context(|| format!("clicking {name:?}"))
