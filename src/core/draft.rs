@@ -1,6 +1,7 @@
 //! The group being edited: what was loaded, and what the admin has changed. Views call these
 //! methods and render the result; they hold no rules of their own.
 
+use super::diff::MembershipDiff;
 use super::model::{Group, GroupReplace, Member, MemberRef};
 use super::validation::{display_name_issues, has_errors, member_id_issues, Issue};
 
@@ -57,15 +58,18 @@ impl GroupDraft {
         self.members.len() != before
     }
 
+    /// What saving now would change, relative to what was loaded.
+    pub fn diff(&self) -> MembershipDiff {
+        MembershipDiff::from_group(&self.loaded, &self.display_name, &self.members)
+    }
+
     pub fn can_save(&self) -> bool {
         !has_errors(&self.name_issues())
     }
 
-    /// True when the draft differs from what was loaded.
+    /// True when saving would change something (name or member set).
     pub fn is_dirty(&self) -> bool {
-        self.display_name != self.loaded.display_name
-            || Some(&self.members) != self.loaded.members.as_ref()
-                && !(self.members.is_empty() && self.loaded.members.is_none())
+        !self.diff().is_empty()
     }
 
     /// The PUT body: the whole intended membership. Omni requires `display`; where the admin

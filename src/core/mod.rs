@@ -5,9 +5,11 @@
 //! only moves bytes and renders.
 
 pub mod base_url;
+pub mod diff;
 pub mod draft;
 pub mod endpoints;
 pub mod error;
 pub mod model;
+pub mod save_request;
 pub mod secret;
 pub mod validation;
