@@ -1,6 +1,7 @@
 //! The URLs the panel calls, built from a [`ScimBase`]. Only this module glues paths together.
 
 use super::base_url::ScimBase;
+use super::save_request::filter_string;
 
 /// `GET {base}/groups?count=1&excludedAttributes=members`: the cheapest authenticated call,
 /// used to check a key on Connect.
@@ -11,6 +12,49 @@ pub fn connection_check(base: &ScimBase) -> String {
 /// `{base}/groups/{id}` with the id percent-encoded as one path segment.
 pub fn group(base: &ScimBase, id: &str) -> String {
     format!("{base}/groups/{}", encode_path_segment(id))
+}
+
+/// `GET {base}/groups?startIndex=…&count=…[&filter=displayName eq "…"]&excludedAttributes=members`.
+pub fn groups_page(
+    base: &ScimBase,
+    start_index: u64,
+    count: u64,
+    exact_name: Option<&str>,
+) -> String {
+    let filter = exact_name
+        .map(|n| {
+            format!(
+                "&filter={}",
+                encode_query_value(&format!("displayName eq {}", filter_string(n)))
+            )
+        })
+        .unwrap_or_default();
+    format!(
+        "{base}/groups?startIndex={start_index}&count={count}{filter}&excludedAttributes=members"
+    )
+}
+
+/// `GET {base}/users?startIndex=…&count=…[&filter=…]`.
+pub fn users_page(base: &ScimBase, start_index: u64, count: u64, filter: Option<&str>) -> String {
+    let filter = filter
+        .map(|f| format!("&filter={}", encode_query_value(f)))
+        .unwrap_or_default();
+    format!("{base}/users?startIndex={start_index}&count={count}{filter}")
+}
+
+/// `userName eq "…"`: the one user filter Omni documents.
+pub fn user_name_filter(email: &str) -> String {
+    format!("userName eq {}", filter_string(email.trim()))
+}
+
+/// RFC 7644 §5: where a server says what it supports (ETags, PATCH, filtering).
+pub fn service_provider_config(base: &ScimBase) -> String {
+    format!("{base}/ServiceProviderConfig")
+}
+
+/// Percent-encodes a query value (same unreserved set as path segments).
+pub fn encode_query_value(value: &str) -> String {
+    encode_path_segment(value)
 }
 
 /// Percent-encodes everything but RFC 3986 unreserved characters, so an id can never add a
@@ -54,6 +98,27 @@ mod tests {
         assert_eq!(
             group(&base("/api/scim/v2/"), "abc"),
             "/api/scim/v2/groups/abc"
+        );
+    }
+
+    #[test]
+    fn list_urls() {
+        let b = base("/api/scim/v2");
+        assert_eq!(
+            groups_page(&b, 1, 25, None),
+            "/api/scim/v2/groups?startIndex=1&count=25&excludedAttributes=members"
+        );
+        assert_eq!(
+            groups_page(&b, 26, 25, Some("Blob \"SEs\"")),
+            "/api/scim/v2/groups?startIndex=26&count=25&filter=displayName%20eq%20%22Blob%20%5C%22SEs%5C%22%22&excludedAttributes=members"
+        );
+        assert_eq!(
+            users_page(&b, 101, 100, Some(&user_name_filter(" ada@x.co "))),
+            "/api/scim/v2/users?startIndex=101&count=100&filter=userName%20eq%20%22ada%40x%2Eco%22"
+        );
+        assert_eq!(
+            service_provider_config(&b),
+            "/api/scim/v2/ServiceProviderConfig"
         );
     }
 

@@ -4,12 +4,18 @@
 //! form may be saved, what a failed answer means to a person) lives here, so the browser side
 //! only moves bytes and renders.
 
+pub mod activity;
 pub mod base_url;
+pub mod bulk;
 pub mod diff;
+pub mod directory;
 pub mod draft;
 pub mod endpoints;
 pub mod error;
 pub mod model;
+pub mod route;
 pub mod save_request;
 pub mod secret;
+pub mod server_features;
+pub mod stored_draft;
 pub mod validation;

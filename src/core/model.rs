@@ -29,14 +29,14 @@ pub struct Meta {
     pub resource_type: Option<String>,
 }
 
-/// A group as a server returns it.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+/// A group as a server returns it (serialisable so an unsaved draft can keep it).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Group {
     pub id: String,
     pub display_name: String,
     /// `None` when the server left members out (`excludedAttributes=members`).
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub members: Option<Vec<Member>>,
     #[serde(default)]
     pub meta: Meta,

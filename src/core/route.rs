@@ -1,0 +1,94 @@
+//! Screens addressed by the URL fragment (`#/groups`, `#/groups/{id}`), which works on any
+//! static host because the server never sees it. Nothing secret is ever put in a route.
+
+use super::endpoints::encode_path_segment;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Route {
+    Groups,
+    Group(String),
+    Activity,
+}
+
+impl Route {
+    /// Reads `location.hash`; anything unknown is the groups list.
+    pub fn parse(hash: &str) -> Self {
+        let path = hash.trim_start_matches('#').trim_start_matches('/');
+        let mut parts = path.splitn(2, '/');
+        match (parts.next(), parts.next()) {
+            (Some("groups"), Some(id)) if !id.is_empty() => {
+                let id = percent_decode(id.trim_end_matches('/'));
+                if id.is_empty() {
+                    Self::Groups
+                } else {
+                    Self::Group(id)
+                }
+            }
+            (Some("activity"), _) => Self::Activity,
+            _ => Self::Groups,
+        }
+    }
+
+    pub fn to_hash(&self) -> String {
+        match self {
+            Self::Groups => "#/groups".to_string(),
+            Self::Group(id) => format!("#/groups/{}", encode_path_segment(id)),
+            Self::Activity => "#/activity".to_string(),
+        }
+    }
+}
+
+/// Decodes `%XX` escapes; invalid escapes and invalid UTF-8 are kept as typed.
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            let hex = |b: u8| (b as char).to_digit(16);
+            if let (Some(hi), Some(lo)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                out.push((hi * 16 + lo) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_and_prints() {
+        assert_eq!(Route::parse(""), Route::Groups);
+        assert_eq!(Route::parse("#/groups"), Route::Groups);
+        assert_eq!(Route::parse("#/groups/"), Route::Groups);
+        assert_eq!(
+            Route::parse("#/groups/mEhXj6ZI"),
+            Route::Group("mEhXj6ZI".into())
+        );
+        assert_eq!(Route::parse("#/activity"), Route::Activity);
+        assert_eq!(Route::parse("#/nonsense"), Route::Groups);
+        assert_eq!(Route::Group("a b/c".into()).to_hash(), "#/groups/a%20b%2Fc");
+        assert_eq!(
+            Route::parse("#/groups/a%20b%2Fc"),
+            Route::Group("a b/c".into())
+        );
+        assert_eq!(
+            Route::parse("#/groups/bad%zz"),
+            Route::Group("bad%zz".into())
+        );
+        assert_eq!(Route::parse("#/groups/x%4"), Route::Group("x%4".into()));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn round_trip(id in "[^/]{1,20}") {
+            proptest::prop_assert_eq!(Route::parse(&Route::Group(id.clone()).to_hash()), Route::Group(id));
+        }
+    }
+}

@@ -1,0 +1,95 @@
+//! What the server supports, from `/ServiceProviderConfig` (RFC 7643 §5). Omni has no such
+//! endpoint: then nothing optional is assumed.
+
+use serde::Deserialize;
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ServerFeatures {
+    /// `If-Match` with `meta.version` is honoured (412 when stale).
+    pub etag: bool,
+    pub patch: bool,
+    /// Filters beyond `eq` (`sw`, `co`) may be tried for user search.
+    pub filter: bool,
+}
+
+#[derive(Deserialize)]
+struct Supported {
+    #[serde(default)]
+    supported: bool,
+}
+
+#[derive(Deserialize)]
+struct Config {
+    #[serde(default)]
+    etag: Option<Supported>,
+    #[serde(default)]
+    patch: Option<Supported>,
+    #[serde(default)]
+    filter: Option<Supported>,
+}
+
+impl ServerFeatures {
+    /// Reads a ServiceProviderConfig body; anything unreadable means "nothing optional".
+    pub fn parse(body: &str) -> Self {
+        let Ok(c) = serde_json::from_str::<Config>(body) else {
+            return Self::default();
+        };
+        let on = |s: Option<Supported>| s.is_some_and(|s| s.supported);
+        Self {
+            etag: on(c.etag),
+            patch: on(c.patch),
+            filter: on(c.filter),
+        }
+    }
+}
+
+/// Next `startIndex` after a page, or `None` when the list is done. Stops on an empty page so a
+/// server that under-reports never loops forever.
+pub fn next_start_index(start_index: u64, received: usize, total: Option<u64>) -> Option<u64> {
+    if received == 0 {
+        return None;
+    }
+    let next = start_index + received as u64;
+    match total {
+        Some(total) if next > total => None,
+        _ => Some(next),
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_rfc_config() {
+        let f = ServerFeatures::parse(
+            r#"{"schemas":["urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig"],"etag":{"supported":true},"patch":{"supported":true},"filter":{"supported":true,"maxResults":200},"bulk":{"supported":false}}"#,
+        );
+        assert_eq!(
+            f,
+            ServerFeatures {
+                etag: true,
+                patch: true,
+                filter: true
+            }
+        );
+        assert_eq!(ServerFeatures::parse("<html>"), ServerFeatures::default());
+        assert_eq!(
+            ServerFeatures::parse(r#"{"etag":{"supported":"yes"}}"#),
+            ServerFeatures::default()
+        );
+    }
+
+    #[test]
+    fn paging() {
+        assert_eq!(next_start_index(1, 100, Some(250)), Some(101));
+        assert_eq!(next_start_index(201, 50, Some(250)), None);
+        assert_eq!(
+            next_start_index(1, 40, Some(250)),
+            Some(41),
+            "short pages advance by what came"
+        );
+        assert_eq!(next_start_index(1, 0, Some(250)), None, "empty page ends");
+        assert_eq!(next_start_index(1, 100, None), Some(101));
+    }
+}
