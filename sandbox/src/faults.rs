@@ -162,11 +162,9 @@ pub fn forced_response(cfg: &FaultConfig) -> Response {
         .and_then(|s| StatusCode::from_u16(s).ok())
         .unwrap_or(StatusCode::OK);
     let reason = status.canonical_reason().unwrap_or("Error");
+    let injected = ApiError::new(status, format!("{reason} (injected by scim-sandbox)"));
     let (content_type, body): (Option<&str>, String) = match cfg.body {
-        FaultBody::Json => (
-            Some("application/json"),
-            ApiError::new(status, format!("{reason} (injected by scim-sandbox)")).body_json(),
-        ),
+        FaultBody::Json => (Some("application/json"), injected.body_json()),
         FaultBody::Malformed => (Some("application/json"), r#"{"detail": "#.to_string()),
         FaultBody::Html => (
             Some("text/html; charset=utf-8"),
@@ -206,6 +204,10 @@ pub fn forced_response(cfg: &FaultConfig) -> Response {
         }
     }
     res.extensions_mut().insert(Faulted);
+    if cfg.body == FaultBody::Json {
+        // Lets rfc7644 mode re-render it in that mode's error shape.
+        res.extensions_mut().insert(injected);
+    }
     if cfg.close_connection {
         res.extensions_mut().insert(CloseConnection);
     }

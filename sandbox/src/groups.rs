@@ -2,17 +2,19 @@
 
 use axum::body::Body;
 use axum::extract::{Path, RawQuery, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use serde_json::{Map, Value};
 
 use crate::errors::ApiError;
+use crate::etag::{etag, IfMatch};
 use crate::scim::{
-    bare_attr, excludes_members, group_out, json_response, list_params, read_json, PATCH_SCHEMA,
+    excludes_members, group_out, json_response, list_params, omni_eq, read_json, rfc_matcher,
+    GROUP_ATTRS, PATCH_SCHEMA,
 };
-use crate::store::PatchOp;
+use crate::store::{Group, PatchOp, Store};
 use crate::{AppState, API_BASE};
 
 type Result<T, E = ApiError> = std::result::Result<T, E>;
@@ -30,25 +32,57 @@ pub fn routes() -> Router<AppState> {
 }
 
 async fn list(State(state): State<AppState>, RawQuery(q): RawQuery) -> Result<Response> {
-    let p = list_params(q.as_deref(), state.config().max_count)?;
-    let name = match &p.filter {
-        Some(f) if bare_attr(f).eq_ignore_ascii_case("displayName") => Some(f.value.as_str()),
-        Some(f) => {
-            return Err(ApiError::invalid_filter(format!(
-                "Filtering groups on {:?} is not supported (only displayName eq)",
-                f.attr
-            )))
-        }
-        None => None,
-    };
+    let cfg = state.config();
+    let p = list_params(q.as_deref(), cfg.max_results())?;
     let store = state.store();
-    let matching: Vec<_> = store
-        .groups()
-        .iter()
-        .filter(|g| name.is_none_or(|n| g.display_name() == n))
-        .collect();
-    let out = p.page(matching, |g| group_out(&store, g, !p.exclude_members));
+    let groups = store.groups().iter();
+    let matching: Vec<_> = match &p.filter {
+        None => groups.collect(),
+        Some(f) if cfg.rfc() => {
+            let m = rfc_matcher(f, GROUP_ATTRS, "groups")?;
+            groups.filter(|g| m(g)).collect()
+        }
+        // Omni mode keeps the name comparison exact (the documented behaviour here).
+        Some(f) => {
+            let name = omni_eq(f, "displayName", "groups")?;
+            groups.filter(|g| g.display_name() == name).collect()
+        }
+    };
+    let out = p.page(matching, |g| {
+        group_out(&store, g, !p.exclude_members, cfg.rfc())
+    });
     Ok(json_response(StatusCode::OK, &out))
+}
+
+/// One group's answer; in rfc7644 mode with `meta.version` and an `ETag` header equal to it.
+fn group_response(
+    state: &AppState,
+    store: &Store,
+    g: &Group,
+    status: StatusCode,
+    with_members: bool,
+) -> Response {
+    let rfc = state.config().rfc();
+    let mut res = json_response(status, &group_out(store, g, with_members, rfc));
+    if rfc {
+        set_etag(&mut res, g);
+    }
+    res
+}
+
+fn set_etag(res: &mut Response, g: &Group) {
+    if let Ok(v) = HeaderValue::from_str(&etag(g.version())) {
+        res.headers_mut().insert(header::ETAG, v);
+    }
+}
+
+/// The request's `If-Match`; Omni mode ignores it, as Omni has no versions.
+fn precondition(state: &AppState, headers: &HeaderMap) -> Option<IfMatch> {
+    if state.config().rfc() {
+        IfMatch::from_headers(headers)
+    } else {
+        None
+    }
 }
 
 async fn get_one(
@@ -61,9 +95,12 @@ async fn get_one(
     let g = store
         .group(&id)
         .ok_or_else(|| ApiError::not_found("Group not found"))?;
-    Ok(json_response(
+    Ok(group_response(
+        &state,
+        &store,
+        g,
         StatusCode::OK,
-        &group_out(&store, g, !without_members),
+        !without_members,
     ))
 }
 
@@ -79,7 +116,7 @@ async fn create(State(state): State<AppState>, body: Body) -> Result<Response> {
     let mut store = state.store();
     let id = store.create_group(name, &members)?.id().to_string();
     let g = stored(&store, &id)?;
-    let mut res = json_response(StatusCode::CREATED, &group_out(&store, g, true));
+    let mut res = group_response(&state, &store, g, StatusCode::CREATED, true);
     if let Ok(loc) = HeaderValue::from_str(&format!("{API_BASE}/groups/{id}")) {
         res.headers_mut().insert(header::LOCATION, loc);
     }
@@ -89,6 +126,7 @@ async fn create(State(state): State<AppState>, body: Body) -> Result<Response> {
 async fn replace(
     State(state): State<AppState>,
     Path(id): Path<String>,
+    headers: HeaderMap,
     body: Body,
 ) -> Result<Response> {
     let v = read_json(body, state.config().max_body_bytes).await?;
@@ -105,15 +143,17 @@ async fn replace(
             ))
         }
     };
+    let cond = precondition(&state, &headers);
     let mut store = state.store();
-    store.replace_group(&id, name, &members)?;
+    store.replace_group_if(&id, name, &members, cond.as_ref())?;
     let g = stored(&store, &id)?;
-    Ok(json_response(StatusCode::OK, &group_out(&store, g, true)))
+    Ok(group_response(&state, &store, g, StatusCode::OK, true))
 }
 
 async fn patch(
     State(state): State<AppState>,
     Path(id): Path<String>,
+    headers: HeaderMap,
     body: Body,
 ) -> Result<Response> {
     let v = read_json(body, state.config().max_body_bytes).await?;
@@ -121,14 +161,28 @@ async fn patch(
         return Err(ApiError::not_found("Group not found"));
     }
     let ops = patch_ops(&v)?;
+    let cond = precondition(&state, &headers);
     let mut store = state.store();
-    store.patch_group(&id, &ops)?;
+    store.patch_group_if(&id, &ops, cond.as_ref())?;
     let g = stored(&store, &id)?;
-    Ok(json_response(StatusCode::OK, &group_out(&store, g, true)))
+    if state.config().patch_no_content {
+        let mut res = StatusCode::NO_CONTENT.into_response();
+        // Without a body the ETag is the only way to learn the new version.
+        if state.config().rfc() {
+            set_etag(&mut res, g);
+        }
+        return Ok(res);
+    }
+    Ok(group_response(&state, &store, g, StatusCode::OK, true))
 }
 
-async fn delete(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response> {
-    state.store().delete_group(&id)?;
+async fn delete(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Response> {
+    let cond = precondition(&state, &headers);
+    state.store().delete_group_if(&id, cond.as_ref())?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 

@@ -8,6 +8,7 @@
 pub mod auth;
 pub mod control;
 pub mod errors;
+pub mod etag;
 pub mod faults;
 pub mod filter;
 pub mod groups;
@@ -34,6 +35,7 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 use crate::errors::ApiError;
 use crate::faults::{FaultConfig, FaultState};
 use crate::reqlog::RequestLog;
+use crate::scim::service_provider_config;
 use crate::seed::SeedConfig;
 use crate::store::Store;
 
@@ -41,6 +43,27 @@ use crate::store::Store;
 pub const API_BASE: &str = "/api/scim/v2";
 pub const DEFAULT_KEY: &str = "sandbox-demo-key";
 pub const DEFAULT_MAX_BODY_BYTES: usize = 16 * 1024 * 1024;
+/// `filter.maxResults` in rfc7644 mode when `--max-count` is not given. The mode caps `count`
+/// at it, so that what ServiceProviderConfig says is true.
+pub const DEFAULT_RFC_MAX_RESULTS: usize = 1000;
+
+/// Which kind of SCIM server to imitate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Mode {
+    /// Omni as documented: no /ServiceProviderConfig (404), no meta.version or ETag, If-Match
+    /// ignored, filters only `userName eq "…"` (users) and `displayName eq "…"` (groups),
+    /// errors {"detail":"…","status":400}.
+    #[default]
+    Omni,
+    /// GET /ServiceProviderConfig; groups carry meta.version W/"N" and an equal ETag header;
+    /// If-Match on PUT/PATCH/DELETE (412 unless `*` or the current version); filters
+    /// `ATTR eq|sw|co "…"` joined by and/or (users: userName, displayName, emails.value,
+    /// name.givenName, name.familyName, id; groups: displayName), case-insensitive except id;
+    /// errors {"schemas":[…Error],"status":"400","scimType":…,"detail":"…"}; Content-Type
+    /// application/scim+json; `count` capped at --max-count, else 1000.
+    #[value(name = "rfc7644")]
+    Rfc7644,
+}
 
 /// Everything the server needs to know; built from the command line by `main.rs`.
 #[derive(Debug, Clone)]
@@ -60,6 +83,24 @@ pub struct Config {
     pub max_count: Option<usize>,
     /// Largest request body accepted (413 above it).
     pub max_body_bytes: usize,
+    pub mode: Mode,
+    /// PATCH answers 204 with no body instead of 200 with the group (RFC 7644 §3.5.2 allows
+    /// either; a client must handle both).
+    pub patch_no_content: bool,
+}
+
+impl Config {
+    pub fn rfc(&self) -> bool {
+        self.mode == Mode::Rfc7644
+    }
+
+    /// The cap on `count` in list calls.
+    pub fn max_results(&self) -> Option<usize> {
+        match self.mode {
+            Mode::Omni => self.max_count,
+            Mode::Rfc7644 => Some(self.max_count.unwrap_or(DEFAULT_RFC_MAX_RESULTS)),
+        }
+    }
 }
 
 impl Default for Config {
@@ -73,6 +114,8 @@ impl Default for Config {
             faults: FaultConfig::default(),
             max_count: None,
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            mode: Mode::Omni,
+            patch_no_content: false,
         }
     }
 }
@@ -137,9 +180,15 @@ impl AppState {
 
 /// The whole application.
 pub fn router(state: AppState) -> Router {
-    let api = Router::new()
-        .merge(groups::routes())
-        .merge(users::routes())
+    let mut api = Router::new().merge(groups::routes()).merge(users::routes());
+    if state.config().rfc() {
+        // Omni has none (its catch-all 404 answers there); RFC 7644 §4 spells it
+        // `ServiceProviderConfig`, and some clients ask in lower case.
+        for path in ["/ServiceProviderConfig", "/serviceproviderconfig"] {
+            api = api.route(path, get(spc));
+        }
+    }
+    let mut api = api
         // A catch-all route rather than only a fallback: inside `nest` it outranks the
         // `/api/{*rest}` route below, so unknown SCIM paths still pass the key check.
         .route(
@@ -164,6 +213,9 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             reqlog::record,
         ));
+    if state.config().rfc() {
+        api = api.layer(axum::middleware::from_fn(errors::rfc_shape));
+    }
 
     let mut app = Router::new()
         .nest(API_BASE, api)
@@ -210,6 +262,15 @@ fn cors(origin: HeaderValue) -> CorsLayer {
         ])
         .expose_headers([header::RETRY_AFTER, header::ETAG])
         .max_age(Duration::from_secs(600))
+}
+
+async fn spc(axum::extract::State(state): axum::extract::State<AppState>) -> Response {
+    let cfg = state.config();
+    let max = cfg.max_results().unwrap_or(DEFAULT_RFC_MAX_RESULTS);
+    scim::json_response(
+        StatusCode::OK,
+        &service_provider_config(max, cfg.max_body_bytes),
+    )
 }
 
 async fn info() -> Response {

@@ -9,7 +9,7 @@ use axum::http::HeaderValue;
 use clap::Parser;
 use scim_sandbox::faults::{FaultBody, FaultConfig};
 use scim_sandbox::seed::{SeedConfig, DEFAULT_SEED};
-use scim_sandbox::{router, server, AppState, Config, API_BASE, DEFAULT_MAX_BODY_BYTES};
+use scim_sandbox::{router, server, AppState, Config, Mode, API_BASE, DEFAULT_MAX_BODY_BYTES};
 
 /// In-memory server that answers like Omni's SCIM 2.0 API, with demo data and fault injection,
 /// for developing and testing omni-scim-panel without an Omni account.
@@ -27,6 +27,15 @@ struct Cli {
     /// unauthenticated control endpoints; refused without this flag).
     #[arg(long)]
     allow_remote: bool,
+
+    /// Which kind of SCIM server to imitate (sandbox/README.md has the details).
+    #[arg(long, value_enum, default_value_t = Mode::Omni, value_name = "MODE")]
+    mode: Mode,
+
+    /// PATCH answers 204 No Content without a body (RFC 7644 §3.5.2 allows it) instead of
+    /// 200 with the group; in rfc7644 mode the ETag header still carries the new version.
+    #[arg(long)]
+    patch_no_content: bool,
 
     /// Organization API key the API accepts as `Authorization: Bearer KEY`.
     #[arg(long, default_value = scim_sandbox::DEFAULT_KEY)]
@@ -60,7 +69,8 @@ struct Cli {
     #[arg(long, value_name = "ORIGIN")]
     cors_origin: Option<String>,
 
-    /// Cap on `count` in list calls, to test clients that must page (default: no cap).
+    /// Cap on `count` in list calls, to test clients that must page (default: no cap in omni
+    /// mode, 1000 in rfc7644 mode, where it is also ServiceProviderConfig's filter.maxResults).
     #[arg(long, value_name = "N")]
     max_count: Option<usize>,
 
@@ -148,6 +158,8 @@ fn config(cli: Cli) -> Result<(Config, SocketAddr, bool), String> {
         faults,
         max_count: cli.max_count,
         max_body_bytes: cli.max_body_bytes,
+        mode: cli.mode,
+        patch_no_content: cli.patch_no_content,
     };
     Ok((config, addr, cli.allow_remote))
 }

@@ -1,10 +1,11 @@
 //! A log of API requests so tests can count what the panel sent (e.g. requests per save,
-//! retries after a 429). It records whether an Authorization header was present, never its value.
+//! retries after a 429). It records whether an Authorization header was present, never its value,
+//! and the If-Match value, so tests can check what version the panel claimed to have.
 
 use std::collections::VecDeque;
 
 use axum::extract::{Request, State};
-use axum::http::header;
+use axum::http::{header, HeaderMap};
 use axum::middleware::Next;
 use axum::response::Response;
 use serde::Serialize;
@@ -25,6 +26,8 @@ pub struct Entry {
     pub query: Option<String>,
     /// Whether the request carried an Authorization header.
     pub authorization: bool,
+    /// The `If-Match` header as sent (several joined with ", "), recorded in both modes.
+    pub if_match: Option<String>,
     /// Status answered; `null` while in flight or when the connection was dropped.
     pub status: Option<u16>,
     /// Answered by the fault injector rather than the API.
@@ -65,6 +68,15 @@ impl RequestLog {
     }
 }
 
+fn if_match(headers: &HeaderMap) -> Option<String> {
+    let values: Vec<String> = headers
+        .get_all(header::IF_MATCH)
+        .iter()
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+        .collect();
+    (!values.is_empty()).then(|| values.join(", "))
+}
+
 pub async fn record(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let entry = Entry {
         seq: 0,
@@ -72,6 +84,7 @@ pub async fn record(State(state): State<AppState>, req: Request, next: Next) -> 
         path: full_path(&req),
         query: req.uri().query().map(str::to_string),
         authorization: req.headers().contains_key(header::AUTHORIZATION),
+        if_match: if_match(req.headers()),
         status: None,
         faulted: false,
         dropped: false,
@@ -96,6 +109,7 @@ mod tests {
             path: "/x".into(),
             query: None,
             authorization: true,
+            if_match: None,
             status: None,
             faulted: false,
             dropped: false,

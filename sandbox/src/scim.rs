@@ -8,7 +8,8 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::errors::ApiError;
-use crate::filter::{parse_eq, EqFilter};
+use crate::etag::etag;
+use crate::filter::{parse, Filter, Op, Term};
 use crate::store::{Group, Store, User};
 use crate::time::{rfc3339_ms, Millis};
 
@@ -16,6 +17,7 @@ pub const GROUP_SCHEMA: &str = "urn:ietf:params:scim:schemas:core:2.0:Group";
 pub const USER_SCHEMA: &str = "urn:ietf:params:scim:schemas:core:2.0:User";
 pub const LIST_SCHEMA: &str = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
 pub const PATCH_SCHEMA: &str = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
+pub const SPC_SCHEMA: &str = "urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig";
 
 pub const DEFAULT_COUNT: usize = 100;
 
@@ -25,6 +27,9 @@ pub struct Meta {
     pub created: String,
     pub last_modified: String,
     pub resource_type: &'static str,
+    /// rfc7644 mode only: Omni has no versions.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
 }
 
 impl Meta {
@@ -33,6 +38,7 @@ impl Meta {
             created: rfc3339_ms(created),
             last_modified: rfc3339_ms(last_modified),
             resource_type,
+            version: None,
         }
     }
 }
@@ -56,7 +62,8 @@ pub struct GroupOut {
 }
 
 /// A group as Omni renders it; members' `display` is the user's userName from the store.
-pub fn group_out(store: &Store, g: &Group, with_members: bool) -> GroupOut {
+/// `versioned` adds `meta.version` (rfc7644 mode).
+pub fn group_out(store: &Store, g: &Group, with_members: bool, versioned: bool) -> GroupOut {
     let members = with_members.then(|| {
         g.members()
             .iter()
@@ -69,10 +76,14 @@ pub fn group_out(store: &Store, g: &Group, with_members: bool) -> GroupOut {
             })
             .collect()
     });
+    let mut meta = Meta::new(g.created(), g.last_modified(), "Group");
+    if versioned {
+        meta.version = Some(etag(g.version()));
+    }
     GroupOut {
         display_name: g.display_name().to_string(),
         id: g.id().to_string(),
-        meta: Meta::new(g.created(), g.last_modified(), "Group"),
+        meta,
         schemas: [GROUP_SCHEMA],
         members,
     }
@@ -150,7 +161,9 @@ pub struct ListParams {
     pub start_index: usize,
     /// Negative becomes 0; capped by the server's `max_count` if any.
     pub count: usize,
-    pub filter: Option<EqFilter>,
+    /// Parsed for syntax only; which attributes and operators a list accepts is the
+    /// handler's business (it depends on the mode).
+    pub filter: Option<Filter>,
     pub exclude_members: bool,
 }
 
@@ -209,7 +222,7 @@ pub fn list_params(raw: Option<&str>, max_count: Option<usize>) -> Result<ListPa
         } else if k.eq_ignore_ascii_case("count") {
             p.count = usize::try_from(parse_number("count", &v)?.max(0)).unwrap_or(0);
         } else if k.eq_ignore_ascii_case("filter") {
-            let f = parse_eq(&v)
+            let f = parse(&v)
                 .map_err(|e| ApiError::invalid_filter(format!("Invalid filter {v:?}: {e}")))?;
             p.filter = Some(f);
         } else if k.eq_ignore_ascii_case("excludedAttributes") {
@@ -224,9 +237,130 @@ pub fn list_params(raw: Option<&str>, max_count: Option<usize>) -> Result<ListPa
     Ok(p)
 }
 
-/// Attribute name without a schema URN prefix (`urn:...:Group:displayName` → `displayName`).
-pub fn bare_attr(f: &EqFilter) -> &str {
-    f.attr.rsplit(':').next().unwrap_or(&f.attr)
+/// Omni mode: the filter must be the single `attr eq "value"` it documents; returns the value.
+pub fn omni_eq<'a>(f: &'a Filter, attr: &str, what: &str) -> Result<&'a str, ApiError> {
+    let only = format!("(only {attr} eq is supported)");
+    let t = f.single().ok_or_else(|| {
+        ApiError::invalid_filter(format!(
+            "Combining filters with and/or is not supported {only}"
+        ))
+    })?;
+    if !t.is_attr(attr) {
+        return Err(ApiError::invalid_filter(format!(
+            "Filtering {what} on {:?} is not supported {only}",
+            t.attr
+        )));
+    }
+    if t.op != Op::Eq {
+        return Err(ApiError::invalid_filter(format!(
+            "Operator '{}' is not supported {only}",
+            t.op.name()
+        )));
+    }
+    Ok(&t.value)
+}
+
+/// rfc7644 mode: how a filter attribute reads from a resource, and whether it is case-exact.
+pub struct Attr<T: 'static> {
+    pub name: &'static str,
+    pub case_exact: bool,
+    pub get: fn(&T) -> &str,
+}
+
+/// Filterable user attributes (RFC 7643 §4.1: only `id` is case-exact). `emails` alone means
+/// `emails.value`, as for any multi-valued attribute's default sub-attribute.
+pub const USER_ATTRS: &[Attr<User>] = &[
+    Attr {
+        name: "userName",
+        case_exact: false,
+        get: |u| &u.user_name,
+    },
+    Attr {
+        name: "displayName",
+        case_exact: false,
+        get: |u| &u.display_name,
+    },
+    Attr {
+        name: "emails.value",
+        case_exact: false,
+        get: |u| &u.user_name,
+    },
+    Attr {
+        name: "emails",
+        case_exact: false,
+        get: |u| &u.user_name,
+    },
+    Attr {
+        name: "name.givenName",
+        case_exact: false,
+        get: |u| &u.given_name,
+    },
+    Attr {
+        name: "name.familyName",
+        case_exact: false,
+        get: |u| &u.family_name,
+    },
+    Attr {
+        name: "id",
+        case_exact: true,
+        get: |u| &u.id,
+    },
+];
+
+/// Filterable group attributes in rfc7644 mode.
+pub const GROUP_ATTRS: &[Attr<Group>] = &[Attr {
+    name: "displayName",
+    case_exact: false,
+    get: |g| g.display_name(),
+}];
+
+fn find_attr<'a, T>(attrs: &'a [Attr<T>], t: &Term) -> Option<&'a Attr<T>> {
+    attrs.iter().find(|a| t.is_attr(a.name))
+}
+
+/// rfc7644 mode: checks that every term names one of `attrs`, then returns a predicate for the
+/// whole filter.
+pub fn rfc_matcher<'a, T>(
+    f: &'a Filter,
+    attrs: &'a [Attr<T>],
+    what: &str,
+) -> Result<impl Fn(&T) -> bool + 'a, ApiError> {
+    if let Some(t) = f.terms().find(|t| find_attr(attrs, t).is_none()) {
+        let names: Vec<_> = attrs.iter().map(|a| a.name).collect();
+        return Err(ApiError::invalid_filter(format!(
+            "Filtering {what} on {:?} is not supported (supported: {})",
+            t.attr,
+            names.join(", ")
+        )));
+    }
+    Ok(move |item: &T| {
+        f.eval(|t| find_attr(attrs, t).is_some_and(|a| t.matches((a.get)(item), a.case_exact)))
+    })
+}
+
+/// The RFC 7643 §5 document for `GET /ServiceProviderConfig` (rfc7644 mode).
+pub fn service_provider_config(max_results: usize, max_body_bytes: usize) -> Value {
+    serde_json::json!({
+        "schemas": [SPC_SCHEMA],
+        "documentationUri": "https://www.rfc-editor.org/rfc/rfc7644",
+        "patch": {"supported": true},
+        "bulk": {"supported": false, "maxOperations": 0, "maxPayloadSize": max_body_bytes},
+        "filter": {"supported": true, "maxResults": max_results},
+        "changePassword": {"supported": false},
+        "sort": {"supported": false},
+        "etag": {"supported": true},
+        "authenticationSchemes": [{
+            "type": "oauthbearertoken",
+            "name": "OAuth Bearer Token",
+            "description": "The organization API key, sent as Authorization: Bearer KEY",
+            "specUri": "https://www.rfc-editor.org/info/rfc6750",
+            "primary": true
+        }],
+        "meta": {
+            "resourceType": "ServiceProviderConfig",
+            "location": format!("{}/ServiceProviderConfig", crate::API_BASE)
+        }
+    })
 }
 
 /// `excludedAttributes=members` on a single-resource GET.
@@ -298,12 +432,12 @@ mod tests {
             None,
         )
         .unwrap();
-        assert_eq!(p.filter.unwrap().value, "Blob SEs");
+        assert_eq!(p.filter.unwrap().any_of[0][0].value, "Blob SEs");
         assert!(p.exclude_members);
         // '+' is a space in query strings.
         let p = list_params(Some("filter=displayName+eq+%22A+%26+B%22"), None).unwrap();
-        assert_eq!(p.filter.unwrap().value, "A & B");
-        let e = list_params(Some("filter=displayName%20sw%20%22B%22"), None).unwrap_err();
+        assert_eq!(p.filter.unwrap().any_of[0][0].value, "A & B");
+        let e = list_params(Some("filter=displayName%20xx%20%22B%22"), None).unwrap_err();
         assert_eq!(e.scim_type, Some("invalidFilter"));
     }
 
@@ -320,5 +454,60 @@ mod tests {
         let out = p.page((1..=5).collect(), |x| x);
         assert!(out.resources.is_empty());
         assert_eq!(out.total_results, 5);
+    }
+
+    fn list_filter(q: &str) -> Filter {
+        let raw = serde_urlencoded::to_string([("filter", q)]).unwrap();
+        list_params(Some(&raw), None).unwrap().filter.unwrap()
+    }
+
+    #[test]
+    fn omni_accepts_only_its_one_eq() {
+        assert_eq!(
+            omni_eq(&list_filter(r#"USERNAME eq "a""#), "userName", "users").unwrap(),
+            "a"
+        );
+        for bad in [
+            r#"userName sw "a""#,
+            r#"userName co "a""#,
+            r#"emails.value eq "a""#,
+            r#"userName eq "a" or userName eq "b""#,
+        ] {
+            let e = omni_eq(&list_filter(bad), "userName", "users").unwrap_err();
+            assert_eq!(e.scim_type, Some("invalidFilter"), "{bad}");
+        }
+    }
+
+    #[test]
+    fn rfc_matcher_checks_attributes_and_case() {
+        let u = User {
+            id: "3b0c2a52-8d5e-4f7a-9c11-2f4d6e8a1b90".into(),
+            user_name: "zoe.muller@blobsrus.co".into(),
+            display_name: "Zoë Müller".into(),
+            given_name: "Zoë".into(),
+            family_name: "Müller".into(),
+            active: true,
+            created: 0,
+            last_modified: 0,
+        };
+        let hit = |q: &str| {
+            let f = list_filter(q);
+            let m = rfc_matcher(&f, USER_ATTRS, "users").unwrap();
+            m(&u)
+        };
+        assert!(hit(r#"userName sw "ZOE.""#));
+        assert!(hit(r#"emails.value co "@BLOBSRUS""#));
+        assert!(hit(r#"emails co "blobsrus""#));
+        assert!(hit(r#"name.givenName eq "zoë""#));
+        assert!(hit(r#"name.familyName sw "mü""#));
+        assert!(hit(r#"displayName co "ë m""#));
+        assert!(hit(r#"id eq "3b0c2a52-8d5e-4f7a-9c11-2f4d6e8a1b90""#));
+        assert!(!hit(r#"id eq "3B0C2A52-8D5E-4F7A-9C11-2F4D6E8A1B90""#));
+        assert!(hit(r#"userName sw "x" or name.familyName co "ll""#));
+        assert!(!hit(r#"userName sw "zoe" and name.familyName co "x""#));
+        let f = list_filter(r#"userName sw "z" and title eq "x""#);
+        let e = rfc_matcher(&f, USER_ATTRS, "users").err().unwrap();
+        assert_eq!(e.scim_type, Some("invalidFilter"));
+        assert!(e.detail.contains("title"), "{}", e.detail);
     }
 }

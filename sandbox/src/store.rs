@@ -3,6 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use crate::etag::IfMatch;
 use crate::rng::SplitMix64;
 use crate::time::{now_ms, Millis};
 
@@ -33,6 +34,9 @@ pub struct Group {
     member_set: HashSet<String>,
     created: Millis,
     last_modified: Millis,
+    /// Store-wide write number of the last write (shown as `meta.version` in rfc7644 mode).
+    /// Store-wide rather than per group so that one group's version never matches another's.
+    version: u64,
 }
 
 impl Group {
@@ -53,6 +57,9 @@ impl Group {
     }
     pub fn last_modified(&self) -> Millis {
         self.last_modified
+    }
+    pub fn version(&self) -> u64 {
+        self.version
     }
 
     fn set_members(&mut self, ids: Vec<String>) {
@@ -85,6 +92,8 @@ pub enum StoreError {
     },
     /// 409: a uniqueness rule was broken.
     Conflict(String),
+    /// 412: `If-Match` named another version; nothing was changed.
+    PreconditionFailed(String),
 }
 
 impl StoreError {
@@ -124,6 +133,8 @@ pub struct Store {
     clock: Clock,
     /// Last timestamp handed out: every write gets a strictly later one.
     last_tick: Millis,
+    /// Number of group writes so far; each write's number becomes the group's version.
+    writes: u64,
     rng: SplitMix64,
 }
 
@@ -152,6 +163,7 @@ impl Store {
             groups: Vec::new(),
             clock,
             last_tick: i64::MIN,
+            writes: 0,
             rng: SplitMix64::new(id_seed),
         }
     }
@@ -161,6 +173,22 @@ impl Store {
         let now = (self.clock)();
         self.last_tick = now.max(self.last_tick.saturating_add(1));
         self.last_tick
+    }
+
+    fn next_version(&mut self) -> u64 {
+        self.writes += 1;
+        self.writes
+    }
+
+    /// Checked after every other rule, just before committing: RFC 7232 §3.1 lets a request
+    /// that would fail anyway fail for that reason, and a 412 must leave everything as it was.
+    fn check_precondition(g: &Group, cond: Option<&IfMatch>) -> Result<(), StoreError> {
+        match cond {
+            Some(c) if !c.matches(g.version) => Err(StoreError::PreconditionFailed(
+                "Precondition failed: the group was changed since the version in If-Match".into(),
+            )),
+            _ => Ok(()),
+        }
     }
 
     fn bump_clock_past(&mut self, t: Millis) {
@@ -307,6 +335,7 @@ impl Store {
         let members = self.check_members(members)?;
         let id = self.new_group_id();
         self.bump_clock_past(created.max(last_modified));
+        let version = self.next_version();
         let mut g = Group {
             id,
             display_name: name,
@@ -314,6 +343,7 @@ impl Store {
             member_set: HashSet::new(),
             created,
             last_modified,
+            version,
         };
         g.set_members(members);
         let idx = self.groups.len();
@@ -339,21 +369,45 @@ impl Store {
         name: &str,
         members: &[String],
     ) -> Result<&Group, StoreError> {
+        self.replace_group_if(id, name, members, None)
+    }
+
+    /// `replace_group`, refused with `PreconditionFailed` unless `cond` matches the version.
+    pub fn replace_group_if(
+        &mut self,
+        id: &str,
+        name: &str,
+        members: &[String],
+        cond: Option<&IfMatch>,
+    ) -> Result<&Group, StoreError> {
         let idx = self.group_index(id)?;
         let name = Self::check_display_name(name)?;
         self.check_name_free(&name, Some(id))?;
         let members = self.check_members(members)?;
+        Self::check_precondition(&self.groups[idx], cond)?;
         let now = self.tick();
+        let version = self.next_version();
         let g = &mut self.groups[idx];
         g.display_name = name;
         g.set_members(members);
         g.last_modified = now;
+        g.version = version;
         Ok(&self.groups[idx])
     }
 
     /// PATCH /groups/{id}: applies all operations to a copy and commits only if every one is
     /// valid (RFC 7644 §3.5.2: PATCH is atomic).
     pub fn patch_group(&mut self, id: &str, ops: &[PatchOp]) -> Result<&Group, StoreError> {
+        self.patch_group_if(id, ops, None)
+    }
+
+    /// `patch_group`, refused with `PreconditionFailed` unless `cond` matches the version.
+    pub fn patch_group_if(
+        &mut self,
+        id: &str,
+        ops: &[PatchOp],
+        cond: Option<&IfMatch>,
+    ) -> Result<&Group, StoreError> {
         let idx = self.group_index(id)?;
         if ops.is_empty() {
             return Err(StoreError::invalid(
@@ -370,7 +424,9 @@ impl Store {
                 other => other,
             })?;
         }
+        Self::check_precondition(&self.groups[idx], cond)?;
         draft.last_modified = self.tick();
+        draft.version = self.next_version();
         self.groups[idx] = draft;
         Ok(&self.groups[idx])
     }
@@ -403,7 +459,13 @@ impl Store {
 
     /// DELETE /groups/{id}.
     pub fn delete_group(&mut self, id: &str) -> Result<(), StoreError> {
+        self.delete_group_if(id, None)
+    }
+
+    /// `delete_group`, refused with `PreconditionFailed` unless `cond` matches the version.
+    pub fn delete_group_if(&mut self, id: &str, cond: Option<&IfMatch>) -> Result<(), StoreError> {
         let idx = self.group_index(id)?;
+        Self::check_precondition(&self.groups[idx], cond)?;
         self.groups.remove(idx);
         Ok(())
     }
@@ -448,6 +510,7 @@ mod tests {
             StoreError::NotFound(_) => "404",
             StoreError::Invalid { .. } => "400",
             StoreError::Conflict(_) => "409",
+            StoreError::PreconditionFailed(_) => "412",
         }
     }
 
@@ -704,6 +767,74 @@ mod tests {
         assert_eq!(names, ["C", "A", "B"]);
         let created: Vec<_> = s.groups().iter().map(|g| g.created()).collect();
         assert!(created.windows(2).all(|w| w[0] < w[1]));
+    }
+
+    #[test]
+    fn every_write_gets_a_new_store_wide_version() {
+        let mut s = store();
+        let a = s.create_group("A", &[]).unwrap().version();
+        let b = s.create_group("B", &[]).unwrap().version();
+        assert!(b > a);
+        let id = s.groups()[0].id().to_string();
+        let v1 = s.replace_group(&id, "A", &[uid(1)]).unwrap().version();
+        assert!(v1 > b);
+        let v2 = s
+            .patch_group(&id, &[PatchOp::RemoveAllMembers])
+            .unwrap()
+            .version();
+        assert!(v2 > v1);
+        // Refused writes keep the version.
+        s.replace_group(&id, "", &[]).unwrap_err();
+        s.patch_group(&id, &[PatchOp::AddMembers(vec!["nobody".into()])])
+            .unwrap_err();
+        assert_eq!(s.group(&id).unwrap().version(), v2);
+    }
+
+    #[test]
+    fn stale_precondition_changes_nothing() {
+        let mut s = store();
+        let id = s.create_group("G", &[uid(1)]).unwrap().id().to_string();
+        let before = s.group(&id).unwrap().clone();
+        let stale = IfMatch::parse(&["W/\"999\""]);
+        assert_eq!(
+            err_kind(s.replace_group_if(&id, "H", &[], Some(&stale)).unwrap_err()),
+            "412"
+        );
+        assert_eq!(
+            err_kind(
+                s.patch_group_if(&id, &[PatchOp::RemoveAllMembers], Some(&stale))
+                    .unwrap_err()
+            ),
+            "412"
+        );
+        assert_eq!(
+            err_kind(s.delete_group_if(&id, Some(&stale)).unwrap_err()),
+            "412"
+        );
+        let g = s.group(&id).unwrap();
+        assert_eq!(g.display_name(), before.display_name());
+        assert_eq!(g.members(), before.members());
+        assert_eq!(
+            (g.version(), g.last_modified()),
+            (before.version(), before.last_modified())
+        );
+        // Other errors win over 412 (RFC 7232 §3.1: preconditions only decide a success).
+        assert_eq!(
+            err_kind(s.replace_group_if(&id, "", &[], Some(&stale)).unwrap_err()),
+            "400"
+        );
+        let current = IfMatch::parse(&[&crate::etag::etag(before.version())]);
+        let v = s
+            .replace_group_if(&id, "H", &[], Some(&current))
+            .unwrap()
+            .version();
+        assert!(v > before.version());
+        // The old version is stale now; `*` still matches.
+        s.patch_group_if(&id, &[PatchOp::RemoveAllMembers], Some(&current))
+            .unwrap_err();
+        s.patch_group_if(&id, &[PatchOp::RemoveAllMembers], Some(&IfMatch::Any))
+            .unwrap();
+        s.delete_group_if(&id, Some(&IfMatch::Any)).unwrap();
     }
 
     #[test]

@@ -7,7 +7,7 @@ use axum::routing::get;
 use axum::Router;
 
 use crate::errors::ApiError;
-use crate::scim::{bare_attr, json_response, list_params, user_out};
+use crate::scim::{json_response, list_params, omni_eq, rfc_matcher, user_out, USER_ATTRS};
 use crate::AppState;
 
 pub fn routes() -> Router<AppState> {
@@ -21,20 +21,20 @@ pub fn routes() -> Router<AppState> {
 }
 
 async fn list(State(state): State<AppState>, RawQuery(q): RawQuery) -> Result<Response, ApiError> {
-    let p = list_params(q.as_deref(), state.config().max_count)?;
+    let cfg = state.config();
+    let p = list_params(q.as_deref(), cfg.max_results())?;
     let store = state.store();
     let matching: Vec<_> = match &p.filter {
-        // Emails compare case-insensitively.
-        Some(f) if bare_attr(f).eq_ignore_ascii_case("userName") => {
-            store.user_by_name(&f.value).into_iter().collect()
-        }
-        Some(f) => {
-            return Err(ApiError::invalid_filter(format!(
-                "Filtering users on {:?} is not supported (only userName eq)",
-                f.attr
-            )))
-        }
         None => store.users().iter().collect(),
+        Some(f) if cfg.rfc() => {
+            let m = rfc_matcher(f, USER_ATTRS, "users")?;
+            store.users().iter().filter(|u| m(u)).collect()
+        }
+        // Emails compare case-insensitively.
+        Some(f) => store
+            .user_by_name(omni_eq(f, "userName", "users")?)
+            .into_iter()
+            .collect(),
     };
     let out = p.page(matching, |u| user_out(&store, u));
     Ok(json_response(StatusCode::OK, &out))

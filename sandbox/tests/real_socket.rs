@@ -229,6 +229,9 @@ fn help_documents_every_flag() {
         "--retry-after",
         "--fault-body",
         "--close-connection",
+        "--mode",
+        "rfc7644",
+        "--patch-no-content",
         "/__sandbox/faults",
     ] {
         assert!(help.contains(flag), "--help lacks {flag}:\n{help}");
