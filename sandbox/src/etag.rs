@@ -59,7 +59,7 @@ impl IfMatch {
             IfMatch::Any => true,
             IfMatch::Tags(tags) => {
                 let current = etag(version);
-                tags.iter().any(|t| *t == current)
+                tags.contains(&current)
             }
         }
     }

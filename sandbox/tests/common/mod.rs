@@ -9,7 +9,7 @@ use axum::http::{HeaderMap, Method, Request, StatusCode};
 use axum::Router;
 use http_body_util::BodyExt;
 use scim_sandbox::seed::SeedConfig;
-use scim_sandbox::{router, AppState, Config};
+use scim_sandbox::{router, AppState, Config, Mode};
 use serde_json::Value;
 use tower::ServiceExt;
 
@@ -43,6 +43,25 @@ impl Answer {
             .expect("detail is a string")
             .to_string()
     }
+
+    /// Asserts the RFC 7644 §3.12 error shape (rfc7644 mode) and returns the body.
+    pub fn rfc_error(&self, status: u16) -> Value {
+        assert_eq!(self.status.as_u16(), status, "body: {}", self.text);
+        assert_eq!(self.header("content-type"), Some("application/scim+json"));
+        let v = self.json();
+        assert_eq!(
+            v["schemas"],
+            serde_json::json!(["urn:ietf:params:scim:api:messages:2.0:Error"]),
+            "{v}"
+        );
+        assert_eq!(
+            v["status"],
+            status.to_string(),
+            "status must be a string: {v}"
+        );
+        assert!(v["detail"].is_string(), "{v}");
+        v
+    }
 }
 
 /// A small seeded config: 40 users, the test key.
@@ -54,6 +73,14 @@ pub fn config() -> Config {
             ..SeedConfig::default()
         },
         ..Config::default()
+    }
+}
+
+/// `config()` in rfc7644 mode.
+pub fn rfc_config() -> Config {
+    Config {
+        mode: Mode::Rfc7644,
+        ..config()
     }
 }
 
@@ -114,6 +141,27 @@ impl TestApp {
             method,
             &format!("{BASE}{path}"),
             &[("authorization", &auth)],
+            body.map(|b| b.to_string()),
+        )
+        .await
+    }
+
+    /// An authorised API call with extra headers (e.g. If-Match).
+    pub async fn api_with(
+        &self,
+        method: Method,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Option<Value>,
+    ) -> Answer {
+        let auth = format!("Bearer {KEY}");
+        let mut all = vec![("authorization", auth.as_str())];
+        all.extend_from_slice(headers);
+        self.send_from(
+            None,
+            method,
+            &format!("{BASE}{path}"),
+            &all,
             body.map(|b| b.to_string()),
         )
         .await
