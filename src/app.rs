@@ -1,17 +1,28 @@
-//! The panel's root: shared state and the page layout.
+//! The panel's root: shared state, the hash route, and the page layout.
 
-use crate::browser::{http::ScimClient, storage};
+use crate::browser::{http::ScimClient, router, storage};
 use crate::components::{
-    connect::ConnectPanel, group_editor::GroupEditor, group_loader::GroupLoader,
+    activity::ActivityPage, connect::ConnectPanel, group_editor::GroupEditor,
+    group_loader::GroupLoader, groups_list::GroupsPage, notice::Notice,
 };
+use crate::core::activity::ActivityEntry;
+use crate::core::directory::Directory;
+use crate::core::route::Route;
+use crate::core::server_features::ServerFeatures;
+use crate::core::stored_draft::StoredDraft;
 use crate::core::{base_url::ScimBase, draft::GroupDraft};
 use leptos::prelude::*;
+use std::sync::Arc;
 
 /// Which server the panel talks to. The key itself is not held here: it is read from session
 /// storage for each action, so "Forget key" takes effect at once everywhere.
 #[derive(Clone, Copy)]
 pub struct Session {
     pub connected: RwSignal<Option<ScimBase>>,
+    /// Read once per connection from /ServiceProviderConfig; all off for Omni.
+    pub features: RwSignal<ServerFeatures>,
+    /// The user directory, listed once per connection on first need.
+    pub directory: RwSignal<Option<Arc<Directory>>>,
 }
 
 /// What an action needs before it may send anything.
@@ -19,11 +30,59 @@ pub const NOT_CONNECTED: &str =
     "Not connected: enter the SCIM base URL and the API key, then press Connect.";
 
 impl Session {
+    pub fn new(connected: Option<ScimBase>) -> Self {
+        Self {
+            connected: RwSignal::new(connected),
+            features: RwSignal::new(ServerFeatures::default()),
+            directory: RwSignal::new(None),
+        }
+    }
+
     /// A client for the connected base URL and the stored key, or why there is none.
     pub fn client(&self) -> Result<ScimClient, &'static str> {
         let base = self.connected.get_untracked().ok_or(NOT_CONNECTED)?;
         let key = storage::load_key().ok_or(NOT_CONNECTED)?;
         Ok(ScimClient::new(base, key))
+    }
+
+    /// Forgets everything learnt from the previous connection.
+    pub fn reset(&self, connected: Option<ScimBase>) {
+        self.connected.set(connected);
+        self.features.set(ServerFeatures::default());
+        self.directory.set(None);
+    }
+}
+
+/// Everything the screens share; all fields are signals, so it is `Copy` and lives in context.
+#[derive(Clone, Copy)]
+pub struct AppState {
+    pub session: Session,
+    pub route: RwSignal<Route>,
+    pub draft: RwSignal<Option<GroupDraft>>,
+    /// A stored draft for the loaded group, offered back until restored or discarded.
+    pub restorable: RwSignal<Option<StoredDraft>>,
+    pub load_notice: RwSignal<Option<Notice>>,
+    pub loading: RwSignal<bool>,
+    pub activity: RwSignal<Vec<ActivityEntry>>,
+    /// "Save with PATCH": send only the change instead of the whole membership.
+    pub use_patch: RwSignal<bool>,
+    /// Bumped by every load, so an older answer arriving late is ignored.
+    pub load_seq: RwSignal<u64>,
+}
+
+impl AppState {
+    pub fn new(session: Session) -> Self {
+        Self {
+            session,
+            route: RwSignal::new(router::current()),
+            draft: RwSignal::new(None),
+            restorable: RwSignal::new(None),
+            load_notice: RwSignal::new(None),
+            loading: RwSignal::new(false),
+            activity: RwSignal::new(Vec::new()),
+            use_patch: RwSignal::new(false),
+            load_seq: RwSignal::new(0),
+        }
     }
 }
 
@@ -33,10 +92,43 @@ pub fn App() -> impl IntoView {
     let restored = storage::load_key()
         .and(storage::load_base_url())
         .and_then(|b| ScimBase::parse(&b).ok());
-    let session = Session {
-        connected: RwSignal::new(restored),
-    };
-    let draft: RwSignal<Option<GroupDraft>> = RwSignal::new(None);
+    let state = AppState::new(Session::new(restored));
+    let session = state.session;
+    let draft = state.draft;
+
+    let _hash = window_event_listener(leptos::ev::hashchange, move |_| {
+        state.route.set(router::current());
+    });
+    // Open the group the route names, when it is not the one in the editor already.
+    Effect::new(move |_| {
+        if let Route::Group(id) = state.route.get() {
+            let shown = draft.with_untracked(|d| d.as_ref().map(|d| d.id().to_string()));
+            if shown.as_deref() != Some(id.as_str()) && session.connected.get().is_some() {
+                crate::actions::load_group(state, id);
+            }
+        }
+    });
+    // Unsaved edits go to session storage as they happen, so a reload loses nothing.
+    Effect::new(move |_| {
+        draft.with(|d| {
+            let Some(d) = d else { return };
+            if d.is_dirty() {
+                storage::store_draft(
+                    d.id(),
+                    &StoredDraft::from_draft(d, storage::now_ms()).to_json(),
+                );
+            } else if state.restorable.with_untracked(Option::is_none) {
+                storage::forget_draft(d.id());
+            }
+        });
+    });
+    // Closing the tab with unsaved changes asks first.
+    let _unload = window_event_listener(leptos::ev::beforeunload, move |ev| {
+        if draft.with_untracked(|d| d.as_ref().is_some_and(GroupDraft::is_dirty)) {
+            ev.prevent_default();
+            ev.set_return_value("There are unsaved changes.");
+        }
+    });
 
     let connection_label = move || match session.connected.get() {
         Some(base) => format!("Connected to {base}"),
@@ -48,19 +140,36 @@ pub fn App() -> impl IntoView {
                 .map(|d| format!("Editing “{}” ({})", d.loaded.display_name, d.id()))
         })
     };
+    let current = move |r: Route| {
+        move || {
+            if state.route.get() == r {
+                Some("page")
+            } else {
+                None
+            }
+        }
+    };
 
     view! {
         <header class="topbar">
             <h1>"omni-scim-panel"</h1>
+            <nav aria-label="Main">
+                <a href="#/groups" aria-current=current(Route::Groups)>"Groups"</a>
+                <a href="#/activity" aria-current=current(Route::Activity)>"Activity"</a>
+            </nav>
             <p class="connection" class:on=move || session.connected.get().is_some()>
                 {connection_label}
             </p>
             {move || editing_label().map(|t| view! { <p class="editing">{t}</p> })}
         </header>
         <main>
-            <ConnectPanel session=session />
-            <GroupLoader session=session draft=draft />
-            <GroupEditor session=session draft=draft />
+            <ConnectPanel state=state />
+            <GroupLoader state=state />
+            {move || match state.route.get() {
+                Route::Groups => view! { <GroupsPage state=state /> }.into_any(),
+                Route::Group(id) => view! { <GroupEditor state=state route_id=id /> }.into_any(),
+                Route::Activity => view! { <ActivityPage state=state /> }.into_any(),
+            }}
         </main>
     }
 }

@@ -3,7 +3,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use leptos::prelude::*;
-use omni_scim_panel::app::{App, Session};
+use omni_scim_panel::app::{App, AppState, Session};
 use omni_scim_panel::components::group_editor::GroupEditor;
 use omni_scim_panel::core::base_url::ScimBase;
 use omni_scim_panel::core::draft::GroupDraft;
@@ -108,11 +108,9 @@ fn group() -> Group {
 fn mount_editor(root: &HtmlElement) -> impl Drop {
     let base = ScimBase::parse("/api/scim/v2").ok();
     mount_to(root.clone(), move || {
-        let session = Session {
-            connected: RwSignal::new(base),
-        };
-        let draft = RwSignal::new(Some(GroupDraft::from_group(group())));
-        view! { <GroupEditor session=session draft=draft /> }
+        let state = AppState::new(Session::new(base));
+        state.draft.set(Some(GroupDraft::from_group(group())));
+        view! { <GroupEditor state=state route_id="Qw7rT2pL".to_string() /> }
     })
 }
 
@@ -188,14 +186,29 @@ async fn add_and_remove_members() {
 }
 
 #[wasm_bindgen_test]
-async fn emptying_a_group_needs_a_second_press() {
+async fn save_opens_a_review_and_emptying_needs_the_name_typed() {
     let root = container();
     let _handle = mount_editor(&root);
     leptos::task::tick().await;
     click(&button(&root, "Remove ada@example.org")).await;
     click(&button(&root, "Save")).await;
-    let alert = text_of(&root, "[role=alert]");
-    assert!(alert.contains("remove all 1 members"), "{alert}");
+    let review = text_of(&root, ".review");
+    assert!(review.contains("Members removed: 1"), "{review}");
+    assert!(review.contains("ada@example.org"));
+    assert!(review.contains("PUT /api/scim/v2/groups/Qw7rT2pL"));
+    assert!(review.contains("$OMNI_API_KEY"));
+    let confirm = button(&root, "Confirm save");
+    assert!(confirm.disabled(), "emptying needs the group name typed");
+    let typed = textbox(&root, "Type the group name to confirm");
+    type_into(&typed, "Data Wrangler").await;
+    assert!(confirm.disabled());
+    type_into(&typed, "Data Wranglers").await;
+    assert!(!confirm.disabled());
+
+    // Back returns to the form unchanged: the removal is still there, nothing was sent.
+    click(&button(&root, "Back")).await;
+    assert_eq!(all(&root, "table tbody tr").len(), 0);
+    assert!(text_of(&root, ".save-bar").contains("Unsaved changes"));
 }
 
 fn storage_values(storage: &web_sys::Storage) -> Vec<String> {
@@ -266,4 +279,78 @@ async fn bad_base_url_is_explained_inline() {
     assert!(text_of(&root, ".issues").contains("http:// is allowed only"));
     type_into(&base, "blobsrus").await;
     assert!(text_of(&root, ".hint").contains("https://blobsrus.omniapp.co/api/scim/v2"));
+}
+
+#[wasm_bindgen_test]
+async fn groups_page_without_a_connection_sends_nothing() {
+    use omni_scim_panel::app::AppState;
+    use omni_scim_panel::components::groups_list::{
+        filter_groups, next_page_start, page_range_text, GroupsPage,
+    };
+
+    // Not connected: the connect-first message, no form, no table rows.
+    let root = container();
+    let _handle = mount_to(root.clone(), || {
+        view! { <GroupsPage state=AppState::new(Session::new(None)) /> }
+    });
+    leptos::task::tick().await;
+    leptos::task::tick().await;
+    assert!(text_of(&root, "h2").contains("Groups"));
+    assert!(
+        text_of(&root, ".empty").contains("Connect to a SCIM server first"),
+        "{}",
+        text_of(&root, "section")
+    );
+    assert_eq!(all(&root, "table tbody tr").len(), 0);
+    assert!(
+        all(&root, "input").is_empty(),
+        "no filter before connecting"
+    );
+    assert!(all(&root, "[role=alert]").is_empty(), "nothing was tried");
+
+    // Connected but no key stored: the list is not requested, and the page says why.
+    omni_scim_panel::browser::storage::forget_key();
+    let root = container();
+    let base = ScimBase::parse("/api/scim/v2").ok();
+    let _handle2 = mount_to(root.clone(), move || {
+        view! { <GroupsPage state=AppState::new(Session::new(base)) /> }
+    });
+    leptos::task::tick().await;
+    leptos::task::tick().await;
+    assert!(text_of(&root, "[role=alert]").contains("Not connected"));
+    assert_eq!(all(&root, "table tbody tr").len(), 0);
+    type_into(&textbox(&root, "Filter by name"), "Ops").await;
+    assert!(text_of(&root, ".empty")
+        .contains("No loaded group matches “Ops”. Press Find exact name to ask the server."));
+    assert!(button(&root, "Find exact name").type_() == "submit");
+
+    // Paging and filtering rules (RFC 7644 §3.4.2.4).
+    assert_eq!(next_page_start(1, 25, 25, Some(73)), Some(26));
+    assert_eq!(next_page_start(51, 23, 25, Some(73)), None);
+    assert_eq!(next_page_start(1, 3, 25, Some(73)), Some(4), "short page");
+    assert_eq!(
+        next_page_start(1, 25, 25, None),
+        Some(26),
+        "no total, full page"
+    );
+    assert_eq!(
+        next_page_start(26, 10, 25, None),
+        None,
+        "no total, short page"
+    );
+    assert_eq!(next_page_start(1, 0, 25, Some(73)), None, "empty page ends");
+    assert_eq!(page_range_text(26, 25, Some(73)), "Groups 26–50 of 73");
+    assert_eq!(page_range_text(1, 3, None), "Groups 1–3");
+    let g = |id: &str, name: &str| Group {
+        id: id.into(),
+        display_name: name.into(),
+        members: None,
+        meta: Meta::default(),
+    };
+    let groups = [g("a", "Data Ops"), g("b", "Sales"), g("c", "DEVOPS")];
+    let names: Vec<String> = filter_groups(&groups, " ops ")
+        .into_iter()
+        .map(|g| g.display_name)
+        .collect();
+    assert_eq!(names, ["Data Ops", "DEVOPS"]);
 }

@@ -2,10 +2,13 @@
 //! module only sends requests and reads status, headers and body.
 
 use crate::core::base_url::ScimBase;
+use crate::core::directory::{parse_users_page, DirectoryUser};
 use crate::core::endpoints;
 use crate::core::error::{ApiError, Operation};
-use crate::core::model::{self, Group, GroupReplace};
+use crate::core::model::{self, Group};
+use crate::core::save_request::{SaveMethod, SaveRequest};
 use crate::core::secret::ApiKey;
+use crate::core::server_features::ServerFeatures;
 use gloo_net::http::{Request, RequestBuilder, Response};
 
 /// A client for one base URL and key. Built per action, so a forgotten key is never reused.
@@ -14,9 +17,19 @@ pub struct ScimClient {
     key: ApiKey,
 }
 
+/// One page of a list: its items and the server's total, if it gave one.
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: Option<u64>,
+}
+
 impl ScimClient {
     pub fn new(base: ScimBase, key: ApiKey) -> Self {
         Self { base, key }
+    }
+
+    pub fn base(&self) -> &ScimBase {
+        &self.base
     }
 
     /// Checks base URL and key with the cheapest authenticated call.
@@ -27,27 +40,83 @@ impl ScimClient {
             .map(|_| ())
     }
 
-    pub async fn get_group(&self, id: &str) -> Result<Group, ApiError> {
-        let url = endpoints::group(&self.base, id);
-        let (status, body) = self
-            .send(Operation::LoadGroup, Request::get(&url), None)
-            .await?;
-        model::parse_group(&body, id)
-            .map_err(|e| ApiError::bad_response(Operation::LoadGroup, status, e.to_string()))
+    /// What the server supports. Omni has no ServiceProviderConfig: any failure means "nothing
+    /// optional", which is the safe reading.
+    pub async fn server_features(&self) -> ServerFeatures {
+        let url = endpoints::service_provider_config(&self.base);
+        match self
+            .send(Operation::Connect, Request::get(&url), None)
+            .await
+        {
+            Ok((_, body)) => ServerFeatures::parse(&body),
+            Err(_) => ServerFeatures::default(),
+        }
     }
 
-    /// PUT: replaces the group's name and whole membership with `body`.
-    pub async fn replace_group(&self, id: &str, body: &GroupReplace) -> Result<Group, ApiError> {
+    pub async fn get_group(&self, id: &str) -> Result<Group, ApiError> {
+        self.read_group(Operation::LoadGroup, id).await
+    }
+
+    /// The group as it is now, read just before a save to look for concurrent changes.
+    pub async fn check_group(&self, id: &str) -> Result<Group, ApiError> {
+        self.read_group(Operation::CheckGroup, id).await
+    }
+
+    async fn read_group(&self, op: Operation, id: &str) -> Result<Group, ApiError> {
         let url = endpoints::group(&self.base, id);
-        let (status, text) = self
-            .send(
-                Operation::SaveGroup,
-                Request::put(&url),
-                Some(body.to_json()),
-            )
-            .await?;
+        let (status, body) = self.send(op, Request::get(&url), None).await?;
+        model::parse_group(&body, id).map_err(|e| ApiError::bad_response(op, status, e.to_string()))
+    }
+
+    /// Sends a reviewed save exactly as reviewed. `Ok(None)` is a 204 without a body (allowed
+    /// for PATCH by RFC 7644 §3.5.2); the caller then knows the result from what it sent.
+    pub async fn save(&self, request: &SaveRequest, id: &str) -> Result<Option<Group>, ApiError> {
+        let op = Operation::SaveGroup;
+        let mut builder = match request.method {
+            SaveMethod::Put => Request::put(&request.url),
+            SaveMethod::Patch => Request::patch(&request.url),
+        };
+        if let Some(version) = &request.if_match {
+            builder = builder.header("If-Match", version);
+        }
+        let (status, text) = self.send(op, builder, Some(request.body.clone())).await?;
+        if status == 204 || (request.method == SaveMethod::Patch && text.trim().is_empty()) {
+            return Ok(None);
+        }
         model::parse_group(&text, id)
-            .map_err(|e| ApiError::bad_response(Operation::SaveGroup, status, e.to_string()))
+            .map(Some)
+            .map_err(|e| ApiError::bad_response(op, status, e.to_string()))
+    }
+
+    pub async fn groups_page(
+        &self,
+        start_index: u64,
+        count: u64,
+        exact_name: Option<&str>,
+    ) -> Result<Page<Group>, ApiError> {
+        let op = Operation::ListGroups;
+        let url = endpoints::groups_page(&self.base, start_index, count, exact_name);
+        let (status, body) = self.send(op, Request::get(&url), None).await?;
+        let list = model::parse_list::<Group>(&body)
+            .map_err(|e| ApiError::bad_response(op, status, e.to_string()))?;
+        Ok(Page {
+            items: list.resources,
+            total: list.total_results,
+        })
+    }
+
+    pub async fn users_page(
+        &self,
+        start_index: u64,
+        count: u64,
+        filter: Option<&str>,
+    ) -> Result<Page<DirectoryUser>, ApiError> {
+        let op = Operation::ListUsers;
+        let url = endpoints::users_page(&self.base, start_index, count, filter);
+        let (status, body) = self.send(op, Request::get(&url), None).await?;
+        let (items, total) =
+            parse_users_page(&body).map_err(|e| ApiError::bad_response(op, status, e))?;
+        Ok(Page { items, total })
     }
 
     /// Sends one request and returns the status and body of a 2xx answer; anything else

@@ -1,4 +1,5 @@
 //! The thin layer over browser APIs: HTTP with gloo-net, and web storage.
 
 pub mod http;
+pub mod router;
 pub mod storage;

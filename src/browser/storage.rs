@@ -6,6 +6,7 @@
 //! disabled storage): then nothing is kept and the caller is told.
 
 use crate::core::secret::ApiKey;
+use crate::core::stored_draft;
 use web_sys::Storage;
 
 const KEY_ITEM: &str = "omni-scim-panel.api-key";
@@ -47,4 +48,34 @@ pub fn store_base_url(base: &str) {
     if let Some(s) = local() {
         let _ = s.set_item(BASE_URL_ITEM, base);
     }
+}
+
+/// A group's unsaved draft, as JSON, from this tab's session storage.
+pub fn load_draft(group_id: &str) -> Option<String> {
+    session()?
+        .get_item(&stored_draft::storage_name(group_id))
+        .ok()
+        .flatten()
+}
+
+pub fn store_draft(group_id: &str, json: &str) {
+    if let Some(s) = session() {
+        let _ = s.set_item(&stored_draft::storage_name(group_id), json);
+    }
+}
+
+pub fn forget_draft(group_id: &str) {
+    if let Some(s) = session() {
+        let _ = s.remove_item(&stored_draft::storage_name(group_id));
+    }
+}
+
+/// Milliseconds since the Unix epoch.
+pub fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+/// The current time as ISO 8601 (UTC).
+pub fn now_iso() -> String {
+    js_sys::Date::new_0().to_iso_string().into()
 }

@@ -2,7 +2,7 @@
 
 use super::field::TextField;
 use super::notice::{Notice, NoticeArea};
-use crate::app::Session;
+use crate::app::AppState;
 use crate::browser::{http::ScimClient, storage};
 use crate::core::base_url::ScimBase;
 use crate::core::error::ErrorKind;
@@ -19,7 +19,8 @@ fn error(message: String) -> Vec<Issue> {
 }
 
 #[component]
-pub fn ConnectPanel(session: Session) -> impl IntoView {
+pub fn ConnectPanel(state: AppState) -> impl IntoView {
+    let session = state.session;
     let base_input = RwSignal::new(storage::load_base_url().unwrap_or_default());
     let key_input = RwSignal::new(String::new());
     let key_stored = RwSignal::new(storage::load_key().is_some());
@@ -89,17 +90,22 @@ pub fn ConnectPanel(session: Session) -> impl IntoView {
         busy.set(true);
         notice.set(Some(Notice::Progress(format!("Connecting to {base}…"))));
         spawn_local(async move {
-            let result = ScimClient::new(base.clone(), key).check_connection().await;
-            busy.set(false);
+            let client = ScimClient::new(base.clone(), key);
+            let result = client.check_connection().await;
             match result {
                 Ok(()) => {
-                    session.connected.set(Some(base.clone()));
+                    // Once per connection: what the server supports (ETags, PATCH, filters).
+                    let features = client.server_features().await;
+                    busy.set(false);
+                    session.reset(Some(base.clone()));
+                    session.features.set(features);
                     // The key now lives in session storage only; keep it out of the page.
                     key_input.set(String::new());
                     notice.set(Some(Notice::Success(format!("Connected to {base}."))));
                 }
                 Err(err) => {
-                    session.connected.set(None);
+                    busy.set(false);
+                    session.reset(None);
                     if matches!(err.kind, ErrorKind::BadKey | ErrorKind::Forbidden) {
                         // A refused key is not kept; what was typed stays in the field.
                         storage::forget_key();
@@ -115,7 +121,7 @@ pub fn ConnectPanel(session: Session) -> impl IntoView {
         storage::forget_key();
         key_stored.set(false);
         key_input.set(String::new());
-        session.connected.set(None);
+        session.reset(None);
         notice.set(Some(Notice::Success(
             "Key forgotten. Nothing else was changed; connect again to continue.".into(),
         )));
@@ -166,6 +172,16 @@ pub fn ConnectPanel(session: Session) -> impl IntoView {
                     </button>
                 </div>
             </form>
+            <div class="field checkbox">
+                <input
+                    id="use-patch"
+                    type="checkbox"
+                    prop:checked=move || state.use_patch.get()
+                    on:change=move |ev| state.use_patch.set(event_target_checked(&ev))
+                />
+                <label for="use-patch">"Save with PATCH"</label>
+                <p class="hint">"Send only the changes instead of the whole member list. Omni accepts both."</p>
+            </div>
             <NoticeArea notice=notice />
         </section>
     }

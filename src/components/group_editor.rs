@@ -1,27 +1,50 @@
-//! The loaded group's editor: display name, members, add member, Save (PUT).
+//! The group editor (`#/groups/{id}`): display name, members, find user, bulk add, add by ID,
+//! then Save → review → confirm; a concurrent change on the server stops the save and shows
+//! the conflict.
 
+use super::bulk_add::BulkAdd;
+use super::conflict::{Conflict, ConflictData};
 use super::field::TextField;
+use super::find_user::FindUser;
 use super::members_table::MembersTable;
 use super::notice::{Notice, NoticeArea};
-use crate::app::Session;
+use super::review::{Review, ReviewData};
+use crate::actions::{self, SaveOutcome};
+use crate::app::AppState;
+use crate::browser::storage;
+use crate::core::activity::{ActivityEntry, Outcome};
+use crate::core::diff::MembershipDiff;
+use crate::core::directory::DirectoryUser;
 use crate::core::draft::GroupDraft;
-use crate::core::model::Group;
-use crate::core::validation::{char_count, has_errors, Issue, DISPLAY_NAME_MAX_CHARS};
+use crate::core::model::{Group, Member};
+use crate::core::save_request::{needs_typed_name, SaveMethod, SaveRequest};
+use crate::core::stored_draft::describe_age;
+use crate::core::validation::{char_count, Issue, DISPLAY_NAME_MAX_CHARS};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+fn page_origin() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default()
+}
+
 #[component]
-pub fn GroupEditor(session: Session, draft: RwSignal<Option<GroupDraft>>) -> impl IntoView {
+pub fn GroupEditor(state: AppState, route_id: String) -> impl IntoView {
+    let session = state.session;
+    let draft = state.draft;
     let notice = RwSignal::new(None::<Notice>);
     let saving = RwSignal::new(false);
     let saved = RwSignal::new(None::<Group>);
-    // Emptying a group takes a second press of Save.
-    let empty_armed = RwSignal::new(false);
+    let review = RwSignal::new(None::<ReviewData>);
+    let conflict = RwSignal::new(None::<ConflictData>);
     let new_id = RwSignal::new(String::new());
     let new_display = RwSignal::new(String::new());
     let add_tried = RwSignal::new(false);
 
-    let loaded = move || draft.with(Option::is_some);
+    // Only the group the route names is shown, never a previous one while the next loads.
+    let route_for_shown = route_id.clone();
+    let shown = move || draft.with(|d| d.as_ref().is_some_and(|d| d.id() == route_for_shown));
     let name = Signal::derive(move || {
         draft.with(|d| {
             d.as_ref()
@@ -45,6 +68,8 @@ pub fn GroupEditor(session: Session, draft: RwSignal<Option<GroupDraft>>) -> imp
                 .unwrap_or_default()
         })
     });
+    let dirty = move || draft.with(|d| d.as_ref().is_some_and(GroupDraft::is_dirty));
+
     // Why Save is disabled, said next to it: a disabled button alone explains nothing.
     let save_blocker = move || -> Option<&'static str> {
         if saving.get() {
@@ -61,30 +86,48 @@ pub fn GroupEditor(session: Session, draft: RwSignal<Option<GroupDraft>>) -> imp
         }
     };
     let can_save = move || save_blocker().is_none();
-    let dirty = move || draft.with(|d| d.as_ref().is_some_and(GroupDraft::is_dirty));
 
-    Effect::new(move |_| {
-        draft.track();
-        empty_armed.set(false);
-    });
+    let add_to_draft = move |member: Member| -> Result<Vec<Issue>, Vec<Issue>> {
+        let mut outcome = Err(Vec::new());
+        draft.update(|d| {
+            if let Some(d) = d {
+                outcome = d.add_member(&member.value, member.display.as_deref().unwrap_or(""));
+            }
+        });
+        outcome
+    };
 
     let on_removed = Callback::new(move |label: String| {
         notice.set(Some(Notice::Progress(format!(
             "Removed {label}. Not saved yet."
         ))));
     });
+    // Members found by search or bulk add carry the user's email as `display`.
+    let member_of = |u: &DirectoryUser| Member {
+        value: u.id.clone(),
+        display: Some(if u.email.is_empty() {
+            u.display_name.clone()
+        } else {
+            u.email.clone()
+        }),
+    };
+    let on_found = Callback::new(move |user: DirectoryUser| {
+        let _ = add_to_draft(member_of(&user));
+    });
+    let on_bulk = Callback::new(move |users: Vec<DirectoryUser>| {
+        for u in &users {
+            let _ = add_to_draft(member_of(u));
+        }
+    });
 
     let add_member = move || {
         add_tried.set(true);
         let id = new_id.get_untracked();
         let display = new_display.get_untracked();
-        let mut outcome = Err(Vec::new());
-        draft.update(|d| {
-            if let Some(d) = d {
-                outcome = d.add_member(&id, &display);
-            }
-        });
-        match outcome {
+        match add_to_draft(Member {
+            value: id.clone(),
+            display: Some(display.clone()),
+        }) {
             Ok(_) => {
                 let shown = if display.trim().is_empty() {
                     id.trim().to_string()
@@ -109,33 +152,67 @@ pub fn GroupEditor(session: Session, draft: RwSignal<Option<GroupDraft>>) -> imp
         }
     };
 
-    let save = move |_| {
-        if saving.get_untracked() {
-            return;
-        }
-        let Some(sent) = draft.get_untracked() else {
-            notice.set(Some(Notice::Error("Load a group before saving.".into())));
-            return;
-        };
-        if has_errors(&sent.name_issues()) {
-            notice.set(Some(Notice::Error(
-                "Not saved: fix the display name first.".into(),
-            )));
-            return;
-        }
+    // Save opens the review; nothing is sent until "Confirm save".
+    let open_review = move || {
         if let Some(why) = untrack(save_blocker) {
             notice.set(Some(Notice::Error(format!("Not saved: {why}"))));
             return;
         }
-        let had = sent.loaded.members.as_ref().map_or(0, Vec::len);
-        if sent.members.is_empty() && had > 0 && !empty_armed.get_untracked() {
-            empty_armed.set(true);
-            notice.set(Some(Notice::Error(format!(
-                "This save would remove all {had} members from “{}”. Press Save again to confirm, or add members back.",
-                sent.loaded.display_name
-            ))));
+        let (Some(d), Some(base)) = (draft.get_untracked(), session.connected.get_untracked())
+        else {
+            notice.set(Some(Notice::Error("Load a group before saving.".into())));
+            return;
+        };
+        let diff = d.diff();
+        let method = if state.use_patch.get_untracked() {
+            SaveMethod::Patch
+        } else {
+            SaveMethod::Put
+        };
+        let if_match = session
+            .features
+            .get_untracked()
+            .etag
+            .then(|| d.loaded.meta.version.clone())
+            .flatten();
+        let request = SaveRequest::new(&base, &d, &diff, method, if_match);
+        let loaded_count = d.loaded.members.as_ref().map_or(0, Vec::len);
+        let typed_name = needs_typed_name(&diff, loaded_count, d.members.len())
+            .then(|| d.loaded.display_name.clone());
+        notice.set(None);
+        review.set(Some(ReviewData {
+            diff,
+            request,
+            typed_name,
+            origin: page_origin(),
+        }));
+    };
+
+    let record =
+        move |d: &GroupDraft, method: SaveMethod, outcome: Outcome, detail: Option<String>| {
+            let diff = d.diff();
+            state.activity.update(|a| {
+                a.push(ActivityEntry {
+                    at: storage::now_iso(),
+                    group_id: d.id().to_string(),
+                    group_name: d.display_name.clone(),
+                    renamed: diff.renamed.clone(),
+                    added: diff.added.len(),
+                    removed: diff.removed.len(),
+                    method: method.as_str(),
+                    outcome,
+                    detail,
+                })
+            });
+        };
+
+    let confirm = Callback::new(move |()| {
+        if saving.get_untracked() {
             return;
         }
+        let (Some(data), Some(sent)) = (review.get_untracked(), draft.get_untracked()) else {
+            return;
+        };
         let client = match session.client() {
             Ok(c) => c,
             Err(why) => {
@@ -150,118 +227,220 @@ pub fn GroupEditor(session: Session, draft: RwSignal<Option<GroupDraft>>) -> imp
             sent.display_name
         ))));
         spawn_local(async move {
-            let result = client.replace_group(sent.id(), &sent.replace_body()).await;
+            let outcome = actions::save(&client, &sent, &data.request).await;
             saving.set(false);
-            match result {
-                Ok(group) => {
+            let method = data.request.method;
+            match outcome {
+                SaveOutcome::Saved(group) => {
+                    record(&sent, method, Outcome::Saved, None);
+                    review.set(None);
                     notice.set(Some(Notice::Success(format!(
                         "Saved “{}”: {} members.",
                         group.display_name,
                         group.members.as_ref().map_or(0, Vec::len)
                     ))));
+                    storage::forget_draft(sent.id());
+                    state.restorable.set(None);
                     draft.update(|current| {
                         if let Some(current) = current {
                             if *current == sent {
                                 *current = GroupDraft::from_group(group.clone());
                             } else {
-                                // Edited while saving: keep those edits on top of the saved state.
                                 current.loaded = group.clone();
                             }
                         }
                     });
                     saved.set(Some(group));
                 }
-                Err(err) => notice.set(Some(Notice::Error(err.to_string()))),
+                SaveOutcome::Conflict { current } => {
+                    record(&sent, method, Outcome::Conflict, None);
+                    review.set(None);
+                    let theirs = MembershipDiff::from_group(
+                        &sent.loaded,
+                        &current.display_name,
+                        current.members.as_deref().unwrap_or_default(),
+                    );
+                    notice.set(None);
+                    conflict.set(Some(ConflictData {
+                        current,
+                        theirs,
+                        mine: sent.diff(),
+                    }));
+                }
+                SaveOutcome::Failed(err) => {
+                    // The review stays open: the admin can confirm again or go back; nothing is lost.
+                    record(&sent, method, Outcome::Failed, Some(err.to_string()));
+                    notice.set(Some(Notice::Error(err.to_string())));
+                }
             }
         });
+    });
+    let back = Callback::new(move |()| {
+        review.set(None);
+        notice.set(None);
+    });
+    let apply_mine = Callback::new(move |()| {
+        let Some(c) = conflict.get_untracked() else {
+            return;
+        };
+        let (display_name, members) = c.mine.apply_to(&c.current);
+        draft.set(Some(GroupDraft {
+            loaded: c.current,
+            display_name,
+            members,
+        }));
+        conflict.set(None);
+        open_review();
+    });
+    let reload = Callback::new(move |()| {
+        let Some(c) = conflict.get_untracked() else {
+            return;
+        };
+        draft.set(Some(GroupDraft::from_group(c.current)));
+        conflict.set(None);
+        notice.set(Some(Notice::Progress(
+            "Reloaded the group as it is now; your changes were dropped.".into(),
+        )));
+    });
+    let discard = move |_| {
+        draft.update(|d| {
+            if let Some(d) = d {
+                *d = GroupDraft::from_group(d.loaded.clone());
+            }
+        });
+        notice.set(Some(Notice::Progress("Changes discarded.".into())));
+    };
+
+    let restore_banner = move || {
+        let stored = state.restorable.get()?;
+        let age = describe_age(stored.saved_at_ms, storage::now_ms());
+        let for_restore = stored.clone();
+        Some(view! {
+            <div class="banner" role="region" aria-label="Unsaved changes">
+                <p>{format!("This tab kept unsaved changes to this group from {age}.")}</p>
+                <div class="actions">
+                    <button type="button" class="primary" on:click=move |_| {
+                        draft.set(Some(for_restore.clone().into_draft()));
+                        state.restorable.set(None);
+                        notice.set(Some(Notice::Progress("Unsaved changes restored.".into())));
+                    }>"Restore changes"</button>
+                    <button type="button" class="danger" on:click=move |_| {
+                        if let Some(d) = draft.get_untracked() {
+                            storage::forget_draft(d.id());
+                        }
+                        state.restorable.set(None);
+                    }>"Discard changes"</button>
+                </div>
+            </div>
+        })
+    };
+
+    let editor = move || {
+        view! {
+            {restore_banner}
+            <TextField
+                id="display-name"
+                label="Display name"
+                value=name
+                on_input=move |v: String| draft.update(|d| {
+                    if let Some(d) = d {
+                        d.display_name = v;
+                    }
+                })
+                hint=name_hint
+                issues=name_issues
+            />
+            <div class="member-tools">
+                <FindUser state=state on_add=on_found />
+                <BulkAdd state=state on_apply=on_bulk />
+            </div>
+            <MembersTable draft=draft on_removed=on_removed />
+            <form
+                class="add-member"
+                novalidate
+                on:submit=move |ev| {
+                    ev.prevent_default();
+                    add_member();
+                }
+            >
+                <fieldset>
+                    <legend>"Add a member by user ID"</legend>
+                    <TextField
+                        id="member-id"
+                        label="Member user ID"
+                        value=new_id
+                        on_input=move |v| new_id.set(v)
+                        placeholder="9e8719d9-276a-4964-9395-a493189a247c"
+                        issues=new_id_issues
+                    />
+                    <TextField
+                        id="member-display"
+                        label="Member display name"
+                        value=new_display
+                        on_input=move |v| new_display.set(v)
+                        placeholder="Optional, e.g. blob.ross@blobsrus.co"
+                    />
+                    <div class="actions">
+                        <button type="submit">"Add member"</button>
+                    </div>
+                </fieldset>
+            </form>
+            // Sticky, so Save and its outcome stay in view beside a long member list.
+            <div class="save-bar">
+                <div class="actions">
+                    <button
+                        type="button"
+                        class="primary"
+                        on:click=move |_| open_review()
+                        disabled=move || !can_save()
+                        aria-describedby="save-why"
+                    >
+                        "Save"
+                    </button>
+                    {move || dirty().then(|| view! {
+                        <button type="button" class="danger" on:click=discard>"Discard changes"</button>
+                        <span class="dirty">"Unsaved changes."</span>
+                    })}
+                    <span class="hint" id="save-why">{move || save_blocker().unwrap_or_default()}</span>
+                </div>
+                <NoticeArea notice=notice />
+            </div>
+        }
     };
 
     view! {
         <section class="card editor" aria-labelledby="editor-heading">
             <h2 id="editor-heading">"Edit group"</h2>
             <Show
-                when=loaded
-                fallback=|| view! { <p class="empty">"Load a group by its ID to edit its name and members."</p> }
+                when=shown
+                fallback=|| view! { <p class="empty">"Load a group by its ID, or pick one from the Groups list."</p> }
             >
-                <TextField
-                    id="display-name"
-                    label="Display name"
-                    value=name
-                    on_input=move |v: String| draft.update(|d| {
-                        if let Some(d) = d {
-                            d.display_name = v;
-                        }
-                    })
-                    hint=name_hint
-                    issues=name_issues
-                />
-                <MembersTable draft=draft on_removed=on_removed />
-                <form
-                    class="add-member"
-                    novalidate
-                    on:submit=move |ev| {
-                        ev.prevent_default();
-                        add_member();
-                    }
-                >
-                    <fieldset>
-                        <legend>"Add a member"</legend>
-                        <TextField
-                            id="member-id"
-                            label="Member user ID"
-                            value=new_id
-                            on_input=move |v| new_id.set(v)
-                            placeholder="9e8719d9-276a-4964-9395-a493189a247c"
-                            issues=new_id_issues
-                        />
-                        <TextField
-                            id="member-display"
-                            label="Member display name"
-                            value=new_display
-                            on_input=move |v| new_display.set(v)
-                            placeholder="Optional, e.g. blob.ross@blobsrus.co"
-                        />
-                        <div class="actions">
-                            <button type="submit">"Add member"</button>
-                        </div>
-                    </fieldset>
-                </form>
-                // Sticky, so Save and its outcome stay in view beside a long member list.
-                <div class="save-bar">
-                    <div class="actions">
-                        <button
-                            type="button"
-                            class="primary"
-                            on:click=save
-                            disabled=move || !can_save()
-                            aria-describedby="save-why"
-                        >
-                            "Save"
-                        </button>
-                        <span class="dirty">{move || if dirty() { "Unsaved changes." } else { "" }}</span>
-                        <span class="hint" id="save-why">{move || save_blocker().unwrap_or_default()}</span>
-                    </div>
-                    <NoticeArea notice=notice />
-                </div>
-            </Show>
-            {move || {
-                saved
-                    .get()
-                    .map(|g| {
+                {move || {
+                    if let Some(c) = conflict.get() {
+                        view! { <Conflict data=c on_apply_mine=apply_mine on_reload=reload /> }.into_any()
+                    } else if let Some(r) = review.get() {
                         view! {
-                            <dl class="saved">
-                                <dt>"Name"</dt>
-                                <dd>{g.display_name.clone()}</dd>
-                                <dt>"ID"</dt>
-                                <dd class="mono">{g.id.clone()}</dd>
-                                <dt>"Members"</dt>
-                                <dd>{g.members.as_ref().map_or(0, Vec::len)}</dd>
-                                <dt>"Last modified"</dt>
-                                <dd>{g.meta.last_modified.clone().unwrap_or_else(|| "not given".into())}</dd>
-                            </dl>
+                            <Review data=r saving=saving on_confirm=confirm on_back=back />
+                            <NoticeArea notice=notice />
                         }
-                    })
-            }}
+                            .into_any()
+                    } else {
+                        editor().into_any()
+                    }
+                }}
+            </Show>
+            {move || saved.get().map(|g| view! {
+                <dl class="saved">
+                    <dt>"Name"</dt>
+                    <dd>{g.display_name.clone()}</dd>
+                    <dt>"ID"</dt>
+                    <dd class="mono">{g.id.clone()}</dd>
+                    <dt>"Members"</dt>
+                    <dd>{g.members.as_ref().map_or(0, Vec::len)}</dd>
+                    <dt>"Last modified"</dt>
+                    <dd>{g.meta.last_modified.clone().unwrap_or_else(|| "not given".into())}</dd>
+                </dl>
+            })}
         </section>
     }
 }

@@ -11,6 +11,17 @@ pub enum Operation {
     Connect,
     LoadGroup,
     SaveGroup,
+    /// The read just before a save that looks for someone else's change.
+    CheckGroup,
+    ListGroups,
+    ListUsers,
+}
+
+impl Operation {
+    /// Calls on a collection: a 404 there means no SCIM API at the base URL.
+    fn is_collection(self) -> bool {
+        matches!(self, Self::Connect | Self::ListGroups | Self::ListUsers)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -130,7 +141,7 @@ impl ApiError {
         let kind = match status {
             401 => ErrorKind::BadKey,
             403 => ErrorKind::Forbidden,
-            404 if operation == Operation::Connect => ErrorKind::NoScimHere,
+            404 if operation.is_collection() => ErrorKind::NoScimHere,
             404 => ErrorKind::GroupNotFound,
             409 => ErrorKind::NameTaken,
             400 | 422 => ErrorKind::InvalidInput,
@@ -187,13 +198,18 @@ impl ApiError {
             Operation::Connect => "Could not connect",
             Operation::LoadGroup => "Could not load the group",
             Operation::SaveGroup => "The group was not saved",
+            Operation::CheckGroup => {
+                "The group was not saved (the check for changes by others failed)"
+            }
+            Operation::ListGroups => "Could not list groups",
+            Operation::ListUsers => "Could not look up users",
         };
         let why = match &self.kind {
             ErrorKind::BadKey => "the API key was refused (401). Check that it is a current organization API key; personal access tokens do not work with SCIM.".to_string(),
             ErrorKind::Forbidden => "this API key is not allowed to use SCIM (403). Use an organization API key, not a personal access token.".to_string(),
             ErrorKind::NoScimHere => "there is no SCIM API at this base URL (404). Check the instance name or URL.".to_string(),
             ErrorKind::GroupNotFound => match self.operation {
-                Operation::SaveGroup => "the group was not found (404); it may have been deleted since it was loaded.".to_string(),
+                Operation::SaveGroup | Operation::CheckGroup => "the group was not found (404); it may have been deleted since it was loaded.".to_string(),
                 _ => "group not found (404). Check the group ID.".to_string(),
             },
             ErrorKind::NameTaken => "another group already has this name (409). Choose a different display name.".to_string(),

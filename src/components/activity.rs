@@ -1,0 +1,84 @@
+//! "Activity": this session's saves and save attempts, downloadable as JSON.
+
+use crate::app::AppState;
+use crate::core::activity::{to_json, ActivityEntry};
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+fn change_summary(e: &ActivityEntry) -> String {
+    let mut parts = Vec::new();
+    if let Some((old, new)) = &e.renamed {
+        parts.push(format!("renamed “{old}” → “{new}”"));
+    }
+    parts.push(format!("+{} −{}", e.added, e.removed));
+    parts.join(", ")
+}
+
+/// Offers `json` as a file download through a temporary object URL.
+fn download(json: &str) -> Option<()> {
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(json));
+    let bag = web_sys::BlobPropertyBag::new();
+    bag.set_type("application/json");
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &bag).ok()?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).ok()?;
+    let doc = web_sys::window()?.document()?;
+    let a: web_sys::HtmlAnchorElement = doc.create_element("a").ok()?.dyn_into().ok()?;
+    a.set_href(&url);
+    a.set_download("omni-scim-panel-activity.json");
+    a.click();
+    let _ = web_sys::Url::revoke_object_url(&url);
+    Some(())
+}
+
+#[component]
+pub fn ActivityPage(state: AppState) -> impl IntoView {
+    let entries = state.activity;
+    view! {
+        <section class="card" aria-labelledby="activity-heading">
+            <h2 id="activity-heading">"Activity in this session"</h2>
+            <Show
+                when=move || entries.with(|e| !e.is_empty())
+                fallback=|| view! { <p class="empty">"No saves yet in this session. Saves and failed attempts appear here."</p> }
+            >
+                <table class="activity">
+                    <caption>"Saves and attempts"</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">"Time"</th>
+                            <th scope="col">"Group"</th>
+                            <th scope="col">"Change"</th>
+                            <th scope="col">"Result"</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {move || {
+                            entries
+                                .get()
+                                .into_iter()
+                                .rev()
+                                .map(|e| {
+                                    view! {
+                                        <tr>
+                                            <td class="mono">{e.at.clone()}</td>
+                                            <td>{e.group_name.clone()}" "<span class="mono">"("{e.group_id.clone()}")"</span></td>
+                                            <td>{e.method}" · "{change_summary(&e)}</td>
+                                            <td>
+                                                {e.outcome.label()}
+                                                {e.detail.clone().map(|d| view! { <div class="hint">{d}</div> })}
+                                            </td>
+                                        </tr>
+                                    }
+                                })
+                                .collect_view()
+                        }}
+                    </tbody>
+                </table>
+                <div class="actions">
+                    <button type="button" on:click=move |_| {
+                        let _ = entries.with_untracked(|e| download(&to_json(e)));
+                    }>"Download as JSON"</button>
+                </div>
+            </Show>
+        </section>
+    }
+}

@@ -1,0 +1,186 @@
+//! "Bulk add": paste emails or choose a CSV file; see what would happen before anything
+//! changes; "Apply" adds the users found. Emails are resolved against the directory, so 500
+//! emails cost a handful of list requests, not 500 lookups.
+
+use super::notice::{Notice, NoticeArea};
+use crate::actions;
+use crate::app::AppState;
+use crate::core::bulk::{preview, BulkPreview};
+use crate::core::directory::{Directory, DirectoryUser};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use std::sync::Arc;
+use wasm_bindgen_futures::JsFuture;
+
+fn names(users: &[DirectoryUser]) -> String {
+    users
+        .iter()
+        .map(|u| u.email.clone())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[component]
+fn Category(title: &'static str, count: usize, items: String) -> impl IntoView {
+    view! {
+        <div class="category">
+            <p><strong>{format!("{title}: {count}")}</strong></p>
+            {(count > 0).then(|| view! { <p class="hint list">{items}</p> })}
+        </div>
+    }
+}
+
+#[component]
+pub fn BulkAdd(state: AppState, on_apply: Callback<Vec<DirectoryUser>>) -> impl IntoView {
+    let open = RwSignal::new(false);
+    let text = RwSignal::new(String::new());
+    let directory = RwSignal::new(None::<Arc<Directory>>);
+    let progress = RwSignal::new(None::<(usize, Option<u64>)>);
+    let notice = RwSignal::new(None::<Notice>);
+
+    // Live once the directory is here: editing the text updates the preview at once.
+    let result = Memo::new(move |_| -> Option<BulkPreview> {
+        let dir = directory.get()?;
+        let t = text.get();
+        if t.trim().is_empty() {
+            return None;
+        }
+        Some(state.draft.with(|d| {
+            let ids = d
+                .iter()
+                .flat_map(|d| d.members.iter().map(|m| m.value.as_str()));
+            preview(&t, &dir, ids)
+        }))
+    });
+
+    let load_directory = move || {
+        if progress.get_untracked().is_some() {
+            return;
+        }
+        progress.set(Some((0, None)));
+        notice.set(Some(Notice::Progress(
+            "Listing users to resolve the emails…".into(),
+        )));
+        spawn_local(async move {
+            let listed = actions::directory(state, false, move |n, total| {
+                progress.set(Some((n, total)));
+            })
+            .await;
+            progress.set(None);
+            match listed {
+                Ok(dir) => {
+                    notice.set(Some(Notice::Progress(format!(
+                        "{} users listed.",
+                        dir.len()
+                    ))));
+                    directory.set(Some(dir));
+                }
+                Err(message) => notice.set(Some(Notice::Error(message))),
+            }
+        });
+    };
+
+    let read_file = move |ev: leptos::ev::Event| {
+        let input: Option<web_sys::HtmlInputElement> = event_target_checked_input(&ev);
+        let Some(file) = input.and_then(|i| i.files()).and_then(|f| f.get(0)) else {
+            return;
+        };
+        spawn_local(async move {
+            match JsFuture::from(file.text())
+                .await
+                .ok()
+                .and_then(|v| v.as_string())
+            {
+                Some(content) => {
+                    text.set(content);
+                    load_directory();
+                }
+                None => notice.set(Some(Notice::Error(
+                    "Could not read that file as text.".into(),
+                ))),
+            }
+        });
+    };
+
+    let apply = move |_| {
+        let Some(p) = result.get_untracked() else {
+            return;
+        };
+        let n = p.resolved.len();
+        on_apply.run(p.resolved);
+        text.set(String::new());
+        open.set(false);
+        notice.set(Some(Notice::Success(format!(
+            "Added {n} members. Not saved yet."
+        ))));
+    };
+
+    view! {
+        <div class="bulk-add">
+            <button type="button" aria-expanded=move || open.get().to_string() on:click=move |_| open.update(|o| *o = !*o)>
+                "Bulk add"
+            </button>
+            <Show when=move || open.get()>
+                <div class="bulk-panel">
+                    <div class="field">
+                        <label for="bulk-text">"Emails to add"</label>
+                        <textarea
+                            id="bulk-text"
+                            rows="6"
+                            aria-describedby="bulk-text-hint"
+                            prop:value=move || text.get()
+                            on:input=move |ev| text.set(event_target_value(&ev))
+                        ></textarea>
+                        <p class="hint" id="bulk-text-hint">
+                            "One per line, or separated by commas, semicolons or spaces; or a CSV with an email column."
+                        </p>
+                    </div>
+                    <div class="field">
+                        <label for="bulk-file">"CSV file"</label>
+                        <input id="bulk-file" type="file" accept=".csv,text/csv,text/plain" on:change=read_file />
+                    </div>
+                    <div class="actions">
+                        <button type="button" on:click=move |_| load_directory() disabled=move || directory.with(Option::is_some)>
+                            "Preview"
+                        </button>
+                    </div>
+                    {move || progress.get().map(|(n, total)| view! {
+                        <label class="progress">
+                            {match total {
+                                Some(t) => format!("Listing users: {n} of {t}"),
+                                None => format!("Listing users: {n}"),
+                            }}
+                            <progress max=total.map(|t| t.max(1) as f64) value=n as f64></progress>
+                        </label>
+                    })}
+                    {move || result.get().map(|p| view! {
+                        <div class="bulk-preview" aria-live="polite">
+                            <Category title="Will be added" count=p.resolved.len() items=names(&p.resolved) />
+                            <Category title="Already members" count=p.already_members.len() items=names(&p.already_members) />
+                            <Category title="Unknown emails" count=p.unknown.len() items=p.unknown.join(", ") />
+                            <Category title="Duplicates" count=p.duplicates.len() items=p.duplicates.join(", ") />
+                            <Category title="Not email addresses" count=p.malformed.len() items=p.malformed.join(", ") />
+                        </div>
+                    })}
+                    <div class="actions">
+                        <button
+                            type="button"
+                            class="primary"
+                            disabled=move || result.with(|p| p.as_ref().is_none_or(|p| p.resolved.is_empty()))
+                            on:click=apply
+                        >
+                            {move || format!("Apply: add {}", result.with(|p| p.as_ref().map_or(0, |p| p.resolved.len())))}
+                        </button>
+                        <button type="button" on:click=move |_| open.set(false)>"Cancel"</button>
+                    </div>
+                </div>
+            </Show>
+            <NoticeArea notice=notice />
+        </div>
+    }
+}
+
+fn event_target_checked_input(ev: &leptos::ev::Event) -> Option<web_sys::HtmlInputElement> {
+    use wasm_bindgen::JsCast;
+    ev.target()?.dyn_into().ok()
+}

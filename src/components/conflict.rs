@@ -1,0 +1,63 @@
+//! Shown when the group changed on the server since it was loaded: their change beside the
+//! admin's, and the two ways on.
+
+use super::review::DiffSummary;
+use crate::core::diff::MembershipDiff;
+use crate::core::model::Group;
+use leptos::html;
+use leptos::prelude::*;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConflictData {
+    /// The group as the server has it now.
+    pub current: Group,
+    /// What someone else changed, from the loaded state to the server's state now.
+    pub theirs: MembershipDiff,
+    /// What the admin changed, from the loaded state.
+    pub mine: MembershipDiff,
+}
+
+#[component]
+pub fn Conflict(
+    data: ConflictData,
+    on_apply_mine: Callback<()>,
+    on_reload: Callback<()>,
+) -> impl IntoView {
+    let heading = NodeRef::<html::H3>::new();
+    Effect::new(move |_| {
+        if let Some(h) = heading.get() {
+            let _ = h.focus();
+        }
+    });
+    view! {
+        <section class="conflict" aria-labelledby="conflict-heading">
+            <h3 id="conflict-heading" tabindex="-1" node_ref=heading>
+                "The group changed on the server since you loaded it"
+            </h3>
+            <p role="alert">
+                "Nothing was saved. Saving now would overwrite someone else's change. Compare, then choose."
+            </p>
+            <div class="columns">
+                <div>
+                    <h4>"Changed on the server"</h4>
+                    <DiffSummary diff=data.theirs />
+                </div>
+                <div>
+                    <h4>"Your changes"</h4>
+                    <DiffSummary diff=data.mine />
+                </div>
+            </div>
+            <div class="actions">
+                <button type="button" class="primary" on:click=move |_| on_apply_mine.run(())>
+                    "Apply my changes on top"
+                </button>
+                <button type="button" on:click=move |_| on_reload.run(())>
+                    "Reload"
+                </button>
+            </div>
+            <p class="hint">
+                "“Apply my changes on top” keeps their change and adds yours, then shows the review again. “Reload” drops your changes and shows the group as it is now."
+            </p>
+        </section>
+    }
+}

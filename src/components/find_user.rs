@@ -1,0 +1,198 @@
+//! "Find user": type a name or an email; matches appear with name and email; Enter or a click
+//! adds one. An exact email is looked up with `userName eq` (one request); other text searches
+//! the directory, listed once per connection, locally; servers that filter (`co`) are asked.
+
+use super::field::TextField;
+use super::notice::{Notice, NoticeArea};
+use crate::actions;
+use crate::app::AppState;
+use crate::core::directory::{looks_like_email, DirectoryUser};
+use crate::core::endpoints::user_name_filter;
+use crate::core::save_request::filter_string;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+/// Matches shown at once; more words narrow it down.
+const RESULT_LIMIT: usize = 8;
+
+#[component]
+pub fn FindUser(
+    state: AppState,
+    /// Adds the chosen user to the draft.
+    on_add: Callback<DirectoryUser>,
+) -> impl IntoView {
+    let query = RwSignal::new(String::new());
+    let results = RwSignal::new(Vec::<DirectoryUser>::new());
+    let notice = RwSignal::new(None::<Notice>);
+    let progress = RwSignal::new(None::<(usize, Option<u64>)>);
+    let seq = StoredValue::new(0u64);
+    let is_member = move |id: &str| {
+        state.draft.with(|d| {
+            d.as_ref()
+                .is_some_and(|d| d.members.iter().any(|m| m.value == id))
+        })
+    };
+
+    let add = move |user: DirectoryUser| {
+        if is_member(&user.id) {
+            notice.set(Some(Notice::Error(format!(
+                "{} is already a member.",
+                user.display_name
+            ))));
+            return;
+        }
+        let name = user.display_name.clone();
+        on_add.run(user);
+        query.set(String::new());
+        results.set(Vec::new());
+        notice.set(Some(Notice::Progress(format!(
+            "Added {name}. Not saved yet."
+        ))));
+    };
+
+    // Runs a search for `q`; only the newest search may show its results.
+    let search = move |q: String, refresh: bool, add_first: bool| {
+        seq.update_value(|n| *n += 1);
+        let mine = seq.get_value();
+        let q = q.trim().to_string();
+        if q.is_empty() {
+            results.set(Vec::new());
+            notice.set(None);
+            return;
+        }
+        let filterable = state.session.features.get_untracked().filter;
+        let have_directory = state.session.directory.with_untracked(Option::is_some);
+        spawn_local(async move {
+            let found: Result<Vec<DirectoryUser>, String> = if have_directory && !refresh {
+                actions::directory(state, false, |_, _| {})
+                    .await
+                    .map(|d| d.search(&q, RESULT_LIMIT).into_iter().cloned().collect())
+            } else if looks_like_email(&q) || filterable {
+                let filter = if looks_like_email(&q) {
+                    user_name_filter(&q)
+                } else {
+                    let v = filter_string(&q);
+                    format!("displayName co {v} or userName co {v}")
+                };
+                match state.session.client() {
+                    Ok(client) => client
+                        .users_page(1, RESULT_LIMIT as u64, Some(&filter))
+                        .await
+                        .map(|p| p.items)
+                        .map_err(|e| e.to_string()),
+                    Err(why) => Err(why.to_string()),
+                }
+            } else {
+                notice.set(Some(Notice::Progress("Listing users…".into())));
+                let listed = actions::directory(state, refresh, move |n, total| {
+                    progress.set(Some((n, total)));
+                })
+                .await;
+                progress.set(None);
+                listed.map(|d| d.search(&q, RESULT_LIMIT).into_iter().cloned().collect())
+            };
+            if seq.get_value() != mine {
+                return;
+            }
+            match found {
+                Ok(users) => {
+                    if add_first {
+                        if let Some(user) = users.iter().find(|u| !is_member(&u.id)).cloned() {
+                            add(user);
+                            return;
+                        }
+                    }
+                    notice.set(Some(Notice::Progress(if users.is_empty() {
+                        format!("No user matches “{q}”.")
+                    } else {
+                        format!("{} matching users.", users.len())
+                    })));
+                    results.set(users);
+                }
+                Err(message) => {
+                    results.set(Vec::new());
+                    notice.set(Some(Notice::Error(message)));
+                }
+            }
+        });
+    };
+
+    view! {
+        <div class="find-user">
+            <form
+                novalidate
+                on:submit=move |ev| {
+                    ev.prevent_default();
+                    let first = results.with_untracked(|r| r.iter().find(|u| !is_member(&u.id)).cloned());
+                    match first {
+                        Some(user) => add(user),
+                        None => search(query.get_untracked(), false, true),
+                    }
+                }
+            >
+                <TextField
+                    id="find-user"
+                    label="Find user"
+                    value=query
+                    on_input=move |v: String| {
+                        query.set(v.clone());
+                        // An email is looked up when complete (Enter), not at every keystroke.
+                        if !looks_like_email(&v) || state.session.directory.with_untracked(Option::is_some) {
+                            search(v, false, false);
+                        }
+                    }
+                    placeholder="Name or email"
+                    hint=Signal::derive(|| "Type a name or an email; press Enter to add the first match.".to_string())
+                />
+                <div class="actions">
+                    <button type="submit">"Find"</button>
+                    <button type="button" on:click=move |_| search(query.get_untracked(), true, false)>
+                        "Refresh user list"
+                    </button>
+                </div>
+            </form>
+            {move || progress.get().map(|(n, total)| view! {
+                <label class="progress">
+                    {match total {
+                        Some(t) => format!("Listing users: {n} of {t}"),
+                        None => format!("Listing users: {n}"),
+                    }}
+                    <progress max=total.map(|t| t.max(1) as f64) value=n as f64></progress>
+                </label>
+            })}
+            <ul class="results" aria-label="Matching users">
+                {move || {
+                    results
+                        .get()
+                        .into_iter()
+                        .map(|u| {
+                            let member = is_member(&u.id);
+                            let label = if u.email.is_empty() || u.email == u.display_name {
+                                u.display_name.clone()
+                            } else {
+                                format!("{} ({})", u.display_name, u.email)
+                            };
+                            let name = format!("Add {label}");
+                            view! {
+                                <li>
+                                    {if member {
+                                        view! { <span>{label}" — already a member"</span> }.into_any()
+                                    } else {
+                                        view! {
+                                            <button type="button" aria-label=name on:click=move |_| add(u.clone())>
+                                                "Add"
+                                            </button>
+                                            " "{label}
+                                        }
+                                            .into_any()
+                                    }}
+                                </li>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </ul>
+            <NoticeArea notice=notice />
+        </div>
+    }
+}
