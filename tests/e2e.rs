@@ -86,7 +86,9 @@ async fn rename_add_remove_and_save_reaches_the_server() -> Result<()> {
             p.is_enabled("Save").await?,
             "Save is disabled for a valid edit"
         );
+        // Save opens the review; nothing is sent until it is confirmed.
         p.click("Save").await?;
+        p.click("Confirm save").await?;
         p.status_where("Saved", |s| s.contains("Saved")).await?;
         ensure!(
             p.alerts().await?.is_empty(),

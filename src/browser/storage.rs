@@ -71,8 +71,8 @@ pub fn forget_draft(group_id: &str) {
 }
 
 /// Milliseconds since the Unix epoch.
-pub fn now_ms() -> f64 {
-    js_sys::Date::now()
+pub fn now_ms() -> u64 {
+    js_sys::Date::now() as u64
 }
 
 /// The current time as ISO 8601 (UTC).

@@ -3,6 +3,7 @@
 //! emails cost a handful of list requests, not 500 lookups.
 
 use super::notice::{Notice, NoticeArea};
+use super::progress::{ListingProgress, ListingState};
 use crate::actions;
 use crate::app::AppState;
 use crate::core::bulk::{preview, BulkPreview};
@@ -35,7 +36,7 @@ pub fn BulkAdd(state: AppState, on_apply: Callback<Vec<DirectoryUser>>) -> impl 
     let open = RwSignal::new(false);
     let text = RwSignal::new(String::new());
     let directory = RwSignal::new(None::<Arc<Directory>>);
-    let progress = RwSignal::new(None::<(usize, Option<u64>)>);
+    let progress = RwSignal::new(ListingState::None);
     let notice = RwSignal::new(None::<Notice>);
 
     // Live once the directory is here: editing the text updates the preview at once.
@@ -144,15 +145,7 @@ pub fn BulkAdd(state: AppState, on_apply: Callback<Vec<DirectoryUser>>) -> impl 
                             "Preview"
                         </button>
                     </div>
-                    {move || progress.get().map(|(n, total)| view! {
-                        <label class="progress">
-                            {match total {
-                                Some(t) => format!("Listing users: {n} of {t}"),
-                                None => format!("Listing users: {n}"),
-                            }}
-                            <progress max=total.map(|t| t.max(1) as f64) value=n as f64></progress>
-                        </label>
-                    })}
+                    <ListingProgress progress=progress />
                     {move || result.get().map(|p| view! {
                         <div class="bulk-preview" aria-live="polite">
                             <Category title="Will be added" count=p.resolved.len() items=names(&p.resolved) />

@@ -4,6 +4,7 @@
 
 use super::field::TextField;
 use super::notice::{Notice, NoticeArea};
+use super::progress::{ListingProgress, ListingState};
 use crate::actions;
 use crate::app::AppState;
 use crate::core::directory::{looks_like_email, DirectoryUser};
@@ -24,7 +25,7 @@ pub fn FindUser(
     let query = RwSignal::new(String::new());
     let results = RwSignal::new(Vec::<DirectoryUser>::new());
     let notice = RwSignal::new(None::<Notice>);
-    let progress = RwSignal::new(None::<(usize, Option<u64>)>);
+    let progress = RwSignal::new(ListingState::None);
     let seq = StoredValue::new(0u64);
     let is_member = move |id: &str| {
         state.draft.with(|d| {
@@ -151,15 +152,7 @@ pub fn FindUser(
                     </button>
                 </div>
             </form>
-            {move || progress.get().map(|(n, total)| view! {
-                <label class="progress">
-                    {match total {
-                        Some(t) => format!("Listing users: {n} of {t}"),
-                        None => format!("Listing users: {n}"),
-                    }}
-                    <progress max=total.map(|t| t.max(1) as f64) value=n as f64></progress>
-                </label>
-            })}
+            <ListingProgress progress=progress />
             <ul class="results" aria-label="Matching users">
                 {move || {
                     results

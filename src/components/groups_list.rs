@@ -188,11 +188,11 @@ pub fn GroupsPage(state: AppState) -> impl IntoView {
                 Ok(p) => {
                     // displayName is not case-exact (RFC 7643 §4.2); anything else the server
                     // sent means it ignored the filter, and is not an answer to the question.
-                    let wanted = name.to_lowercase();
+                    let wanted = fold(&name);
                     let found: Vec<Group> = p
                         .items
                         .into_iter()
-                        .filter(|g| g.display_name.to_lowercase() == wanted)
+                        .filter(|g| fold(&g.display_name) == wanted)
                         .collect();
                     seen.update(|s| remember(s, &found));
                     notice.set(None);

@@ -11,4 +11,5 @@ pub mod group_loader;
 pub mod groups_list;
 pub mod members_table;
 pub mod notice;
+pub mod progress;
 pub mod review;

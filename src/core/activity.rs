@@ -1,5 +1,6 @@
 //! This session's saves and save attempts, for the activity list and its JSON download.
 
+use super::save_request::pretty_json;
 use serde::Serialize;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -43,7 +44,12 @@ impl Outcome {
 
 /// The log as a JSON document for download.
 pub fn to_json(entries: &[ActivityEntry]) -> String {
-    serde_json::to_string_pretty(&serde_json::json!({ "activity": entries }))
+    #[derive(Serialize)]
+    struct Export<'a> {
+        activity: &'a [ActivityEntry],
+    }
+    serde_json::to_string(&Export { activity: entries })
+        .map(|json| pretty_json(&json))
         .unwrap_or_else(|_| String::from("{\"activity\":[]}"))
 }
 

@@ -1,7 +1,7 @@
 //! Bulk add: pasted emails or a CSV, sorted into what can be added and what cannot, before
 //! anything changes.
 
-use super::directory::{looks_like_email, Directory, DirectoryUser};
+use super::directory::{email_key, fold, looks_like_email, Directory, DirectoryUser};
 use std::collections::HashSet;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -28,9 +28,9 @@ pub fn preview<'a>(
     let mut seen = HashSet::new();
     let mut out = BulkPreview::default();
     for entry in entries(text) {
-        let folded = entry.to_lowercase();
+        let folded = email_key(&entry);
         if !seen.insert(folded.clone()) {
-            if !out.duplicates.iter().any(|d| d.to_lowercase() == folded) {
+            if !out.duplicates.iter().any(|d| email_key(d) == folded) {
                 out.duplicates.push(entry);
             }
             continue;
@@ -103,7 +103,7 @@ fn csv_email_column(text: &str) -> Option<Vec<String>> {
         return None;
     }
     let col = header.iter().position(|h| {
-        let h = h.trim().to_lowercase();
+        let h = fold(h.trim());
         matches!(
             h.as_str(),
             "email"

@@ -17,6 +17,7 @@ pub struct DirectoryUser {
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct ScimUser {
+    #[serde(default)]
     id: String,
     #[serde(default)]
     user_name: String,
@@ -87,7 +88,7 @@ impl From<ScimUser> for DirectoryUser {
     }
 }
 
-/// One page of `GET /users`, parsed leniently: a user without an id is skipped, not fatal.
+/// One page of `GET /users`; a user without an id cannot be added and is skipped.
 pub fn parse_users_page(body: &str) -> Result<(Vec<DirectoryUser>, Option<u64>), String> {
     #[derive(Deserialize)]
     #[serde(rename_all = "camelCase")]
@@ -95,14 +96,14 @@ pub fn parse_users_page(body: &str) -> Result<(Vec<DirectoryUser>, Option<u64>),
         #[serde(default)]
         total_results: Option<u64>,
         #[serde(default, rename = "Resources")]
-        resources: Vec<serde_json::Value>,
+        resources: Vec<ScimUser>,
     }
     let page: Page = serde_json::from_str(body)
         .map_err(|e| format!("Could not read the list of users the server sent ({e})."))?;
     let users = page
         .resources
         .into_iter()
-        .filter_map(|v| serde_json::from_value::<ScimUser>(v).ok())
+        .filter(|u| !u.id.is_empty())
         .map(DirectoryUser::from)
         .collect();
     Ok((users, page.total_results))
@@ -120,10 +121,27 @@ pub fn fold(s: &str) -> String {
         }
         match base_letter(c) {
             Some(b) => out.push_str(b),
-            None => out.extend(c.to_lowercase()),
+            None => out.push(lower(c)),
         }
     }
     out
+}
+
+/// Lower case for the scripts people's names are written in with case: Latin (ASCII), Greek
+/// and Cyrillic. Done by ranges because `char::to_lowercase` brings a 12 KB table.
+fn lower(c: char) -> char {
+    let shifted = match c {
+        'A'..='Z' | 'Α'..='Ω' | 'А'..='Я' => c as u32 + 32,
+        'Ѐ'..='Џ' => c as u32 + 80,
+        _ => return c,
+    };
+    char::from_u32(shifted).unwrap_or(c)
+}
+
+/// Email addresses compare without case in practice; accents are kept (they are different
+/// addresses).
+pub fn email_key(email: &str) -> String {
+    email.trim().to_ascii_lowercase()
 }
 
 fn base_letter(c: char) -> Option<&'static str> {
@@ -173,7 +191,7 @@ impl Directory {
         for (i, u) in users.iter().enumerate() {
             for key in [&u.email, &u.user_name] {
                 if !key.is_empty() {
-                    by_email.entry(key.to_lowercase()).or_insert(i);
+                    by_email.entry(email_key(key)).or_insert(i);
                 }
             }
         }
@@ -195,7 +213,7 @@ impl Directory {
     /// The user whose email or userName is `email`, ignoring case.
     pub fn by_email(&self, email: &str) -> Option<&DirectoryUser> {
         self.by_email
-            .get(&email.trim().to_lowercase())
+            .get(&email_key(email))
             .and_then(|&i| self.users.get(i))
     }
 
@@ -286,6 +304,7 @@ mod tests {
         assert_eq!(fold("e\u{301}te\u{301}"), "ete");
         assert_eq!(fold("Straße"), "strasse");
         assert_eq!(fold("李 雷"), "李 雷");
+        assert_eq!(fold("ΑΘΗΝΑ Ирина ЁЖ"), "αθηνα ирина ёж");
     }
 
     #[test]

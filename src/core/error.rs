@@ -1,7 +1,6 @@
 //! What a failed call means to a person: status codes and error bodies become [`ApiError`].
 
 use serde::Deserialize;
-use serde_json::Value;
 use std::fmt;
 
 /// What the panel was doing; the same status means different things for different calls
@@ -76,26 +75,65 @@ const MAX_DETAIL_CHARS: usize = 300;
 #[serde(rename_all = "camelCase")]
 struct ErrorBody {
     #[serde(default)]
-    detail: Option<Value>,
+    detail: LooseText,
     #[serde(default)]
-    message: Option<Value>,
+    message: LooseText,
     #[serde(default)]
-    error: Option<Value>,
+    error: LooseText,
     #[serde(default)]
-    scim_type: Option<Value>,
+    scim_type: LooseText,
 }
 
-fn text_of(v: &Option<Value>) -> Option<String> {
-    match v {
-        Some(Value::String(s)) if !s.trim().is_empty() => Some(s.trim().to_string()),
-        // `{"error": {"message": "…"}}` is a common gateway shape.
-        Some(Value::Object(o)) => o
-            .get("message")
-            .or_else(|| o.get("detail"))
-            .and_then(Value::as_str)
-            .map(|s| s.trim().to_string())
-            .filter(|s| !s.is_empty()),
-        _ => None,
+/// Text wherever a server put it: a string, or `message`/`detail` inside an object (a common
+/// gateway shape). Numbers, lists and the like read as no text instead of failing the parse.
+#[derive(Debug, Default)]
+struct LooseText(Option<String>);
+
+impl<'de> Deserialize<'de> for LooseText {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = LooseText;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("any JSON value")
+            }
+            fn visit_str<E>(self, v: &str) -> Result<LooseText, E> {
+                let v = v.trim();
+                Ok(LooseText((!v.is_empty()).then(|| v.to_string())))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<LooseText, A::Error> {
+                let mut found = None;
+                while let Some(key) = map.next_key::<String>()? {
+                    if found.is_none() && (key == "message" || key == "detail") {
+                        found = map.next_value::<LooseText>()?.0;
+                    } else {
+                        map.next_value::<IgnoredAny>()?;
+                    }
+                }
+                Ok(LooseText(found))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<LooseText, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(LooseText(None))
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<LooseText, E> {
+                Ok(LooseText(None))
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<LooseText, E> {
+                Ok(LooseText(None))
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<LooseText, E> {
+                Ok(LooseText(None))
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<LooseText, E> {
+                Ok(LooseText(None))
+            }
+            fn visit_unit<E>(self) -> Result<LooseText, E> {
+                Ok(LooseText(None))
+            }
+        }
+        d.deserialize_any(V)
     }
 }
 
@@ -133,11 +171,13 @@ impl ApiError {
         secret: &str,
     ) -> Self {
         let parsed: ErrorBody = serde_json::from_str(body).unwrap_or_default();
-        let detail = text_of(&parsed.detail)
-            .or_else(|| text_of(&parsed.message))
-            .or_else(|| text_of(&parsed.error))
+        let detail = parsed
+            .detail
+            .0
+            .or(parsed.message.0)
+            .or(parsed.error.0)
             .map(|d| tidy(&redact(&d, secret)));
-        let scim_type = text_of(&parsed.scim_type).map(|s| tidy(&redact(&s, secret)));
+        let scim_type = parsed.scim_type.0.map(|s| tidy(&redact(&s, secret)));
         let kind = match status {
             401 => ErrorKind::BadKey,
             403 => ErrorKind::Forbidden,

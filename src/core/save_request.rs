@@ -5,7 +5,8 @@ use super::base_url::ScimBase;
 use super::diff::MembershipDiff;
 use super::draft::GroupDraft;
 use super::endpoints;
-use serde_json::{json, Value};
+use super::model::MemberRef;
+use serde::Serialize;
 
 pub const PATCH_OP_SCHEMA: &str = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
 
@@ -45,7 +46,7 @@ impl SaveRequest {
     ) -> Self {
         let body = match method {
             SaveMethod::Put => draft.replace_body().to_json(),
-            SaveMethod::Patch => patch_body(diff).to_string(),
+            SaveMethod::Patch => patch_body(diff),
         };
         Self {
             method,
@@ -57,9 +58,7 @@ impl SaveRequest {
 
     /// The body indented for reading on the review screen.
     pub fn pretty_body(&self) -> String {
-        serde_json::from_str::<Value>(&self.body)
-            .and_then(|v| serde_json::to_string_pretty(&v))
-            .unwrap_or_else(|_| self.body.clone())
+        pretty_json(&self.body)
     }
 
     /// A curl command that repeats this request. The key is never in it: the header reads
@@ -91,30 +90,122 @@ fn shell_quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', r"'\''"))
 }
 
+#[derive(Serialize)]
+struct PatchRequest<'a> {
+    schemas: [&'static str; 1],
+    #[serde(rename = "Operations")]
+    operations: Vec<PatchOp<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(tag = "op", rename_all = "lowercase")]
+enum PatchOp<'a> {
+    Replace {
+        path: &'static str,
+        value: &'a str,
+    },
+    Add {
+        path: &'static str,
+        value: Vec<MemberRef>,
+    },
+    Remove {
+        path: String,
+    },
+}
+
 /// RFC 7644 PatchOp for a change: `replace displayName`, one `add` of all new members, one
 /// `remove` per removed member (Omni's documented form).
-pub fn patch_body(diff: &MembershipDiff) -> Value {
-    let mut ops = Vec::new();
+pub fn patch_body(diff: &MembershipDiff) -> String {
+    let mut operations = Vec::new();
     if let Some((_, new)) = &diff.renamed {
-        ops.push(json!({"op": "replace", "path": "displayName", "value": new}));
+        operations.push(PatchOp::Replace {
+            path: "displayName",
+            value: new,
+        });
     }
     if !diff.added.is_empty() {
-        let members: Vec<Value> = diff
+        let value = diff
             .added
             .iter()
-            .map(|m| json!({"value": m.value, "display": m.display.clone().unwrap_or_else(|| m.value.clone())}))
+            .map(|m| MemberRef {
+                value: m.value.clone(),
+                display: m.display.clone().unwrap_or_else(|| m.value.clone()),
+            })
             .collect();
-        ops.push(json!({"op": "add", "path": "members", "value": members}));
+        operations.push(PatchOp::Add {
+            path: "members",
+            value,
+        });
     }
     for m in &diff.removed {
-        ops.push(json!({"op": "remove", "path": format!("members[value eq {}]", filter_string(&m.value))}));
+        operations.push(PatchOp::Remove {
+            path: format!("members[value eq {}]", filter_string(&m.value)),
+        });
     }
-    json!({"schemas": [PATCH_OP_SCHEMA], "Operations": ops})
+    serde_json::to_string(&PatchRequest {
+        schemas: [PATCH_OP_SCHEMA],
+        operations,
+    })
+    .unwrap_or_default()
 }
 
 /// A SCIM filter string literal (RFC 7644 §3.4.2.2 uses JSON string syntax).
 pub fn filter_string(value: &str) -> String {
-    Value::String(value.to_string()).to_string()
+    serde_json::to_string(value).unwrap_or_else(|_| format!("\"{value}\""))
+}
+
+/// Indents compact JSON for reading, two spaces a level; text inside strings is left alone.
+/// Hand-written so the bundle needs no generic JSON value type.
+pub fn pretty_json(compact: &str) -> String {
+    let mut out = String::with_capacity(compact.len() * 2);
+    let mut depth = 0usize;
+    let (mut in_string, mut escaped) = (false, false);
+    let newline = |out: &mut String, depth: usize| {
+        out.push('\n');
+        out.push_str(&"  ".repeat(depth));
+    };
+    let mut chars = compact.chars().peekable();
+    while let Some(c) = chars.next() {
+        if in_string {
+            out.push(c);
+            match (escaped, c) {
+                (true, _) => escaped = false,
+                (false, '\\') => escaped = true,
+                (false, '"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => {
+                in_string = true;
+                out.push(c);
+            }
+            '{' | '[' => {
+                out.push(c);
+                if matches!(chars.peek(), Some('}') | Some(']')) {
+                    continue;
+                }
+                depth += 1;
+                newline(&mut out, depth);
+            }
+            '}' | ']' => {
+                if !matches!(out.chars().last(), Some('{') | Some('[')) {
+                    depth = depth.saturating_sub(1);
+                    newline(&mut out, depth);
+                }
+                out.push(c);
+            }
+            ',' => {
+                out.push(c);
+                newline(&mut out, depth);
+            }
+            ':' => out.push_str(": "),
+            c if c.is_whitespace() => {}
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Whether the admin must type the group's name to confirm: emptying a group, or removing more
@@ -130,6 +221,7 @@ pub fn needs_typed_name(diff: &MembershipDiff, loaded_count: usize, new_count: u
 mod tests {
     use super::*;
     use crate::core::model::{Group, Member, Meta};
+    use serde_json::json;
 
     fn m(id: &str) -> Member {
         Member {
@@ -158,7 +250,7 @@ mod tests {
     fn patch_ops_follow_omni_docs() {
         let d = draft(&["1", "2"], &["2", "3"], "Team B");
         let diff = d.diff();
-        let body = patch_body(&diff);
+        let body: serde_json::Value = serde_json::from_str(&patch_body(&diff)).unwrap_or_default();
         assert_eq!(
             body,
             json!({
@@ -192,6 +284,28 @@ mod tests {
         assert!(req
             .pretty_body()
             .contains("\n  \"displayName\": \"Team's\""));
+    }
+
+    #[test]
+    fn pretty_json_indents_and_keeps_strings() {
+        let compact = r#"{"a":[1,{"b":"x,{y}:\"z\""}],"c":{},"d":[]}"#;
+        let pretty = pretty_json(compact);
+        assert_eq!(
+            pretty,
+            "{\n  \"a\": [\n    1,\n    {\n      \"b\": \"x,{y}:\\\"z\\\"\"\n    }\n  ],\n  \"c\": {},\n  \"d\": []\n}"
+        );
+        let back: serde_json::Value = serde_json::from_str(&pretty).unwrap_or_default();
+        let orig: serde_json::Value = serde_json::from_str(compact).unwrap_or_default();
+        assert_eq!(back, orig);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn pretty_json_round_trips(names in proptest::collection::vec(".*", 0..5)) {
+            let v = serde_json::json!({"names": names, "nested": {"n": names.len()}});
+            let back: serde_json::Value = serde_json::from_str(&pretty_json(&v.to_string())).unwrap_or_default();
+            proptest::prop_assert_eq!(back, v);
+        }
     }
 
     #[test]

@@ -13,14 +13,14 @@ pub fn storage_name(group_id: &str) -> String {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct StoredDraft {
     /// Milliseconds since the Unix epoch when it was last written.
-    pub saved_at_ms: f64,
+    pub saved_at_ms: u64,
     pub loaded: Group,
     pub display_name: String,
     pub members: Vec<Member>,
 }
 
 impl StoredDraft {
-    pub fn from_draft(draft: &GroupDraft, now_ms: f64) -> Self {
+    pub fn from_draft(draft: &GroupDraft, now_ms: u64) -> Self {
         Self {
             saved_at_ms: now_ms,
             loaded: draft.loaded.clone(),
@@ -48,8 +48,8 @@ impl StoredDraft {
 }
 
 /// "just now", "5 minutes ago", "2 hours ago", "3 days ago".
-pub fn describe_age(saved_at_ms: f64, now_ms: f64) -> String {
-    let secs = ((now_ms - saved_at_ms) / 1000.0).max(0.0) as u64;
+pub fn describe_age(saved_at_ms: u64, now_ms: u64) -> String {
+    let secs = now_ms.saturating_sub(saved_at_ms) / 1000;
     let (n, unit) = match secs {
         0..=59 => return "just now".to_string(),
         60..=3599 => (secs / 60, "minute"),
@@ -83,7 +83,7 @@ mod tests {
             value: "2".into(),
             display: Some("b@x.co".into()),
         });
-        let json = StoredDraft::from_draft(&d, 1000.0).to_json();
+        let json = StoredDraft::from_draft(&d, 1000).to_json();
         assert!(!json.to_lowercase().contains("key") && !json.contains("Bearer"));
         let back = StoredDraft::parse(&json).map(StoredDraft::into_draft);
         assert_eq!(back, Some(d));
@@ -93,11 +93,11 @@ mod tests {
 
     #[test]
     fn ages() {
-        assert_eq!(describe_age(0.0, 30_000.0), "just now");
-        assert_eq!(describe_age(0.0, 60_000.0), "1 minute ago");
-        assert_eq!(describe_age(0.0, 5.0 * 60_000.0), "5 minutes ago");
-        assert_eq!(describe_age(0.0, 2.0 * 3_600_000.0), "2 hours ago");
-        assert_eq!(describe_age(0.0, 3.0 * 86_400_000.0), "3 days ago");
-        assert_eq!(describe_age(10.0, 0.0), "just now");
+        assert_eq!(describe_age(0, 30_000), "just now");
+        assert_eq!(describe_age(0, 60_000), "1 minute ago");
+        assert_eq!(describe_age(0, 5 * 60_000), "5 minutes ago");
+        assert_eq!(describe_age(0, 2 * 3_600_000), "2 hours ago");
+        assert_eq!(describe_age(0, 3 * 86_400_000), "3 days ago");
+        assert_eq!(describe_age(10, 0), "just now");
     }
 }
