@@ -36,10 +36,11 @@ pub fn ActivityPage(state: AppState) -> impl IntoView {
     view! {
         <section class="card" aria-labelledby="activity-heading">
             <h2 id="activity-heading">"Activity in this session"</h2>
-            <Show
-                when=move || entries.with(|e| !e.is_empty())
-                fallback=|| view! { <p class="empty">"No saves yet in this session. Saves and failed attempts appear here."</p> }
-            >
+            {move || {
+                if entries.with(Vec::is_empty) {
+                    return view! { <p class="empty">"No saves yet in this session. Saves and failed attempts appear here."</p> }.into_any();
+                }
+                view! {
                 <table class="activity">
                     <caption>"Saves and attempts"</caption>
                     <thead>
@@ -78,7 +79,9 @@ pub fn ActivityPage(state: AppState) -> impl IntoView {
                         let _ = entries.with_untracked(|e| download(&to_json(e)));
                     }>"Download as JSON"</button>
                 </div>
-            </Show>
+                }
+                    .into_any()
+            }}
         </section>
     }
 }

@@ -121,7 +121,7 @@ pub fn BulkAdd(state: AppState, on_apply: Callback<Vec<DirectoryUser>>) -> impl 
             <button type="button" aria-expanded=move || open.get().to_string() on:click=move |_| open.update(|o| *o = !*o)>
                 "Bulk add"
             </button>
-            <Show when=move || open.get()>
+            {move || open.get().then(|| view! {
                 <div class="bulk-panel">
                     <div class="field">
                         <label for="bulk-text">"Emails to add"</label>
@@ -167,7 +167,7 @@ pub fn BulkAdd(state: AppState, on_apply: Callback<Vec<DirectoryUser>>) -> impl 
                         <button type="button" on:click=move |_| open.set(false)>"Cancel"</button>
                     </div>
                 </div>
-            </Show>
+            })}
             <NoticeArea notice=notice />
         </div>
     }

@@ -44,7 +44,9 @@ pub fn GroupEditor(state: AppState, route_id: String) -> impl IntoView {
 
     // Only the group the route names is shown, never a previous one while the next loads.
     let route_for_shown = route_id.clone();
-    let shown = move || draft.with(|d| d.as_ref().is_some_and(|d| d.id() == route_for_shown));
+    // A memo: the editor is rebuilt only when this flips, not at every keystroke.
+    let shown =
+        Memo::new(move |_| draft.with(|d| d.as_ref().is_some_and(|d| d.id() == route_for_shown)));
     let name = Signal::derive(move || {
         draft.with(|d| {
             d.as_ref()
@@ -411,24 +413,21 @@ pub fn GroupEditor(state: AppState, route_id: String) -> impl IntoView {
     view! {
         <section class="card editor" aria-labelledby="editor-heading">
             <h2 id="editor-heading">"Edit group"</h2>
-            <Show
-                when=shown
-                fallback=|| view! { <p class="empty">"Load a group by its ID, or pick one from the Groups list."</p> }
-            >
-                {move || {
-                    if let Some(c) = conflict.get() {
-                        view! { <Conflict data=c on_apply_mine=apply_mine on_reload=reload /> }.into_any()
-                    } else if let Some(r) = review.get() {
-                        view! {
-                            <Review data=r saving=saving on_confirm=confirm on_back=back />
-                            <NoticeArea notice=notice />
-                        }
-                            .into_any()
-                    } else {
-                        editor().into_any()
+            {move || {
+                if !shown.get() {
+                    view! { <p class="empty">"Load a group by its ID, or pick one from the Groups list."</p> }.into_any()
+                } else if let Some(c) = conflict.get() {
+                    view! { <Conflict data=c on_apply_mine=apply_mine on_reload=reload /> }.into_any()
+                } else if let Some(r) = review.get() {
+                    view! {
+                        <Review data=r saving=saving on_confirm=confirm on_back=back />
+                        <NoticeArea notice=notice />
                     }
-                }}
-            </Show>
+                        .into_any()
+                } else {
+                    editor().into_any()
+                }
+            }}
             {move || saved.get().map(|g| view! {
                 <dl class="saved">
                     <dt>"Name"</dt>

@@ -364,16 +364,17 @@ pub fn GroupsPage(state: AppState) -> impl IntoView {
             aria-busy=move || if loading.get() { "true" } else { "false" }
         >
             <h2 id="groups-heading">"Groups"</h2>
-            <Show
-                when=move || session.connected.with(Option::is_some)
-                fallback=|| {
-                    view! {
+            // Closures rather than <Show>: each Show costs kilobytes of bundle.
+            {move || {
+                if !session.connected.with(Option::is_some) {
+                    return view! {
                         <p class="empty">
                             "Connect to a SCIM server first (Connection, above); its groups are listed here once you are connected."
                         </p>
                     }
+                        .into_any();
                 }
-            >
+                view! {
                 <form
                     class="groups-filter"
                     role="search"
@@ -395,18 +396,18 @@ pub fn GroupsPage(state: AppState) -> impl IntoView {
                     />
                     <div class="actions">
                         <button type="submit">"Find exact name"</button>
-                        <Show when=is_exact>
+                        {move || is_exact().then(|| view! {
                             <button type="button" on:click=show_all>
                                 "Show all groups"
                             </button>
-                        </Show>
+                        })}
                     </div>
                 </form>
                 <NoticeArea notice=notice />
                 {move || filter_text().map(|t| view! { <p class="filter-info">{t}</p> })}
                 {move || exact_text().map(|t| view! { <p class="filter-info">{t}</p> })}
                 {move || empty_text().map(|t| view! { <p class="empty">{t}</p> })}
-                <Show when=move || rows.with(|r| !r.is_empty())>
+                {move || rows.with(|r| !r.is_empty()).then(|| view! {
                     <table class="groups">
                         <caption>"Groups"</caption>
                         <thead>
@@ -418,9 +419,11 @@ pub fn GroupsPage(state: AppState) -> impl IntoView {
                         </thead>
                         <tbody>{move || rows.get().into_iter().map(row_view).collect_view()}</tbody>
                     </table>
-                </Show>
+                })}
                 {paging}
-            </Show>
+                }
+                    .into_any()
+            }}
         </section>
     }
 }

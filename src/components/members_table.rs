@@ -9,7 +9,10 @@ pub fn MembersTable(
     /// Told what happened, for the editor's status line.
     on_removed: Callback<String>,
 ) -> impl IntoView {
-    let members = move || draft.with(|d| d.as_ref().map(|d| d.members.clone()).unwrap_or_default());
+    // A memo, so typing the display name does not rebuild the rows: only a member change does.
+    let members = Memo::new(move |_| {
+        draft.with(|d| d.as_ref().map(|d| d.members.clone()).unwrap_or_default())
+    });
     let count = move || draft.with(|d| d.as_ref().map_or(0, |d| d.members.len()));
 
     view! {
@@ -25,10 +28,7 @@ pub fn MembersTable(
                 </tr>
             </thead>
             <tbody>
-                <For
-                    each=members
-                    key=|m| m.value.clone()
-                    children=move |member| {
+                {move || members.get().into_iter().map(move |member| {
                         let label = member_label(&member).to_string();
                         let value = member.value.clone();
                         let button_name = format!("Remove {label}");
@@ -59,8 +59,7 @@ pub fn MembersTable(
                                 </td>
                             </tr>
                         }
-                    }
-                />
+                    }).collect_view()}
             </tbody>
         </table>
         {move || {

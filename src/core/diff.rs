@@ -79,13 +79,14 @@ impl MembershipDiff {
             .filter(|m| !removed.contains(m.value.as_str()))
             .cloned()
             .collect();
-        let present: HashSet<String> = members.iter().map(|m| m.value.clone()).collect();
-        members.extend(
-            self.added
-                .iter()
-                .filter(|m| !present.contains(&m.value))
-                .cloned(),
-        );
+        let present: HashSet<&str> = members.iter().map(|m| m.value.as_str()).collect();
+        let new: Vec<Member> = self
+            .added
+            .iter()
+            .filter(|m| !present.contains(m.value.as_str()))
+            .cloned()
+            .collect();
+        members.extend(new);
         (name, members)
     }
 }
@@ -97,14 +98,14 @@ pub fn unchanged_since_load(loaded: &Group, current: &Group) -> bool {
         (Some(a), Some(b)) => a == b,
         _ => true,
     };
-    let ids = |g: &Group| -> HashSet<String> {
+    fn ids(g: &Group) -> HashSet<&str> {
         g.members
             .as_deref()
             .unwrap_or_default()
             .iter()
-            .map(|m| m.value.clone())
+            .map(|m| m.value.as_str())
             .collect()
-    };
+    }
     loaded.display_name == current.display_name
         && same_stamp(&loaded.meta.last_modified, &current.meta.last_modified)
         && same_stamp(&loaded.meta.version, &current.meta.version)
