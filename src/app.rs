@@ -163,13 +163,19 @@ pub fn App() -> impl IntoView {
             {move || editing_label().map(|t| view! { <p class="editing">{t}</p> })}
         </header>
         <main>
-            <ConnectPanel state=state />
-            <GroupLoader state=state />
-            {move || match state.route.get() {
-                Route::Groups => view! { <GroupsPage state=state /> }.into_any(),
-                Route::Group(id) => view! { <GroupEditor state=state route_id=id /> }.into_any(),
-                Route::Activity => view! { <ActivityPage state=state /> }.into_any(),
-            }}
+            // Connection and "Open a group" beside the screen on wide displays, so the editor
+            // starts at the top of the window.
+            <div class="sidebar">
+                <ConnectPanel state=state />
+                <GroupLoader state=state />
+            </div>
+            <div class="content">
+                {move || match state.route.get() {
+                    Route::Groups => view! { <GroupsPage state=state /> }.into_any(),
+                    Route::Group(id) => view! { <GroupEditor state=state route_id=id /> }.into_any(),
+                    Route::Activity => view! { <ActivityPage state=state /> }.into_any(),
+                }}
+            </div>
         </main>
     }
 }

@@ -105,6 +105,8 @@ pub fn FindUser(
                     }
                     notice.set(Some(Notice::Progress(if users.is_empty() {
                         format!("No user matches “{q}”.")
+                    } else if users.len() == 1 {
+                        "1 matching user.".to_string()
                     } else {
                         format!("{} matching users.", users.len())
                     })));
