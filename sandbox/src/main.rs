@@ -55,6 +55,11 @@ struct Cli {
     #[arg(long, default_value_t = 0, value_name = "N")]
     group_size: usize,
 
+    /// Also seed N small groups "Team 001", "Team 002", … (0–5 members each), after the
+    /// others, to exercise paging through many groups.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    extra_groups: usize,
+
     /// Seed of the demo-data generator (same seed and flags, same data).
     #[arg(long, default_value_t = DEFAULT_SEED)]
     seed: u64,
@@ -152,6 +157,7 @@ fn config(cli: Cli) -> Result<(Config, SocketAddr, bool), String> {
             users: cli.users,
             group_size: cli.group_size,
             seed: cli.seed,
+            extra_groups: cli.extra_groups,
         },
         serve_dir: cli.serve,
         cors_origin,

@@ -17,6 +17,9 @@ pub struct SeedConfig {
     pub group_size: usize,
     /// PRNG seed: the default gives the documented demo data.
     pub seed: u64,
+    /// Extra small groups "Team 001", "Team 002", … seeded after the others, for paging
+    /// (0 = none).
+    pub extra_groups: usize,
 }
 
 impl Default for SeedConfig {
@@ -25,6 +28,7 @@ impl Default for SeedConfig {
             users: 300,
             group_size: 0,
             seed: DEFAULT_SEED,
+            extra_groups: 0,
         }
     }
 }
@@ -42,6 +46,14 @@ pub const FINANCE: &str = "Finance";
 pub const PRODUCT: &str = "Product & Design";
 pub const NEW_HIRES: &str = "New hires";
 pub const SCALE_TEST: &str = "Scale test";
+
+/// The name of the `n`th (1-based) extra group: "Team 001" … "Team 999", then "Team 1000" ….
+pub fn extra_group_name(n: usize) -> String {
+    format!("Team {n:03}")
+}
+
+/// Members per extra group: at most this many, drawn from the seeded users.
+const EXTRA_GROUP_MAX_MEMBERS: u64 = 5;
 
 /// People whose names exercise the panel's text handling: accents, apostrophes, hyphens,
 /// non-Latin scripts, right-to-left text, family-name-first order, one very long name.
@@ -273,6 +285,26 @@ pub fn build(cfg: &SeedConfig) -> Store {
     if cfg.group_size > 0 {
         plan.push((SCALE_TEST, scale));
     }
+    // Extra groups come last, from their own generator, so that the groups above keep their
+    // ids and members whatever their number.
+    let mut extra_rng = SplitMix64::new(cfg.seed ^ 0x3C6E_F372_FE94_F82B);
+    let user_ids: Vec<String> = store.users().iter().map(|u| u.id.clone()).collect();
+    let extra_names: Vec<String> = (1..=cfg.extra_groups).map(extra_group_name).collect();
+    for name in &extra_names {
+        let size = if user_ids.is_empty() {
+            0
+        } else {
+            extra_rng.below(EXTRA_GROUP_MAX_MEMBERS + 1) as usize
+        };
+        let mut ids: Vec<String> = Vec::with_capacity(size);
+        for _ in 0..size {
+            let id = extra_rng.pick(&user_ids).clone();
+            if !ids.contains(&id) {
+                ids.push(id);
+            }
+        }
+        plan.push((name.as_str(), ids));
+    }
 
     let groups_start = ms_from_civil(2024, 12, 2, 15, 30, 0, 0).max(
         // Groups are created after the last user joined.
@@ -398,6 +430,55 @@ mod tests {
                 .collect::<Vec<_>>()
         };
         assert_eq!(ids(&a), ids(&b));
+    }
+
+    #[test]
+    fn extra_groups_come_last_and_leave_the_others_alone() {
+        let plain = build(&SeedConfig::default());
+        let s = build(&SeedConfig {
+            extra_groups: 242,
+            ..SeedConfig::default()
+        });
+        assert_eq!(s.groups().len(), 250);
+        let base = |s: &Store| {
+            s.groups()
+                .iter()
+                .take(8)
+                .map(|g| {
+                    (
+                        g.id().to_string(),
+                        g.display_name().to_string(),
+                        g.members().to_vec(),
+                    )
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(base(&plain), base(&s));
+        let extra: Vec<&str> = s.groups()[8..].iter().map(|g| g.display_name()).collect();
+        assert_eq!(extra.first(), Some(&"Team 001"));
+        assert_eq!(extra[122], "Team 123");
+        assert_eq!(extra.last(), Some(&"Team 242"));
+        for g in &s.groups()[8..] {
+            assert!(
+                g.members().len() <= EXTRA_GROUP_MAX_MEMBERS as usize,
+                "{}",
+                g.display_name()
+            );
+        }
+        assert!(s.groups()[8..].iter().any(|g| !g.members().is_empty()));
+        // Same flags, same data.
+        let again = build(&SeedConfig {
+            extra_groups: 242,
+            ..SeedConfig::default()
+        });
+        let all = |s: &Store| {
+            s.groups()
+                .iter()
+                .map(|g| (g.id().to_string(), g.members().to_vec()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(all(&s), all(&again));
+        assert_eq!(extra_group_name(1000), "Team 1000");
     }
 
     #[test]
