@@ -354,3 +354,57 @@ async fn groups_page_without_a_connection_sends_nothing() {
         .collect();
     assert_eq!(names, ["Data Ops", "DEVOPS"]);
 }
+
+#[wasm_bindgen_test]
+async fn conflict_shows_both_changes_and_both_ways_on() {
+    use omni_scim_panel::components::conflict::{Conflict, ConflictData};
+    use omni_scim_panel::core::diff::MembershipDiff;
+    let root = container();
+    let loaded = group();
+    let current = Group {
+        display_name: "Data Team".into(),
+        members: Some(vec![]),
+        ..group()
+    };
+    let theirs = MembershipDiff::from_group(
+        &loaded,
+        &current.display_name,
+        current.members.as_deref().unwrap_or_default(),
+    );
+    let mine_members = vec![
+        Member {
+            value: ADA.into(),
+            display: Some("ada@example.org".into()),
+        },
+        Member {
+            value: GRACE.into(),
+            display: Some("grace@example.org".into()),
+        },
+    ];
+    let mine = MembershipDiff::from_group(&loaded, &loaded.display_name, &mine_members);
+    let applied = RwSignal::new(0);
+    let reloaded = RwSignal::new(0);
+    let data = ConflictData {
+        current,
+        theirs,
+        mine,
+    };
+    let _handle = mount_to(root.clone(), move || {
+        view! {
+            <Conflict
+                data=data
+                on_apply_mine=Callback::new(move |()| applied.update(|n| *n += 1))
+                on_reload=Callback::new(move |()| reloaded.update(|n| *n += 1))
+            />
+        }
+    });
+    leptos::task::tick().await;
+    let text = text_of(&root, ".conflict");
+    assert!(text.contains("“Data Wranglers” → “Data Team”"), "{text}");
+    assert!(text.contains("− ada@example.org"), "their removal: {text}");
+    assert!(text.contains("+ grace@example.org"), "my addition: {text}");
+    assert!(text_of(&root, "[role=alert]").contains("Nothing was saved"));
+    click(&button(&root, "Apply my changes on top")).await;
+    click(&button(&root, "Reload")).await;
+    assert_eq!((applied.get_untracked(), reloaded.get_untracked()), (1, 1));
+}
