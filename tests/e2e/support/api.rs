@@ -47,33 +47,54 @@ impl Api {
     async fn get(&self, path_and_query: &str) -> Result<Value> {
         let url = format!("{}{}", self.base, path_and_query);
         let auth = format!("Bearer {}", self.key);
-        // ureq blocks; keep it off the async workers.
-        tokio::task::spawn_blocking(move || -> Result<Value> {
-            let agent: ureq::Agent = ureq::Agent::config_builder()
-                .proxy(None)
-                .timeout_global(Some(Duration::from_secs(10)))
-                .http_status_as_error(false)
-                .build()
-                .into();
-            let mut resp = agent
-                .get(&url)
-                .header("Authorization", &auth)
-                .header("Accept", "application/scim+json, application/json")
-                .call()
-                .with_context(|| format!("GET {url}"))?;
-            let status = resp.status();
-            let body = resp
-                .body_mut()
-                .read_to_string()
-                .with_context(|| format!("reading the body of GET {url}"))?;
-            if !status.is_success() {
-                bail!("GET {url} answered {status}: {body}");
+        let (status, body) = http("GET", &url, Some(&auth), None).await?;
+        if !(200..300).contains(&status) {
+            bail!("GET {url} answered {status}: {body}");
+        }
+        serde_json::from_str(&body).with_context(|| format!("GET {url} answered non-JSON: {body}"))
+    }
+
+    /// The group as the server sends it, `meta` included.
+    pub async fn group_json(&self, id: &str) -> Result<Value> {
+        self.get(&format!("/groups/{}", percent_encode(id))).await
+    }
+
+    /// Every group, in the server's order, listed a page of 100 at a time.
+    pub async fn all_groups(&self) -> Result<Vec<Group>> {
+        let mut out = Vec::new();
+        let mut start = 1;
+        loop {
+            let list = self
+                .get(&format!("/groups?startIndex={start}&count=100"))
+                .await?;
+            let page = resources(&list);
+            for g in page {
+                out.push(parse_group(g).with_context(|| format!("unexpected group JSON: {g}"))?);
             }
-            serde_json::from_str(&body)
-                .with_context(|| format!("GET {url} answered non-JSON: {body}"))
-        })
-        .await
-        .context("the HTTP worker thread failed")?
+            let total = list["totalResults"].as_u64().unwrap_or(0) as usize;
+            if page.is_empty() || out.len() >= total {
+                return Ok(out);
+            }
+            start += page.len();
+        }
+    }
+
+    /// Every user, listed a page of 100 at a time.
+    pub async fn all_users(&self) -> Result<Vec<User>> {
+        let mut out = Vec::new();
+        let mut start = 1;
+        loop {
+            let list = self
+                .get(&format!("/users?startIndex={start}&count=100"))
+                .await?;
+            let page = resources(&list);
+            out.extend(page.iter().filter_map(parse_user));
+            let total = list["totalResults"].as_u64().unwrap_or(0) as usize;
+            if page.is_empty() || out.len() >= total {
+                return Ok(out);
+            }
+            start += page.len();
+        }
     }
 
     pub async fn group_id_by_name(&self, name: &str) -> Result<String> {
@@ -99,17 +120,163 @@ impl Api {
 
     pub async fn users(&self) -> Result<Vec<User>> {
         let list = self.get("/users?startIndex=1&count=100").await?;
-        Ok(resources(&list)
+        Ok(resources(&list).iter().filter_map(parse_user).collect())
+    }
+}
+
+fn parse_user(u: &Value) -> Option<User> {
+    Some(User {
+        id: u["id"].as_str()?.to_owned(),
+        user_name: u["userName"].as_str().unwrap_or_default().to_owned(),
+        display_name: u["displayName"].as_str().map(str::to_owned),
+    })
+}
+
+/// One API request as the sandbox logged it (`GET /__sandbox/requests`).
+#[derive(Clone, Debug)]
+pub struct LoggedRequest {
+    pub method: String,
+    pub path: String,
+    pub query: Option<String>,
+    pub if_match: Option<String>,
+    pub status: u16,
+}
+
+impl std::fmt::Display for LoggedRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.method, self.path)?;
+        if let Some(q) = &self.query {
+            write!(f, "?{q}")?;
+        }
+        if let Some(m) = &self.if_match {
+            write!(f, " [If-Match: {m}]")?;
+        }
+        write!(f, " → {}", self.status)
+    }
+}
+
+/// Describes a request log for a failure message.
+pub fn requests_text(log: &[LoggedRequest]) -> String {
+    if log.is_empty() {
+        return "(no requests)".to_owned();
+    }
+    log.iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The sandbox's control endpoints (loopback, no key): its request log, faults and reset.
+#[derive(Clone)]
+pub struct Control {
+    origin: String,
+}
+
+impl Control {
+    pub fn new(origin: String) -> Self {
+        Self { origin }
+    }
+
+    async fn call(&self, method: &str, path: &str, body: Option<String>) -> Result<String> {
+        let url = format!("{}{path}", self.origin);
+        let (status, text) = http(method, &url, None, body).await?;
+        if !(200..300).contains(&status) {
+            bail!("{method} {url} answered {status}: {text}");
+        }
+        Ok(text)
+    }
+
+    /// The API requests logged so far, oldest first.
+    pub async fn requests(&self) -> Result<Vec<LoggedRequest>> {
+        let text = self.call("GET", "/__sandbox/requests", None).await?;
+        let v: Value = serde_json::from_str(&text)
+            .with_context(|| format!("the request log is not JSON: {text}"))?;
+        let list = v["requests"]
+            .as_array()
+            .with_context(|| format!("no requests array in {v}"))?;
+        Ok(list
             .iter()
-            .filter_map(|u| {
-                Some(User {
-                    id: u["id"].as_str()?.to_owned(),
-                    user_name: u["userName"].as_str().unwrap_or_default().to_owned(),
-                    display_name: u["displayName"].as_str().map(str::to_owned),
-                })
+            .map(|r| LoggedRequest {
+                method: r["method"].as_str().unwrap_or_default().to_owned(),
+                path: r["path"].as_str().unwrap_or_default().to_owned(),
+                query: r["query"].as_str().map(str::to_owned),
+                if_match: r["if_match"].as_str().map(str::to_owned),
+                status: r["status"].as_u64().unwrap_or(0) as u16,
             })
             .collect())
     }
+
+    pub async fn clear_requests(&self) -> Result<()> {
+        self.call("DELETE", "/__sandbox/requests", None)
+            .await
+            .map(drop)
+    }
+
+    /// Replaces the fault config (`PUT /__sandbox/faults`), e.g. `{"latency_ms": 300}`.
+    pub async fn set_faults(&self, config: Value) -> Result<()> {
+        self.call("PUT", "/__sandbox/faults", Some(config.to_string()))
+            .await
+            .map(drop)
+    }
+
+    pub async fn clear_faults(&self) -> Result<()> {
+        self.call("DELETE", "/__sandbox/faults", None)
+            .await
+            .map(drop)
+    }
+
+    pub async fn reset(&self) -> Result<()> {
+        self.call("POST", "/__sandbox/reset", None).await.map(drop)
+    }
+}
+
+/// One blocking HTTP request on a worker thread: `(status, body)`; any status is an answer.
+async fn http(
+    method: &str,
+    url: &str,
+    auth: Option<&str>,
+    body: Option<String>,
+) -> Result<(u16, String)> {
+    let (method, url, auth) = (method.to_owned(), url.to_owned(), auth.map(str::to_owned));
+    // ureq blocks; keep it off the async workers.
+    tokio::task::spawn_blocking(move || -> Result<(u16, String)> {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .proxy(None)
+            .timeout_global(Some(Duration::from_secs(10)))
+            .http_status_as_error(false)
+            .build()
+            .into();
+        let what = format!("{method} {url}");
+        let mut req = http::Request::builder()
+            .method(method.as_str())
+            .uri(&url)
+            .header("Accept", "application/scim+json, application/json");
+        if let Some(a) = &auth {
+            req = req.header("Authorization", a);
+        }
+        let mut resp = match body {
+            Some(b) => {
+                let req = req
+                    .header("Content-Type", "application/json")
+                    .body(b)
+                    .with_context(|| format!("building {what}"))?;
+                agent.run(req)
+            }
+            None => {
+                let req = req.body(()).with_context(|| format!("building {what}"))?;
+                agent.run(req)
+            }
+        }
+        .with_context(|| what.clone())?;
+        let status = resp.status().as_u16();
+        let text = resp
+            .body_mut()
+            .read_to_string()
+            .with_context(|| format!("reading the body of {what}"))?;
+        Ok((status, text))
+    })
+    .await
+    .context("the HTTP worker thread failed")?
 }
 
 fn resources(list: &Value) -> &[Value] {

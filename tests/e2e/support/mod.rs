@@ -1,10 +1,13 @@
 //! End-to-end harness: each test gets its own sandbox (random key) and its own Chromium, and
 //! talks to the panel through [`Panel`], which finds controls by role and accessible name and
 //! waits with bounded polling.
+// Each test file uses a different subset of the harness.
+#![allow(dead_code)]
 
 pub mod a11y;
 pub mod api;
 pub mod procs;
+pub mod ui;
 
 use std::future::Future;
 use std::path::PathBuf;
@@ -17,13 +20,13 @@ use fantoccini::{Client, Locator};
 use serde_json::Value;
 
 use a11y::{describe, nodes, nodes_within, Node};
-pub use api::{Api, Group, Member};
+pub use api::{requests_text, Api, Control, Group, Member};
 use procs::{Driver, Sandbox};
 
 /// How long any one expectation may take to come true.
 pub const WAIT: Duration = Duration::from_secs(10);
 const POLL: Duration = Duration::from_millis(100);
-/// A whole test, browser start-up included.
+/// A whole test, browser start-up included (unless [`Options::timeout`] says otherwise).
 const TEST_TIMEOUT: Duration = Duration::from_secs(180);
 
 /// One browser at a time: on 2 cores, parallel Chromiums make each other time out.
@@ -59,7 +62,10 @@ pub struct Panel {
     pub url: String,
     pub key: String,
     pub api: Api,
-    test: &'static str,
+    /// The sandbox's request log, faults and reset.
+    pub control: Control,
+    /// Screenshot names start with this: the test's name, plus "-b" for a second browser.
+    shots: String,
 }
 
 impl Panel {
@@ -76,6 +82,11 @@ impl Panel {
     pub async fn button(&self, name: &str) -> Result<Element> {
         let c = &self.client;
         eventually(&format!("a button named {name:?}"), || async move {
+            // Fast path for pages with hundreds of buttons: the few whose label or text reads
+            // `name`, still confirmed by Chromium's computed role and name. Else all of them.
+            if let Some(el) = self.quick_button(name).await {
+                return Ok(el);
+            }
             let found = nodes(c, BUTTONS).await.map_err(|e| e.to_string())?;
             found
                 .iter()
@@ -362,7 +373,7 @@ impl Panel {
     pub async fn screenshot(&self, step: &str) -> Result<PathBuf> {
         let dir = procs::workspace_root().join("target/screenshots");
         std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
-        let path = dir.join(format!("{}-{step}.png", self.test));
+        let path = dir.join(format!("{}-{step}.png", self.shots));
         let png = self
             .client
             .screenshot()
@@ -412,6 +423,44 @@ async fn is_header_row(row: &Element) -> Result<bool> {
     Ok(true)
 }
 
+/// What a test needs besides the defaults.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Extra scim-sandbox flags, e.g. `["--mode", "rfc7644"]`.
+    pub sandbox_args: Vec<String>,
+    /// Separate browsers (own profile, own session storage) on the one sandbox: two admins.
+    pub browsers: usize,
+    pub timeout: Duration,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            sandbox_args: Vec::new(),
+            browsers: 1,
+            timeout: TEST_TIMEOUT,
+        }
+    }
+}
+
+impl Options {
+    pub fn args(mut self, args: &[&str]) -> Self {
+        self.sandbox_args
+            .extend(args.iter().map(|a| (*a).to_owned()));
+        self
+    }
+
+    pub fn browsers(mut self, n: usize) -> Self {
+        self.browsers = n.max(1);
+        self
+    }
+
+    pub fn timeout(mut self, t: Duration) -> Self {
+        self.timeout = t;
+        self
+    }
+}
+
 /// Runs one end-to-end test: starts a sandbox with a random key and a fresh Chromium, opens the
 /// panel, runs `body`, and always shuts the browser down. On failure it saves a screenshot and
 /// adds the processes' recent output to the error.
@@ -420,62 +469,132 @@ where
     F: FnOnce(Panel) -> Fut,
     Fut: Future<Output = Result<()>> + Send + 'static,
 {
+    run_with(test, Options::default(), move |mut panels| {
+        body(panels.remove(0))
+    })
+    .await
+}
+
+/// Like [`run`], with sandbox flags and any number of browsers: `body` gets one [`Panel`] per
+/// browser, each with the panel already open.
+pub async fn run_with<F, Fut>(test: &'static str, options: Options, body: F) -> Result<()>
+where
+    F: FnOnce(Vec<Panel>) -> Fut,
+    Fut: Future<Output = Result<()>> + Send + 'static,
+{
     procs::preflight()?;
     let _one_browser = BROWSER.lock().await;
     remove_old_screenshots(test);
+    let started = Instant::now();
 
     let key = procs::random_key();
-    let sandbox = Sandbox::start(&key).await?;
-    let driver = Driver::start().await?;
-    let client = driver.connect().await?;
-    let panel = Panel {
-        client: client.clone(),
-        url: sandbox.panel_url(),
-        key: sandbox.key.clone(),
-        api: Api::new(sandbox.api_base(), sandbox.key.clone()),
-        test,
-    };
-
-    let outcome = {
-        let opener = panel.clone();
-        let test_body = body(panel.clone());
-        // Spawned, so a panicking assertion is caught and the browser still gets closed.
-        let task = tokio::spawn(async move {
-            opener.open().await?;
-            test_body.await
+    let sandbox = Sandbox::start_with(&key, &options.sandbox_args).await?;
+    let mut drivers = Vec::new();
+    let mut panels = Vec::new();
+    let mut setup = Ok(());
+    for i in 0..options.browsers {
+        let driver = match Driver::start().await {
+            Ok(d) => d,
+            Err(e) => {
+                setup = Err(e);
+                break;
+            }
+        };
+        let client = match driver.connect().await {
+            Ok(c) => c,
+            Err(e) => {
+                setup = Err(e);
+                break;
+            }
+        };
+        drivers.push(driver);
+        panels.push(Panel {
+            client,
+            url: sandbox.panel_url(),
+            key: sandbox.key.clone(),
+            api: Api::new(sandbox.api_base(), sandbox.key.clone()),
+            control: Control::new(sandbox.origin.clone()),
+            shots: if i == 0 {
+                test.to_owned()
+            } else {
+                format!("{test}-{}", (b'a' + i as u8) as char)
+            },
         });
-        tokio::time::timeout(TEST_TIMEOUT, task).await
-    };
-    let (result, panic) = match outcome {
-        Err(_) => (
-            Err(anyhow!("test did not finish within {TEST_TIMEOUT:?}")),
-            None,
-        ),
-        Ok(Err(join)) if join.is_panic() => {
-            (Err(anyhow!("test panicked")), Some(join.into_panic()))
+    }
+
+    let mut panic = None;
+    let result = match setup {
+        Err(e) => Err(e),
+        Ok(()) => {
+            let outcome = {
+                let openers = panels.clone();
+                let test_body = body(panels.clone());
+                // Spawned, so a panicking assertion is caught and the browser still gets closed.
+                let task = tokio::spawn(async move {
+                    for p in &openers {
+                        p.open().await?;
+                    }
+                    test_body.await
+                });
+                tokio::time::timeout(options.timeout, task).await
+            };
+            match outcome {
+                Err(_) => Err(anyhow!("test did not finish within {:?}", options.timeout)),
+                Ok(Err(join)) if join.is_panic() => {
+                    panic = Some(join.into_panic());
+                    Err(anyhow!("test panicked"))
+                }
+                Ok(Err(join)) => Err(anyhow!("test task failed: {join}")),
+                Ok(Ok(r)) => r,
+            }
         }
-        Ok(Err(join)) => (Err(anyhow!("test task failed: {join}")), None),
-        Ok(Ok(r)) => (r, None),
     };
 
     let result = match result {
-        Ok(()) => Ok(()),
+        Ok(()) => {
+            eprintln!("{test}: passed in {:.1?}", started.elapsed());
+            Ok(())
+        }
         Err(e) => {
-            let shot = match panel.screenshot("FAILED").await {
-                Ok(p) => p.display().to_string(),
-                Err(se) => format!("(no screenshot: {se})"),
+            let mut report = String::new();
+            for p in &panels {
+                let shot = match p.screenshot("FAILED").await {
+                    Ok(path) => path.display().to_string(),
+                    Err(se) => format!("(no screenshot: {se})"),
+                };
+                let text = p.body_text().await.unwrap_or_default();
+                report.push_str(&format!(
+                    "\n--- browser {} ---\nScreenshot: {shot}\n--- page text ---\n{text}",
+                    p.shots
+                ));
+            }
+            let requests = match panels.first() {
+                Some(p) => match p.control.requests().await {
+                    Ok(log) => {
+                        let tail = &log[log.len().saturating_sub(12)..];
+                        requests_text(tail)
+                    }
+                    Err(e) => format!("(no request log: {e})"),
+                },
+                None => String::new(),
             };
-            let text = panel.body_text().await.unwrap_or_default();
+            let drivers_log = drivers
+                .iter()
+                .map(|d| d.log.tail(15))
+                .collect::<Vec<_>>()
+                .join("\n");
             Err(e.context(format!(
-                "{test} failed. Screenshot: {shot}\n--- page text ---\n{text}\n--- sandbox ---\n{}\n--- chromedriver ---\n{}",
+                "{test} failed after {:.1?}.{report}\n--- last API requests ---\n{requests}\n--- sandbox ---\n{}\n--- chromedriver ---\n{drivers_log}",
+                started.elapsed(),
                 sandbox.log.tail(30),
-                driver.log.tail(15)
             )))
         }
     };
     // Quit Chromium through the driver; killing chromedriver alone can orphan the browser.
-    let _ = client.close().await;
-    drop(driver);
+    for p in &panels {
+        let _ = p.client.clone().close().await;
+    }
+    drop(drivers);
     drop(sandbox);
     if let Some(p) = panic {
         std::panic::resume_unwind(p);

@@ -117,8 +117,14 @@ pub struct Sandbox {
 
 impl Sandbox {
     pub async fn start(key: &str) -> Result<Self> {
+        Self::start_with(key, &[]).await
+    }
+
+    /// Like [`Sandbox::start`], with extra command-line flags (e.g. `--mode rfc7644`).
+    pub async fn start_with(key: &str, extra_args: &[String]) -> Result<Self> {
         let bin = sandbox_bin();
         let mut child = Command::new(&bin)
+            .args(extra_args)
             .arg("--addr")
             .arg("127.0.0.1:0")
             .arg("--key")

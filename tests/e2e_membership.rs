@@ -1,0 +1,1460 @@
+//! End-to-end tests of membership editing as admins do it: two admins at once (conflict check
+//! with and without ETags), bulk add, drafts kept across a reload, the typed-name guard, paging
+//! through many groups, PATCH saves and finding users. Each test has its own sandbox and
+//! browser(s); what the panel wrote is checked on the server over HTTP and in the sandbox's
+//! request log, independently of what the panel shows.
+//!
+//! Needs what tests/e2e.rs needs: dist/ (scripts/build), the sandbox binary and Chromium.
+#![cfg(not(target_arch = "wasm32"))]
+
+#[path = "e2e/support/mod.rs"]
+mod support;
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use anyhow::{ensure, Context, Result};
+use support::api::{LoggedRequest, User};
+use support::{members_text, requests_text, run, run_with, Group, Options, Panel};
+
+const CONFLICT: &str = "The group changed on the server since you loaded it";
+const REVIEW: &str = "Review changes";
+const TYPE_NAME: &str = "Type the group name to confirm";
+const REQUEST_DETAILS: &str = "Request that will be sent";
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+
+/// The group called `name`, as the server has it.
+async fn server_group(p: &Panel, name: &str) -> Result<Group> {
+    let id = p.api.group_id_by_name(name).await?;
+    p.api.group(&id).await
+}
+
+/// Opens the seeded group `name` through "Open a group"; returns it as the server has it.
+async fn load(p: &Panel, name: &str) -> Result<Group> {
+    let g = server_group(p, name).await?;
+    p.open_group(&g.id, name, g.members.len()).await?;
+    Ok(g)
+}
+
+/// The number right after `label` in `text` ("Members added: 12" → 12).
+fn number_after(text: &str, label: &str) -> Option<usize> {
+    let rest = &text[text.find(label)? + label.len()..];
+    let digits: String = rest
+        .trim_start()
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits.parse().ok()
+}
+
+/// Counts a change summary states: (added, removed, unchanged if shown).
+fn counts(text: &str) -> (Option<usize>, Option<usize>, Option<usize>) {
+    (
+        number_after(text, "Members added:"),
+        number_after(text, "Members removed:"),
+        number_after(text, "Members unchanged:"),
+    )
+}
+
+/// Presses Save and waits for the review; returns the review's text.
+async fn open_review(p: &Panel) -> Result<String> {
+    p.wait_enabled("Save", true).await?;
+    p.click("Save").await?;
+    p.heading(REVIEW).await?;
+    let region = p.region(REVIEW).await?;
+    Ok(support::a11y::normalize(&region.text().await?))
+}
+
+/// Checks the review's counts.
+fn expect_counts(review: &str, added: usize, removed: usize, unchanged: usize) -> Result<()> {
+    let got = counts(review);
+    ensure!(
+        got == (Some(added), Some(removed), Some(unchanged)),
+        "review shows (added, removed, unchanged) = {got:?}, expected ({added}, {removed}, {unchanged}); review text: {review}"
+    );
+    Ok(())
+}
+
+/// Confirms the open review and waits for `Saved “name”: N members.`
+async fn confirm_saved(p: &Panel, name: &str, members: usize) -> Result<()> {
+    p.wait_enabled("Confirm save", true).await?;
+    p.click("Confirm save").await?;
+    let want = format!("Saved “{name}”: {members} members.");
+    p.status_where(&format!("{want:?}"), |s| s.contains(&want))
+        .await?;
+    let alerts = p.alerts().await?;
+    ensure!(alerts.is_empty(), "alerts after saving: {alerts:?}");
+    Ok(())
+}
+
+fn is_group(r: &LoggedRequest, id: &str) -> bool {
+    r.path
+        .to_lowercase()
+        .ends_with(&format!("/groups/{}", id.to_lowercase()))
+}
+
+fn writes(log: &[LoggedRequest]) -> Vec<&LoggedRequest> {
+    log.iter()
+        .filter(|r| matches!(r.method.as_str(), "PUT" | "PATCH" | "POST" | "DELETE"))
+        .collect()
+}
+
+/// Waits until the request log has `n` requests (the panel may still be sending), then returns
+/// it. Fails if more arrive than expected.
+async fn log_of(p: &Panel, n: usize) -> Result<Vec<LoggedRequest>> {
+    let log = support::eventually(&format!("{n} API requests in the log"), || async {
+        let log = p.control.requests().await.map_err(|e| e.to_string())?;
+        if log.len() >= n {
+            Ok(log)
+        } else {
+            Err(requests_text(&log))
+        }
+    })
+    .await?;
+    ensure!(
+        log.len() == n,
+        "expected {n} API requests, the sandbox logged {}: {}",
+        log.len(),
+        requests_text(&log)
+    );
+    Ok(log)
+}
+
+/// A user from `users` who is not in `group` and not in `taken`.
+fn outsider<'a>(users: &'a [User], group: &Group, taken: &[&str]) -> Result<&'a User> {
+    users
+        .iter()
+        .find(|u| group.members.iter().all(|m| m.value != u.id) && !taken.contains(&u.id.as_str()))
+        .with_context(|| format!("no user outside {:?} left to add", group.display_name))
+}
+
+fn has_member(g: &Group, id: &str) -> bool {
+    g.members.iter().any(|m| m.value == id)
+}
+
+/// Adds a member through "Member user ID" / "Member display name" / "Add member".
+async fn add_by_id(p: &Panel, user: &User) -> Result<()> {
+    p.fill("Member user ID", &user.id).await?;
+    p.fill("Member display name", &user.user_name).await?;
+    p.click("Add member").await?;
+    let id = user.id.clone();
+    p.row_texts_where("Members", "include the added user", |rows| {
+        rows.iter().any(|r| r.contains(&id))
+    })
+    .await?;
+    Ok(())
+}
+
+/// Removes `label`'s row with its "Remove …" button and waits for the row to go.
+async fn remove(p: &Panel, label: &str, id: &str) -> Result<()> {
+    p.click(&format!("Remove {label}")).await?;
+    p.row_texts_where("Members", &format!("drop {label}"), |rows| {
+        !rows.iter().any(|r| r.contains(id))
+    })
+    .await?;
+    Ok(())
+}
+
+/// The conflict view's two sides: (changed on the server, your changes), as text.
+async fn conflict_sides(p: &Panel) -> Result<(String, String)> {
+    let region = p.region(CONFLICT).await?;
+    let text = support::a11y::normalize(&region.text().await?);
+    let theirs_at = text
+        .find("Changed on the server")
+        .with_context(|| format!("no “Changed on the server” section in: {text}"))?;
+    let mine_at = text
+        .find("Your changes")
+        .with_context(|| format!("no “Your changes” section in: {text}"))?;
+    ensure!(theirs_at < mine_at, "sections out of order: {text}");
+    Ok((
+        text[theirs_at..mine_at].to_owned(),
+        text[mine_at..].to_owned(),
+    ))
+}
+
+/// Shows the conflict view (heading at the top) and takes the screenshot.
+async fn screenshot_region(p: &Panel, region: &str, step: &str) -> Result<()> {
+    let heading = p.heading(region).await?;
+    let arg = serde_json::to_value(&heading)?;
+    p.client
+        .execute("arguments[0].scrollIntoView({block: 'start'});", vec![arg])
+        .await?;
+    p.screenshot(step).await?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1 and 2: two admins editing the same group
+
+/// B removes a member and saves; A, who loaded before that, adds one and saves: the panel must
+/// stop (conflict view), then "Apply my changes on top" must keep B's removal and add A's user.
+/// `etag`: the sandbox runs `--mode rfc7644` and saves go with If-Match.
+async fn two_admins(a: Panel, b: Panel, etag: bool) -> Result<()> {
+    a.connect().await?;
+    b.connect().await?;
+    let before = server_group(&a, "Engineering").await?;
+    let n = before.members.len();
+    ensure!(
+        n >= 2,
+        "Engineering needs 2+ members: {}",
+        members_text(&before.members)
+    );
+    let version = a.api.group_json(&before.id).await?["meta"]["version"]
+        .as_str()
+        .map(str::to_owned);
+    ensure!(
+        version.is_some() == etag,
+        "meta.version is {version:?} in {} mode",
+        if etag { "rfc7644" } else { "omni" }
+    );
+    a.open_group(&before.id, "Engineering", n).await?;
+    b.open_group(&before.id, "Engineering", n).await?;
+    let id = before.id.clone();
+
+    // B removes the first member and saves.
+    let gone = before.members[0].clone();
+    remove(&b, gone.label(), &gone.value).await?;
+    let review = open_review(&b).await?;
+    expect_counts(&review, 0, 1, n - 1)?;
+    if etag {
+        b.open_details(REQUEST_DETAILS).await?;
+        let details = b.details_text(REQUEST_DETAILS).await?;
+        let want = format!("If-Match: {}", version.clone().unwrap_or_default());
+        ensure!(
+            details.contains(&want),
+            "the request shown does not carry {want:?}: {details}"
+        );
+    }
+    b.control.clear_requests().await?;
+    confirm_saved(&b, "Engineering", n - 1).await?;
+    let log = b.control.requests().await?;
+    if etag {
+        // One request: the PUT, conditional on the version B loaded.
+        let log = log_of(&b, 1).await?;
+        let put = &log[0];
+        ensure!(
+            put.method == "PUT" && is_group(put, &id) && put.status == 200,
+            "B's save: expected one PUT of the group, got {}",
+            requests_text(&log)
+        );
+        ensure!(
+            put.if_match == version,
+            "B's PUT carried If-Match {:?}, expected the loaded version {version:?}",
+            put.if_match
+        );
+    } else {
+        // At most two: the check (GET) and the PUT.
+        ensure!(
+            log.len() <= 2,
+            "a clean save cost {} requests: {}",
+            log.len(),
+            requests_text(&log)
+        );
+        let kinds: Vec<(&str, bool)> = log
+            .iter()
+            .map(|r| (r.method.as_str(), is_group(r, &id)))
+            .collect();
+        ensure!(
+            kinds == [("GET", true), ("PUT", true)],
+            "B's save: expected GET then PUT of the group, got {}",
+            requests_text(&log)
+        );
+    }
+    let after_b = a.api.group(&id).await?;
+    ensure!(
+        after_b.members.len() == n - 1 && !has_member(&after_b, &gone.value),
+        "B's removal did not reach the server: {}",
+        members_text(&after_b.members)
+    );
+
+    // A, still on the state from before B's save, adds a user and saves.
+    let users = a.api.users().await?;
+    let newcomer = outsider(&users, &before, &[])?.clone();
+    add_by_id(&a, &newcomer).await?;
+    let review = open_review(&a).await?;
+    expect_counts(&review, 1, 0, n)?;
+    a.control.clear_requests().await?;
+    a.click("Confirm save").await?;
+    a.heading(CONFLICT).await?;
+    screenshot_region(&a, CONFLICT, "conflict").await?;
+
+    let log = if etag {
+        // The PUT went with the stale version and was refused; then one read to show what changed.
+        let log = log_of(&a, 2).await?;
+        ensure!(
+            log[0].method == "PUT"
+                && is_group(&log[0], &id)
+                && log[0].status == 412
+                && log[0].if_match == version,
+            "A's attempt: expected a PUT with If-Match {version:?} refused with 412, got {}",
+            requests_text(&log)
+        );
+        ensure!(
+            log[1].method == "GET" && is_group(&log[1], &id),
+            "after the 412, expected one GET of the group, got {}",
+            requests_text(&log)
+        );
+        log
+    } else {
+        // The check found the change: nothing was written.
+        let log = log_of(&a, 1).await?;
+        ensure!(
+            writes(&log).is_empty(),
+            "A's stale save wrote to the server: {}",
+            requests_text(&log)
+        );
+        ensure!(
+            log[0].method == "GET" && is_group(&log[0], &id),
+            "A's attempt: expected one GET of the group, got {}",
+            requests_text(&log)
+        );
+        log
+    };
+    let still = a.api.group(&id).await?;
+    ensure!(
+        still.members.len() == n - 1 && !has_member(&still, &newcomer.id),
+        "the server changed although the save was stopped ({}): {}",
+        requests_text(&log),
+        members_text(&still.members)
+    );
+
+    // What the conflict view says: their removal beside A's addition.
+    let (theirs, mine) = conflict_sides(&a).await?;
+    let (t_added, t_removed, _) = counts(&theirs);
+    ensure!(
+        (t_added, t_removed) == (Some(0), Some(1)) && theirs.contains(gone.label()),
+        "“Changed on the server” should show B's removal of {}: {theirs}",
+        gone.label()
+    );
+    let (m_added, m_removed, _) = counts(&mine);
+    ensure!(
+        (m_added, m_removed) == (Some(1), Some(0)) && mine.contains(&newcomer.user_name),
+        "“Your changes” should show the addition of {}: {mine}",
+        newcomer.user_name
+    );
+    ensure!(
+        a.alerts()
+            .await?
+            .iter()
+            .any(|t| t.contains("Nothing was saved")),
+        "no alert says nothing was saved: {:?}",
+        a.alerts().await?
+    );
+
+    // Apply on top: the review again, now based on the server's state.
+    a.click("Apply my changes on top").await?;
+    a.heading(REVIEW).await?;
+    let review = support::a11y::normalize(&a.region(REVIEW).await?.text().await?);
+    expect_counts(&review, 1, 0, n - 1)?;
+    let new_version = a.api.group_json(&id).await?["meta"]["version"]
+        .as_str()
+        .map(str::to_owned);
+    if etag {
+        a.open_details(REQUEST_DETAILS).await?;
+        let details = a.details_text(REQUEST_DETAILS).await?;
+        let want = format!("If-Match: {}", new_version.clone().unwrap_or_default());
+        ensure!(
+            details.contains(&want),
+            "after apply-on-top the request should carry {want:?}: {details}"
+        );
+    }
+    a.control.clear_requests().await?;
+    confirm_saved(&a, "Engineering", n).await?;
+    let log = a.control.requests().await?;
+    if etag {
+        let log = log_of(&a, 1).await?;
+        ensure!(
+            log[0].method == "PUT"
+                && is_group(&log[0], &id)
+                && log[0].status == 200
+                && log[0].if_match == new_version,
+            "apply-on-top save: expected one PUT with If-Match {new_version:?}, got {}",
+            requests_text(&log)
+        );
+    } else {
+        ensure!(
+            log.len() <= 2
+                && writes(&log).len() == 1
+                && log
+                    .last()
+                    .is_some_and(|r| r.method == "PUT" && r.status == 200),
+            "apply-on-top save: expected GET + PUT, got {}",
+            requests_text(&log)
+        );
+    }
+
+    let end = a.api.group(&id).await?;
+    ensure!(
+        !has_member(&end, &gone.value),
+        "B's removal of {} was undone: {}",
+        gone.value,
+        members_text(&end.members)
+    );
+    ensure!(
+        has_member(&end, &newcomer.id),
+        "A's addition of {} is missing: {}",
+        newcomer.id,
+        members_text(&end.members)
+    );
+    for kept in &before.members[1..] {
+        ensure!(
+            has_member(&end, &kept.value),
+            "member {} was lost: {}",
+            kept.value,
+            members_text(&end.members)
+        );
+    }
+    ensure!(
+        end.members.len() == n,
+        "expected {n} members, server has {}",
+        end.members.len()
+    );
+    ensure!(
+        end.display_name == "Engineering",
+        "name changed to {:?}",
+        end.display_name
+    );
+
+    // A saves once more: the panel now holds the state it saved, so no conflict, and (with
+    // ETags) the version the save answered with.
+    let next = before.members[1].clone();
+    remove(&a, next.label(), &next.value).await?;
+    let review = open_review(&a).await?;
+    expect_counts(&review, 0, 1, n - 1)?;
+    let current_version = a.api.group_json(&id).await?["meta"]["version"]
+        .as_str()
+        .map(str::to_owned);
+    a.control.clear_requests().await?;
+    confirm_saved(&a, "Engineering", n - 1).await?;
+    let log = a.control.requests().await?;
+    if etag {
+        let log = log_of(&a, 1).await?;
+        ensure!(
+            log[0].method == "PUT" && log[0].status == 200 && log[0].if_match == current_version,
+            "A's next save: expected one PUT with If-Match {current_version:?}, got {}",
+            requests_text(&log)
+        );
+    } else {
+        ensure!(
+            log.len() == 2 && log[1].method == "PUT" && log[1].status == 200,
+            "A's next save: expected GET + PUT, got {}",
+            requests_text(&log)
+        );
+    }
+    ensure!(
+        !has_member(&a.api.group(&id).await?, &next.value),
+        "A's second removal did not reach the server"
+    );
+
+    // A's activity, newest first: the second save, the save on top, the stopped attempt.
+    a.click_link("Activity").await?;
+    let rows = a
+        .row_texts_where("Saves and attempts", "list A's three attempts", |r| {
+            r.len() == 3
+        })
+        .await?;
+    let method = "PUT";
+    let expected = [
+        format!("{method} · +0 −1 Saved"),
+        format!("{method} · +1 −0 Saved"),
+        format!("{method} · +1 −0 Stopped: changed on the server"),
+    ];
+    for (row, want) in rows.iter().zip(&expected) {
+        ensure!(
+            row.contains("Engineering") && row.ends_with(want.as_str()),
+            "activity row {row:?} should end with {want:?}; all rows: {rows:?}"
+        );
+    }
+    a.button("Download as JSON").await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_admins_conflict_then_apply_on_top() -> Result<()> {
+    run_with("two-admins", Options::default().browsers(2), |mut ps| {
+        let b = ps.pop().expect("two panels");
+        let a = ps.pop().expect("two panels");
+        two_admins(a, b, false)
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_admins_with_etags_if_match_and_412() -> Result<()> {
+    let options = Options::default().browsers(2).args(&["--mode", "rfc7644"]);
+    run_with("two-admins-etag", options, |mut ps| {
+        let b = ps.pop().expect("two panels");
+        let a = ps.pop().expect("two panels");
+        two_admins(a, b, true)
+    })
+    .await
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3: bulk add
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bulk_add_200_emails_with_mistakes() -> Result<()> {
+    let options = Options::default()
+        .args(&["--users", "400"])
+        .timeout(Duration::from_secs(300));
+    run_with("bulk-add", options, |mut ps| async move {
+        let p = ps.remove(0);
+        p.connect().await?;
+        let users = p.api.all_users().await?;
+        ensure!(users.len() == 400, "sandbox has {} users, not 400", users.len());
+        let sales = load(&p, "Sales").await?;
+        let n = sales.members.len();
+        ensure!(n >= 2, "Sales needs 2+ members");
+
+        let outsiders: Vec<&User> = users
+            .iter()
+            .filter(|u| !has_member(&sales, &u.id) && u.user_name.contains('@'))
+            .take(200)
+            .collect();
+        ensure!(outsiders.len() == 200, "only {} users outside Sales", outsiders.len());
+        let emails: HashSet<String> = users.iter().map(|u| u.user_name.to_lowercase()).collect();
+        let member_emails: Vec<String> = sales
+            .members
+            .iter()
+            .filter_map(|m| users.iter().find(|u| u.id == m.value))
+            .map(|u| u.user_name.clone())
+            .take(2)
+            .collect();
+        ensure!(member_emails.len() == 2, "no emails for Sales members");
+        let unknown = ["nobody.here@blobsrus.co", "ghost.user@blobsrus.co", "left.last.year@example.com"];
+        for u in unknown {
+            ensure!(!emails.contains(u), "{u} is a real user");
+        }
+
+        // Mixed separators: newlines, commas, semicolons, spaces, tabs, a "Name <email>" line,
+        // a duplicate in other case, two entries that are not addresses.
+        let mut text = String::new();
+        for (i, u) in outsiders.iter().enumerate() {
+            let e = &u.user_name;
+            match i % 6 {
+                0 => text.push_str(&format!("{e}\n")),
+                1 => text.push_str(&format!("{e}, ")),
+                2 => text.push_str(&format!("{e}; ")),
+                3 => text.push_str(&format!("{e} ")),
+                4 => text.push_str(&format!("{e}\t")),
+                _ => text.push_str(&format!("\n\"{}\" <{e}>\n", u.display_name.clone().unwrap_or_default())),
+            }
+            if i == 50 {
+                text.push_str(&format!("{}\n", unknown[0]));
+                text.push_str("not-an-email\n");
+            }
+            if i == 120 {
+                text.push_str(&format!("{}, {}; ", unknown[1], member_emails[0]));
+                text.push_str(&format!("{}\n", outsiders[0].user_name.to_uppercase()));
+            }
+        }
+        text.push_str(&format!(
+            "\n{}\nsomeone@localhost\n{}\n{}\n",
+            unknown[2], member_emails[1], outsiders[7].user_name
+        ));
+
+        p.click("Bulk add").await?;
+        p.paste("Emails to add", &text).await?;
+        // Slow listing, so the progress bar can be seen.
+        p.control
+            .set_faults(serde_json::json!({"latency_ms": 400}))
+            .await?;
+        p.click("Preview").await?;
+        // "Listing users: 0", then "Listing users: 100 of 400", … while the pages come.
+        let (name, value, max) = support::eventually(
+            "a progress bar saying how many of the 400 users are listed",
+            || async {
+                let found = support::a11y::nodes(&p.client, "progress, [role=progressbar]")
+                    .await
+                    .map_err(|e| e.to_string())?;
+                for n in found.iter().filter(|n| n.role == "progressbar") {
+                    if n.name.starts_with("Listing users:") && n.name.contains(" of 400") {
+                        let value = n.el.attr("value").await.map_err(|e| e.to_string())?;
+                        let max = n.el.attr("max").await.map_err(|e| e.to_string())?;
+                        return Ok((n.name.clone(), value, max));
+                    }
+                }
+                Err(format!("progress bars: {}", support::a11y::describe(&found)))
+            },
+        )
+        .await?;
+        ensure!(
+            max.as_deref() == Some("400")
+                && value
+                    .as_deref()
+                    .and_then(|v| v.parse::<usize>().ok())
+                    .is_some_and(|v| v > 0 && v <= 400 && name.contains(&format!("{v} of 400"))),
+            "progress bar {name:?} has value {value:?} of max {max:?}"
+        );
+        p.wait_text("400 users listed.").await?;
+        p.control.clear_faults().await?;
+
+        let expected = [
+            ("Will be added:", 200),
+            ("Already members:", 2),
+            ("Unknown emails:", 3),
+            ("Duplicates:", 2),
+            ("Not email addresses:", 2),
+        ];
+        let preview = support::eventually("the preview counts", || async {
+            let text = p.visible_text().await.map_err(|e| e.to_string())?;
+            let got: Vec<_> = expected
+                .iter()
+                .map(|(l, _)| number_after(&text, l))
+                .collect();
+            if got.iter().all(Option::is_some) {
+                Ok((text, got))
+            } else {
+                Err(format!("page text: {text}"))
+            }
+        })
+        .await?;
+        let (page, got) = preview;
+        let want: Vec<_> = expected.iter().map(|(_, n)| Some(*n)).collect();
+        ensure!(
+            got == want,
+            "preview counts {:?} = {got:?}, expected {want:?}",
+            expected.iter().map(|(l, _)| *l).collect::<Vec<_>>()
+        );
+        for shown in unknown.iter().chain(["not-an-email", "someone@localhost"].iter()) {
+            ensure!(page.contains(shown), "the preview does not list {shown:?}");
+        }
+
+        ensure!(p.is_enabled("Apply: add 200").await?, "Apply is disabled");
+        p.click("Apply: add 200").await?;
+        p.wait_text("Added 200 members. Not saved yet.").await?;
+        let rows = p
+            .row_texts_where("Members", &format!("list {} members", n + 200), |r| {
+                r.len() == n + 200
+            })
+            .await?;
+        for u in &outsiders {
+            ensure!(
+                rows.iter().any(|r| r.contains(&u.id)),
+                "{} ({}) is not in the Members table",
+                u.user_name,
+                u.id
+            );
+        }
+
+        // Then a CSV file with a header: its Email column is read.
+        let more: Vec<&User> = users
+            .iter()
+            .filter(|u| !has_member(&sales, &u.id) && u.user_name.contains('@'))
+            .skip(200)
+            .take(2)
+            .collect();
+        ensure!(more.len() == 2, "no users left outside Sales for the CSV");
+        let csv = format!(
+            "Name,Email,Team\r\n\"Doe, Jane\",{},Sales\r\nSomeone,{},Sales\r\nAgain,{},Sales\r\nNobody,nobody.csv@blobsrus.co,Sales\r\n",
+            more[0].user_name, more[1].user_name, outsiders[3].user_name
+        );
+        let dir = tempfile::tempdir()?;
+        let path = dir.path().join("new-sales.csv");
+        std::fs::write(&path, csv)?;
+        p.click("Bulk add").await?;
+        let file_input = support::eventually("a file field labelled \"CSV file\"", || async {
+            let found = support::a11y::nodes(&p.client, "input[type=file]")
+                .await
+                .map_err(|e| e.to_string())?;
+            found
+                .iter()
+                .find(|n| n.name == "CSV file")
+                .map(|n| n.el.clone())
+                .ok_or_else(|| support::a11y::describe(&found))
+        })
+        .await?;
+        file_input
+            .send_keys(&path.display().to_string())
+            .await
+            .context("choosing the CSV file")?;
+        let csv_counts = [
+            ("Will be added:", 2),
+            ("Already members:", 1),
+            ("Unknown emails:", 1),
+            ("Duplicates:", 0),
+            ("Not email addresses:", 0),
+        ];
+        support::eventually("the CSV preview counts", || async {
+            let text = p.visible_text().await.map_err(|e| e.to_string())?;
+            let got: Vec<_> = csv_counts
+                .iter()
+                .map(|(l, _)| number_after(&text, l))
+                .collect();
+            let want: Vec<_> = csv_counts.iter().map(|(_, n)| Some(*n)).collect();
+            if got == want {
+                Ok(())
+            } else {
+                Err(format!("counts {got:?}, expected {want:?}"))
+            }
+        })
+        .await?;
+        p.click("Apply: add 2").await?;
+        p.row_texts_where("Members", &format!("list {} members", n + 202), |r| {
+            r.len() == n + 202
+        })
+        .await?;
+
+        let review = open_review(&p).await?;
+        expect_counts(&review, 202, 0, n)?;
+        p.control.clear_requests().await?;
+        confirm_saved(&p, "Sales", n + 202).await?;
+        let log = p.control.requests().await?;
+        ensure!(
+            log.len() <= 2 && writes(&log).len() == 1,
+            "saving cost {}",
+            requests_text(&log)
+        );
+
+        let after = p.api.group(&sales.id).await?;
+        ensure!(
+            after.members.len() == n + 202,
+            "server has {} members, expected {}",
+            after.members.len(),
+            n + 202
+        );
+        for u in outsiders.iter().chain(&more) {
+            ensure!(has_member(&after, &u.id), "{} missing on the server", u.user_name);
+        }
+        for m in &sales.members {
+            ensure!(has_member(&after, &m.value), "{} was lost", m.value);
+        }
+        Ok(())
+    })
+    .await
+}
+
+// ---------------------------------------------------------------------------------------------
+// 4: drafts survive a reload
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn draft_is_restored_after_a_reload() -> Result<()> {
+    run("draft-restore", |p| async move {
+        p.connect().await?;
+        let support_group = load(&p, "Support").await?;
+        let n = support_group.members.len();
+        let gone = support_group.members[0].clone();
+        p.fill("Display name", "Support Tier 1").await?;
+        remove(&p, gone.label(), &gone.value).await?;
+        p.wait_text("Unsaved changes.").await?;
+
+        // The edit reaches the tab's storage before the page goes.
+        let id = support_group.id.clone();
+        support::eventually("the draft in sessionStorage", || async {
+            let stored = p.session_storage().await.map_err(|e| e.to_string())?;
+            let keys: Vec<&str> = stored.iter().map(|(k, _)| k.as_str()).collect();
+            if stored
+                .iter()
+                .any(|(k, v)| (k.contains(&id) || v.contains(&id)) && v.contains("Support Tier 1"))
+            {
+                Ok(())
+            } else {
+                Err(format!("sessionStorage keys: {keys:?}"))
+            }
+        })
+        .await?;
+
+        // Meanwhile another group is edited too: drafts are kept per group.
+        let finance = load(&p, "Finance").await?;
+        p.fill("Display name", "Finance & Ops").await?;
+        let finance_id = finance.id.clone();
+        support::eventually("Finance's draft in sessionStorage", || async {
+            let stored = p.session_storage().await.map_err(|e| e.to_string())?;
+            let both = stored.iter().any(|(_, v)| v.contains("Finance & Ops"))
+                && stored.iter().any(|(_, v)| v.contains("Support Tier 1"));
+            if both {
+                Ok(())
+            } else {
+                Err(format!("sessionStorage: {stored:?}"))
+            }
+        })
+        .await?;
+
+        reload(&p).await?;
+        p.open_group(&id, "Support", n).await?;
+        let banner = p.region("Unsaved changes").await?;
+        let text = p
+            .wait_text_in(&banner, "the banner to describe the draft", |t| {
+                t.contains("This tab kept unsaved changes to this group from")
+            })
+            .await?;
+        ensure!(
+            p.is_shown("button", "button", "Restore changes").await?,
+            "no Restore changes in the banner: {text}"
+        );
+        p.reveal(&banner).await?;
+        p.screenshot("banner").await?;
+        // Nothing is applied until asked for.
+        ensure!(
+            p.value("Display name").await? == "Support",
+            "the draft was applied unasked"
+        );
+
+        p.click("Restore changes").await?;
+        support::eventually("the restored name", || async {
+            match p.value("Display name").await {
+                Ok(v) if v == "Support Tier 1" => Ok(()),
+                Ok(v) => Err(format!("Display name {v:?}")),
+                Err(e) => Err(e.to_string()),
+            }
+        })
+        .await?;
+        let gone_id = gone.value.clone();
+        p.row_texts_where("Members", "lack the removed member", |r| {
+            r.len() == n - 1 && !r.iter().any(|row| row.contains(&gone_id))
+        })
+        .await?;
+        ensure!(
+            !p.has_region("Unsaved changes").await?,
+            "the banner stayed after restoring"
+        );
+
+        let review = open_review(&p).await?;
+        expect_counts(&review, 0, 1, n - 1)?;
+        ensure!(
+            review.contains("Name: “Support” → “Support Tier 1”"),
+            "the review does not show the rename: {review}"
+        );
+        confirm_saved(&p, "Support Tier 1", n - 1).await?;
+        let after = p.api.group(&id).await?;
+        ensure!(
+            after.display_name == "Support Tier 1",
+            "server name {:?}",
+            after.display_name
+        );
+        ensure!(
+            after.members.len() == n - 1 && !has_member(&after, &gone.value),
+            "server members: {}",
+            members_text(&after.members)
+        );
+
+        // Saved drafts are not offered again.
+        reload(&p).await?;
+        p.open_group(&id, "Support Tier 1", n - 1).await?;
+        ensure!(
+            !p.has_region("Unsaved changes").await?,
+            "after saving, a reload still offers the saved changes back"
+        );
+
+        // Finance's draft is still there, offered for Finance.
+        p.open_group(&finance_id, "Finance", finance.members.len())
+            .await?;
+        p.region("Unsaved changes").await?;
+        p.click("Restore changes").await?;
+        support::eventually("Finance's restored name", || async {
+            match p.value("Display name").await {
+                Ok(v) if v == "Finance & Ops" => Ok(()),
+                Ok(v) => Err(format!("Display name {v:?}")),
+                Err(e) => Err(e.to_string()),
+            }
+        })
+        .await?;
+        Ok(())
+    })
+    .await
+}
+
+/// Reloads the page. The panel asks before leaving unsaved changes (beforeunload); a reload
+/// through WebDriver may meet that prompt, which is accepted, as the admin would.
+async fn reload(p: &Panel) -> Result<()> {
+    let refresh = tokio::time::timeout(support::WAIT, p.client.refresh()).await;
+    if !matches!(refresh, Ok(Ok(()))) {
+        // A "Leave site?" prompt holds the navigation.
+        let _ = p.client.accept_alert().await;
+    }
+    // The app has rendered again.
+    support::eventually("the panel to render after the reload", || async {
+        if p.client.accept_alert().await.is_ok() {
+            return Err("accepted a prompt".to_owned());
+        }
+        p.button("Connect")
+            .await
+            .map(drop)
+            .map_err(|e| e.to_string())
+    })
+    .await?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// 5: emptying a group needs its name typed
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn emptying_a_group_needs_its_name_typed() -> Result<()> {
+    run("empty-guard", |p| async move {
+        p.connect().await?;
+        let g = load(&p, "Blob SEs").await?;
+        let n = g.members.len();
+        ensure!(n >= 9, "Blob SEs needs 9+ members for this test, has {n}");
+
+        // Removing 2 of them (less than a quarter) needs no typed name.
+        for m in &g.members[..2] {
+            remove(&p, m.label(), &m.value).await?;
+        }
+        let review = open_review(&p).await?;
+        expect_counts(&review, 0, 2, n - 2)?;
+        ensure!(
+            !p.is_shown("textbox", "input", TYPE_NAME).await?,
+            "removing 2 of {n} asks for the group name"
+        );
+        ensure!(
+            p.is_enabled("Confirm save").await?,
+            "Confirm save is disabled for 2 removals"
+        );
+        p.click("Back").await?;
+
+        // A third one: 3 × 4 ≥ {n} is a quarter or more, so the name is asked for.
+        let third = &g.members[2];
+        remove(&p, third.label(), &third.value).await?;
+        let review = open_review(&p).await?;
+        expect_counts(&review, 0, 3, n - 3)?;
+        if 3 * 4 >= n {
+            p.textbox(TYPE_NAME).await?;
+            ensure!(
+                !p.is_enabled("Confirm save").await?,
+                "Confirm save is enabled before the name is typed (3 of {n} removed)"
+            );
+        }
+        p.click("Back").await?;
+
+        // Then everyone.
+        for m in &g.members[3..] {
+            p.click(&format!("Remove {}", m.label())).await?;
+        }
+        p.row_texts_where("Members", "be empty", <[String]>::is_empty)
+            .await?;
+
+        let review = open_review(&p).await?;
+        expect_counts(&review, 0, n, 0)?;
+        p.textbox(TYPE_NAME).await?;
+        ensure!(
+            !p.is_enabled("Confirm save").await?,
+            "Confirm save is enabled before the name is typed"
+        );
+        p.fill(TYPE_NAME, "Blob SE").await?;
+        ensure!(
+            !p.is_enabled("Confirm save").await?,
+            "Confirm save is enabled with a partial name"
+        );
+        p.fill(TYPE_NAME, "Everyone").await?;
+        ensure!(
+            !p.is_enabled("Confirm save").await?,
+            "Confirm save is enabled with another group's name"
+        );
+        p.fill(TYPE_NAME, "Blob SEs").await?;
+        p.wait_enabled("Confirm save", true).await?;
+        // The typed name and the now enabled Confirm save, in view.
+        let confirm = p.button("Confirm save").await?;
+        p.reveal(&confirm).await?;
+        p.screenshot("review").await?;
+
+        // The request shown: a PUT with no members, and a curl command without the key.
+        p.open_details(REQUEST_DETAILS).await?;
+        let details = p.details_text(REQUEST_DETAILS).await?;
+        ensure!(
+            details.contains("PUT ") && details.contains(&format!("/groups/{}", g.id)),
+            "the request shown is not a PUT of the group: {details}"
+        );
+        ensure!(
+            details.contains("\"members\": []") || details.contains("\"members\":[]"),
+            "the body shown does not empty the members: {details}"
+        );
+        ensure!(
+            details.contains("$OMNI_API_KEY"),
+            "the curl command does not use $OMNI_API_KEY: {details}"
+        );
+        ensure!(!details.contains(&p.key), "the key is in the request shown");
+        ensure!(
+            !p.body_text().await?.contains(&p.key),
+            "the key is on the page"
+        );
+
+        p.control.clear_requests().await?;
+        confirm_saved(&p, "Blob SEs", 0).await?;
+        let after = p.api.group(&g.id).await?;
+        ensure!(
+            after.members.is_empty(),
+            "server still has members: {}",
+            members_text(&after.members)
+        );
+        Ok(())
+    })
+    .await
+}
+
+// ---------------------------------------------------------------------------------------------
+// 6: paging through 250 groups
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn paging_through_250_groups_and_exact_name() -> Result<()> {
+    let options = Options::default()
+        .args(&["--extra-groups", "242"])
+        .timeout(Duration::from_secs(300));
+    run_with("paging", options, |mut ps| async move {
+        let p = ps.remove(0);
+        p.connect().await?;
+        let all = p.api.all_groups().await?;
+        ensure!(
+            all.len() == 250,
+            "the sandbox has {} groups, not 250",
+            all.len()
+        );
+
+        p.click_link("Groups").await?;
+        let pages = all.len().div_ceil(25);
+        let check_page = |k: usize| {
+            let p = &p;
+            let all = &all;
+            async move {
+                let (start, end) = (k * 25 + 1, (k * 25 + 25).min(250));
+                p.wait_text(&format!("Groups {start}–{end} of 250")).await?;
+                let want: Vec<&Group> = all[start - 1..end].iter().collect();
+                p.row_texts_where("Groups", &format!("show groups {start}–{end}"), |rows| {
+                    rows.len() == want.len()
+                        && rows
+                            .iter()
+                            .zip(&want)
+                            .all(|(r, g)| r.starts_with(&g.display_name) && r.contains(&g.id))
+                })
+                .await?;
+                anyhow::Ok(())
+            }
+        };
+
+        check_page(0).await?;
+        ensure!(
+            !p.is_enabled("Previous").await?,
+            "Previous is enabled on the first page"
+        );
+        for k in 1..pages {
+            p.click("Next").await?;
+            check_page(k).await?;
+        }
+        ensure!(
+            !p.is_enabled("Next").await?,
+            "Next is enabled on the last page"
+        );
+        p.screenshot("last-page").await?;
+        for k in (0..pages - 1).rev() {
+            p.click("Previous").await?;
+            check_page(k).await?;
+        }
+        ensure!(
+            !p.is_enabled("Previous").await?,
+            "Previous is enabled back on the first page"
+        );
+
+        // Exact name, asked of the server.
+        let team = all
+            .iter()
+            .find(|g| g.display_name == "Team 123")
+            .context("no Team 123")?
+            .clone();
+        p.fill("Filter by name", "Team 123").await?;
+        p.control.clear_requests().await?;
+        p.click("Find exact name").await?;
+        p.wait_text("Server answer for the exact name “Team 123”.")
+            .await?;
+        let rows = p
+            .row_texts_where("Groups", "show Team 123 alone", |r| r.len() == 1)
+            .await?;
+        ensure!(
+            rows[0].starts_with("Team 123") && rows[0].contains(&team.id),
+            "exact-name row: {rows:?}"
+        );
+        let log = log_of(&p, 1).await?;
+        let q = log[0].query.clone().unwrap_or_default();
+        ensure!(
+            log[0].method == "GET" && q.contains("filter=") && q.contains("Team"),
+            "the exact name was not asked of the server: {}",
+            requests_text(&log)
+        );
+
+        // A name no group has.
+        p.fill("Filter by name", "Team 999").await?;
+        p.click("Find exact name").await?;
+        p.wait_text("The server has no group named exactly “Team 999”.")
+            .await?;
+
+        // A name with "&" in it goes to the server intact.
+        let product = all
+            .iter()
+            .find(|g| g.display_name == "Product & Design")
+            .context("no Product & Design")?
+            .clone();
+        p.fill("Filter by name", "Product & Design").await?;
+        p.click("Find exact name").await?;
+        p.wait_text("Server answer for the exact name “Product & Design”.")
+            .await?;
+        p.row_texts_where("Groups", "show Product & Design alone", |r| {
+            r.len() == 1 && r[0].contains(&product.id)
+        })
+        .await?;
+
+        p.click("Show all groups").await?;
+        p.wait_text("Groups 1–25 of 250").await?;
+        check_page(0).await?;
+
+        // And open it from the list.
+        p.fill("Filter by name", "Team 123").await?;
+        p.click("Find exact name").await?;
+        p.row_texts_where("Groups", "show Team 123 alone", |r| r.len() == 1)
+            .await?;
+        p.click_link("Team 123").await?;
+        let want = format!("Loaded “Team 123” with {} members.", team.members.len());
+        p.status_where(&want, |s| s.contains(&want)).await?;
+        let url = p.client.current_url().await?;
+        ensure!(
+            url.fragment() == Some(&format!("/groups/{}", team.id)),
+            "opened at {url}"
+        );
+        Ok(())
+    })
+    .await
+}
+
+// ---------------------------------------------------------------------------------------------
+// 7: PATCH saves
+
+/// Ticks "Save with PATCH", renames Engineering, adds one user and removes one; the save must be
+/// a PATCH (never a PUT) and the server must end up right. Then a second edit, saved the same
+/// way, must not be mistaken for a conflict.
+async fn patch_save(p: Panel, etag: bool) -> Result<()> {
+    p.connect().await?;
+    p.set_checkbox("Save with PATCH", true).await?;
+    let before = load(&p, "Engineering").await?;
+    let n = before.members.len();
+    let users = p.api.users().await?;
+    let newcomer = outsider(&users, &before, &[])?.clone();
+    let gone = before.members[0].clone();
+
+    p.fill("Display name", "Platform Engineering").await?;
+    add_by_id(&p, &newcomer).await?;
+    remove(&p, gone.label(), &gone.value).await?;
+    let review = open_review(&p).await?;
+    expect_counts(&review, 1, 1, n - 1)?;
+    p.open_details(REQUEST_DETAILS).await?;
+    let details = p.details_text(REQUEST_DETAILS).await?;
+    ensure!(
+        details.contains("PATCH ") && details.contains(&format!("/groups/{}", before.id)),
+        "the request shown is not a PATCH of the group: {details}"
+    );
+    ensure!(
+        details.contains("Operations") && !details.contains(&before.members[1].value),
+        "the PATCH body should hold only the change: {details}"
+    );
+    let version = version_of(&p, &before.id).await?;
+    p.control.clear_requests().await?;
+    confirm_saved(&p, "Platform Engineering", n).await?;
+    let log = p.control.requests().await?;
+    let w = writes(&log);
+    ensure!(
+        w.len() == 1 && w[0].method == "PATCH" && is_group(w[0], &before.id) && log.len() <= 2,
+        "expected one PATCH (after at most one GET), got {}",
+        requests_text(&log)
+    );
+    if etag {
+        ensure!(
+            log.len() == 1 && w[0].if_match == version,
+            "with ETags: expected one PATCH with If-Match {version:?}, got {}",
+            requests_text(&log)
+        );
+    }
+    ensure!(
+        (200..300).contains(&w[0].status),
+        "the PATCH answered {}",
+        w[0].status
+    );
+    let after = p.api.group(&before.id).await?;
+    ensure!(
+        after.display_name == "Platform Engineering",
+        "server name {:?}",
+        after.display_name
+    );
+    ensure!(
+        has_member(&after, &newcomer.id)
+            && !has_member(&after, &gone.value)
+            && after.members.len() == n,
+        "server members after PATCH: {}",
+        members_text(&after.members)
+    );
+    // The table shows what the server has.
+    p.row_texts_where("Members", &format!("list {n} members"), |r| r.len() == n)
+        .await?;
+
+    // A second change on top of the saved one.
+    let second = before.members[1].clone();
+    remove(&p, second.label(), &second.value).await?;
+    let review = open_review(&p).await?;
+    expect_counts(&review, 0, 1, n - 1)?;
+    let version = version_of(&p, &before.id).await?;
+    p.control.clear_requests().await?;
+    // A conflict view here would be a false alarm: nobody else changed the group.
+    confirm_saved(&p, "Platform Engineering", n - 1).await?;
+    let log = p.control.requests().await?;
+    let w = writes(&log);
+    ensure!(
+        w.len() == 1 && w[0].method == "PATCH",
+        "second save: {}",
+        requests_text(&log)
+    );
+    if etag {
+        // The first PATCH answered with the new version (ETag header, even on a 204).
+        ensure!(
+            log.len() == 1 && w[0].if_match == version,
+            "with ETags, the save after a PATCH should go with If-Match {version:?} (the ETag \
+             the first PATCH answered with), got {}",
+            requests_text(&log)
+        );
+    }
+    let end = p.api.group(&before.id).await?;
+    ensure!(
+        end.members.len() == n - 1
+            && !has_member(&end, &second.value)
+            && has_member(&end, &newcomer.id),
+        "server members after the second PATCH: {}",
+        members_text(&end.members)
+    );
+    Ok(())
+}
+
+/// The group's `meta.version` on the server now (`None` without ETags).
+async fn version_of(p: &Panel, id: &str) -> Result<Option<String>> {
+    Ok(p.api.group_json(id).await?["meta"]["version"]
+        .as_str()
+        .map(str::to_owned))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn patch_save_sends_only_the_change() -> Result<()> {
+    run("patch", |p| patch_save(p, false)).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn patch_save_with_204_no_content() -> Result<()> {
+    let options = Options::default().args(&["--patch-no-content"]);
+    run_with("patch-204", options, |mut ps| {
+        patch_save(ps.remove(0), false)
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn patch_save_with_204_and_etags_keeps_if_match() -> Result<()> {
+    let options = Options::default().args(&["--patch-no-content", "--mode", "rfc7644"]);
+    run_with("patch-204-etag", options, |mut ps| {
+        patch_save(ps.remove(0), true)
+    })
+    .await
+}
+
+// ---------------------------------------------------------------------------------------------
+// 8: find user
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn find_user_by_name_and_by_exact_email() -> Result<()> {
+    run("find-user", |p| async move {
+        p.connect().await?;
+        let finance = load(&p, "Finance").await?;
+        let n = finance.members.len();
+        let users = p.api.all_users().await?;
+        let outside = |u: &&User| !has_member(&finance, &u.id);
+
+        // 1. An exact email, pasted, then Enter: one `userName eq` lookup, and that user added.
+        let first = users
+            .iter()
+            .filter(outside)
+            .find(|u| u.user_name.contains('@') && u.display_name.is_some())
+            .context("no user to add")?
+            .clone();
+        p.control.clear_requests().await?;
+        p.paste("Find user", &first.user_name).await?;
+        p.press_enter("Find user").await?;
+        let first_name = first.display_name.clone().unwrap_or_default();
+        p.wait_text(&format!("Added {first_name}. Not saved yet."))
+            .await?;
+        p.row_texts_where("Members", "include the pasted email's user", |r| {
+            r.iter().any(|row| row.contains(&first.id))
+        })
+        .await?;
+        let log = p.control.requests().await?;
+        ensure!(
+            log.len() == 1
+                && log[0].method == "GET"
+                && log[0].path.to_lowercase().ends_with("/users")
+                && log[0]
+                    .query
+                    .as_deref()
+                    .is_some_and(|q| q.contains("userName") && q.contains("eq")),
+            "an exact email should cost one userName-eq lookup, got {}",
+            requests_text(&log)
+        );
+        ensure!(
+            p.value("Find user").await?.is_empty(),
+            "Find user kept the text after adding"
+        );
+
+        // 2. Part of a name, accents left out: the user's "Add …" button.
+        let zoe = users
+            .iter()
+            .filter(outside)
+            .find(|u| u.user_name.starts_with("zoe.muller@"))
+            .or_else(|| {
+                users
+                    .iter()
+                    .filter(outside)
+                    .find(|u| u.user_name.starts_with("jose.alvarez@"))
+            })
+            .context("neither Zoë Müller nor José Álvarez is outside Finance")?
+            .clone();
+        let typed = if zoe.user_name.starts_with("zoe") {
+            "zoe mül"
+        } else {
+            "jose alv"
+        };
+        p.fill("Find user", typed).await?;
+        let zoe_button = format!(
+            "Add {} ({})",
+            zoe.display_name.clone().unwrap_or_default(),
+            zoe.user_name
+        );
+        p.click(&zoe_button).await?;
+        p.row_texts_where("Members", "include the user found by name", |r| {
+            r.iter().any(|row| row.contains(&zoe.id))
+        })
+        .await?;
+
+        // 3. An exact email typed key by key, then Enter. Its local part is the start of another
+        // user's (jamie.smith@ / jamie.smith2@) when the directory has such a pair: Enter must
+        // add the user whose email was typed, not the other.
+        let taken = [first.id.as_str(), zoe.id.as_str()];
+        let candidates: Vec<&User> = users
+            .iter()
+            .filter(outside)
+            .filter(|u| !taken.contains(&u.id.as_str()) && u.user_name.contains('@'))
+            .collect();
+        let third = candidates
+            .iter()
+            .find(|u| {
+                let local = u.user_name.split('@').next().unwrap_or_default();
+                users.iter().any(|o| {
+                    o.id != u.id && o.user_name.starts_with(local) && o.user_name != u.user_name
+                })
+            })
+            .or(candidates.first())
+            .context("no third user")?;
+        let third = (*third).clone();
+        let local = third
+            .user_name
+            .split('@')
+            .next()
+            .unwrap_or_default()
+            .to_owned();
+        let sibling = users
+            .iter()
+            .find(|o| o.id != third.id && o.user_name.starts_with(&local))
+            .map(|o| o.user_name.clone());
+        eprintln!(
+            "find-user: typing {:?}; another user's email starts the same: {sibling:?}",
+            third.user_name
+        );
+        p.fill("Find user", &third.user_name).await?;
+        p.press_enter("Find user").await?;
+        let third_id = third.id.clone();
+        p.row_texts_where("Members", "include the typed email's user", |r| {
+            r.len() >= n + 3 || r.iter().any(|row| row.contains(&third_id))
+        })
+        .await?;
+        let rows = p.row_texts("Members").await?;
+        let wrong: Vec<&String> = rows
+            .iter()
+            .filter(|r| {
+                !finance.members.iter().any(|m| r.contains(&m.value))
+                    && ![&first.id, &zoe.id, &third.id]
+                        .iter()
+                        .any(|id| r.contains(id.as_str()))
+            })
+            .collect();
+        ensure!(
+            wrong.is_empty() && rows.iter().any(|r| r.contains(&third.id)),
+            "typing {:?} and pressing Enter added {wrong:?} instead of {}",
+            third.user_name,
+            third.id
+        );
+
+        let review = open_review(&p).await?;
+        expect_counts(&review, 3, 0, n)?;
+        confirm_saved(&p, "Finance", n + 3).await?;
+        let after = p.api.group(&finance.id).await?;
+        for u in [&first, &zoe, &third] {
+            ensure!(
+                has_member(&after, &u.id),
+                "{} missing on the server",
+                u.user_name
+            );
+        }
+        ensure!(
+            after.members.len() == n + 3,
+            "server has {} members",
+            after.members.len()
+        );
+        Ok(())
+    })
+    .await
+}
+
+/// On a server that filters (RFC 7644 `co`), "Find user" asks the server. Admins type names
+/// without accents ("jose alv" for José Álvarez), as the panel allows against Omni, where it
+/// searches its own accent-insensitive directory; the same must work here.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn find_user_ignores_accents_on_an_rfc7644_server() -> Result<()> {
+    let options = Options::default().args(&["--mode", "rfc7644"]);
+    run_with("find-user-rfc", options, |mut ps| async move {
+        let p = ps.remove(0);
+        p.connect().await?;
+        let finance = load(&p, "Finance").await?;
+        let users = p.api.all_users().await?;
+        let (user, typed) = [
+            ("jose.alvarez@", "jose alv"),
+            ("zoe.muller@", "zoe mul"),
+            ("renee.lefevre@", "renee lef"),
+        ]
+        .iter()
+        .find_map(|(email, typed)| {
+            users
+                .iter()
+                .find(|u| u.user_name.starts_with(email) && !has_member(&finance, &u.id))
+                .map(|u| (u.clone(), *typed))
+        })
+        .context("no accented user outside Finance")?;
+        p.fill("Find user", typed).await?;
+        let button = format!(
+            "Add {} ({})",
+            user.display_name.clone().unwrap_or_default(),
+            user.user_name
+        );
+        p.click(&button).await?;
+        p.row_texts_where("Members", "include the user found", |r| {
+            r.iter().any(|row| row.contains(&user.id))
+        })
+        .await?;
+        Ok(())
+    })
+    .await
+}
+
+#[test]
+fn number_after_reads_counts() {
+    assert_eq!(
+        number_after("Members added: 12 x", "Members added:"),
+        Some(12)
+    );
+    assert_eq!(number_after("Members added: x", "Members added:"), None);
+    assert_eq!(
+        counts("Members added: 1 Members removed: 0 Members unchanged: 100"),
+        (Some(1), Some(0), Some(100))
+    );
+}
