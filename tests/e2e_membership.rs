@@ -473,11 +473,15 @@ async fn two_admins(a: Panel, b: Panel, etag: bool) -> Result<()> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_admins_conflict_then_apply_on_top() -> Result<()> {
-    run_with("two-admins", Options::default().browsers(2), |mut ps| {
-        let b = ps.pop().expect("two panels");
-        let a = ps.pop().expect("two panels");
-        two_admins(a, b, false)
-    })
+    run_with(
+        "two-admins-omni",
+        Options::default().browsers(2),
+        |mut ps| {
+            let b = ps.pop().expect("two panels");
+            let a = ps.pop().expect("two panels");
+            two_admins(a, b, false)
+        },
+    )
     .await
 }
 
@@ -1230,13 +1234,13 @@ async fn version_of(p: &Panel, id: &str) -> Result<Option<String>> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn patch_save_sends_only_the_change() -> Result<()> {
-    run("patch", |p| patch_save(p, false)).await
+    run("patch-200", |p| patch_save(p, false)).await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn patch_save_with_204_no_content() -> Result<()> {
     let options = Options::default().args(&["--patch-no-content"]);
-    run_with("patch-204", options, |mut ps| {
+    run_with("patch-no-content", options, |mut ps| {
         patch_save(ps.remove(0), false)
     })
     .await
@@ -1245,7 +1249,7 @@ async fn patch_save_with_204_no_content() -> Result<()> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn patch_save_with_204_and_etags_keeps_if_match() -> Result<()> {
     let options = Options::default().args(&["--patch-no-content", "--mode", "rfc7644"]);
-    run_with("patch-204-etag", options, |mut ps| {
+    run_with("patch-etag-no-content", options, |mut ps| {
         patch_save(ps.remove(0), true)
     })
     .await
@@ -1256,7 +1260,7 @@ async fn patch_save_with_204_and_etags_keeps_if_match() -> Result<()> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn find_user_by_name_and_by_exact_email() -> Result<()> {
-    run("find-user", |p| async move {
+    run("find-user-omni", |p| async move {
         p.connect().await?;
         let finance = load(&p, "Finance").await?;
         let n = finance.members.len();
@@ -1412,7 +1416,7 @@ async fn find_user_by_name_and_by_exact_email() -> Result<()> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn find_user_ignores_accents_on_an_rfc7644_server() -> Result<()> {
     let options = Options::default().args(&["--mode", "rfc7644"]);
-    run_with("find-user-rfc", options, |mut ps| async move {
+    run_with("find-user-etag", options, |mut ps| async move {
         let p = ps.remove(0);
         p.connect().await?;
         let finance = load(&p, "Finance").await?;
