@@ -2,7 +2,7 @@
 //! They orchestrate the HTTP client and the core; rules live in the core.
 
 use crate::app::AppState;
-use crate::browser::http::ScimClient;
+use crate::browser::http::{SaveAnswer, ScimClient};
 use crate::browser::storage;
 use crate::components::notice::Notice;
 use crate::core::diff::unchanged_since_load;
@@ -120,9 +120,10 @@ pub async fn save(client: &ScimClient, draft: &GroupDraft, request: &SaveRequest
         }
     }
     match client.save(request, id).await {
-        Ok(Some(group)) => SaveOutcome::Saved(group),
-        Ok(None) => {
-            // 204 without a body: the result is the change applied to the state it was based on.
+        Ok(SaveAnswer::Group(group)) => SaveOutcome::Saved(group),
+        Ok(SaveAnswer::NoContent { etag }) => {
+            // 204 without a body: the result is the change applied to the state it was based on;
+            // its new version is the ETag, so the next save can still use If-Match.
             let base = checked.unwrap_or_else(|| draft.loaded.clone());
             let (display_name, members) = draft.diff().apply_to(&base);
             SaveOutcome::Saved(Group {
@@ -131,7 +132,7 @@ pub async fn save(client: &ScimClient, draft: &GroupDraft, request: &SaveRequest
                 members: Some(members),
                 meta: Meta {
                     last_modified: None,
-                    version: None,
+                    version: etag,
                     ..base.meta
                 },
             })

@@ -17,6 +17,14 @@ pub struct ScimClient {
     key: ApiKey,
 }
 
+/// What a successful save answered.
+pub enum SaveAnswer {
+    /// The group as the server now has it.
+    Group(Group),
+    /// 204 without a body; `etag` is the new version where the server sent one.
+    NoContent { etag: Option<String> },
+}
+
 /// One page of a list: its items and the server's total, if it gave one.
 pub struct Page<T> {
     pub items: Vec<T>,
@@ -48,7 +56,7 @@ impl ScimClient {
             .send(Operation::Connect, Request::get(&url), None)
             .await
         {
-            Ok((_, body)) => ServerFeatures::parse(&body),
+            Ok((_, body, _)) => ServerFeatures::parse(&body),
             Err(_) => ServerFeatures::default(),
         }
     }
@@ -64,13 +72,13 @@ impl ScimClient {
 
     async fn read_group(&self, op: Operation, id: &str) -> Result<Group, ApiError> {
         let url = endpoints::group(&self.base, id);
-        let (status, body) = self.send(op, Request::get(&url), None).await?;
+        let (status, body, _) = self.send(op, Request::get(&url), None).await?;
         model::parse_group(&body, id).map_err(|e| ApiError::bad_response(op, status, e.to_string()))
     }
 
-    /// Sends a reviewed save exactly as reviewed. `Ok(None)` is a 204 without a body (allowed
-    /// for PATCH by RFC 7644 §3.5.2); the caller then knows the result from what it sent.
-    pub async fn save(&self, request: &SaveRequest, id: &str) -> Result<Option<Group>, ApiError> {
+    /// Sends a reviewed save exactly as reviewed. A 204 without a body (allowed for PATCH by
+    /// RFC 7644 §3.5.2) comes back as [`SaveAnswer::NoContent`] with the new `ETag`, if sent.
+    pub async fn save(&self, request: &SaveRequest, id: &str) -> Result<SaveAnswer, ApiError> {
         let op = Operation::SaveGroup;
         let mut builder = match request.method {
             SaveMethod::Put => Request::put(&request.url),
@@ -79,12 +87,12 @@ impl ScimClient {
         if let Some(version) = &request.if_match {
             builder = builder.header("If-Match", version);
         }
-        let (status, text) = self.send(op, builder, Some(request.body.clone())).await?;
+        let (status, text, etag) = self.send(op, builder, Some(request.body.clone())).await?;
         if status == 204 || (request.method == SaveMethod::Patch && text.trim().is_empty()) {
-            return Ok(None);
+            return Ok(SaveAnswer::NoContent { etag });
         }
         model::parse_group(&text, id)
-            .map(Some)
+            .map(SaveAnswer::Group)
             .map_err(|e| ApiError::bad_response(op, status, e.to_string()))
     }
 
@@ -96,7 +104,7 @@ impl ScimClient {
     ) -> Result<Page<Group>, ApiError> {
         let op = Operation::ListGroups;
         let url = endpoints::groups_page(&self.base, start_index, count, exact_name);
-        let (status, body) = self.send(op, Request::get(&url), None).await?;
+        let (status, body, _) = self.send(op, Request::get(&url), None).await?;
         let list = model::parse_list::<Group>(&body)
             .map_err(|e| ApiError::bad_response(op, status, e.to_string()))?;
         Ok(Page {
@@ -113,7 +121,7 @@ impl ScimClient {
     ) -> Result<Page<DirectoryUser>, ApiError> {
         let op = Operation::ListUsers;
         let url = endpoints::users_page(&self.base, start_index, count, filter);
-        let (status, body) = self.send(op, Request::get(&url), None).await?;
+        let (status, body, _) = self.send(op, Request::get(&url), None).await?;
         let (items, total) =
             parse_users_page(&body).map_err(|e| ApiError::bad_response(op, status, e))?;
         Ok(Page { items, total })
@@ -126,7 +134,7 @@ impl ScimClient {
         op: Operation,
         request: RequestBuilder,
         json: Option<String>,
-    ) -> Result<(u16, String), ApiError> {
+    ) -> Result<(u16, String, Option<String>), ApiError> {
         let request = request
             .header("Authorization", &self.key.bearer())
             .header("Accept", "application/scim+json, application/json");
@@ -144,7 +152,7 @@ impl ScimClient {
         let status = response.status();
         let body = read_text(&response).await;
         if (200..300).contains(&status) {
-            return Ok((status, body));
+            return Ok((status, body, response.headers().get("etag")));
         }
         let retry_after = response.headers().get("retry-after");
         Err(ApiError::from_response(

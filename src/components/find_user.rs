@@ -16,6 +16,21 @@ use leptos::task::spawn_local;
 /// Matches shown at once; more words narrow it down.
 const RESULT_LIMIT: usize = 8;
 
+/// Searches the directory (listing it first when needed, with progress) for `q`.
+async fn search_directory(
+    state: AppState,
+    q: &str,
+    refresh: bool,
+    progress: RwSignal<ListingState>,
+) -> Result<Vec<DirectoryUser>, String> {
+    let listed = actions::directory(state, refresh, move |n, total| {
+        progress.set(Some((n, total)));
+    })
+    .await;
+    progress.set(None);
+    listed.map(|d| d.search(q, RESULT_LIMIT).into_iter().cloned().collect())
+}
+
 #[component]
 pub fn FindUser(
     state: AppState,
@@ -65,9 +80,7 @@ pub fn FindUser(
         let have_directory = state.session.directory.with_untracked(Option::is_some);
         spawn_local(async move {
             let found: Result<Vec<DirectoryUser>, String> = if have_directory && !refresh {
-                actions::directory(state, false, |_, _| {})
-                    .await
-                    .map(|d| d.search(&q, RESULT_LIMIT).into_iter().cloned().collect())
+                search_directory(state, &q, false, progress).await
             } else if looks_like_email(&q) || filterable {
                 let filter = if looks_like_email(&q) {
                     user_name_filter(&q)
@@ -75,22 +88,25 @@ pub fn FindUser(
                     let v = filter_string(&q);
                     format!("displayName co {v} or userName co {v}")
                 };
-                match state.session.client() {
+                let asked = match state.session.client() {
                     Ok(client) => client
                         .users_page(1, RESULT_LIMIT as u64, Some(&filter))
                         .await
                         .map(|p| p.items)
                         .map_err(|e| e.to_string()),
                     Err(why) => Err(why.to_string()),
+                };
+                match asked {
+                    // Servers match `co` without folding accents ("jose" misses "José"): when
+                    // they find nobody, the directory, searched accent-insensitively, decides.
+                    Ok(users) if users.is_empty() && !looks_like_email(&q) => {
+                        search_directory(state, &q, false, progress).await
+                    }
+                    other => other,
                 }
             } else {
                 notice.set(Some(Notice::Progress("Listing users…".into())));
-                let listed = actions::directory(state, refresh, move |n, total| {
-                    progress.set(Some((n, total)));
-                })
-                .await;
-                progress.set(None);
-                listed.map(|d| d.search(&q, RESULT_LIMIT).into_iter().cloned().collect())
+                search_directory(state, &q, refresh, progress).await
             };
             if seq.get_value() != mine {
                 return;
