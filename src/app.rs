@@ -66,6 +66,9 @@ pub struct AppState {
     pub activity: RwSignal<Vec<ActivityEntry>>,
     /// "Save with PATCH": send only the change instead of the whole membership.
     pub use_patch: RwSignal<bool>,
+    /// False when the last unsaved edit could not be kept in the tab (it would not survive a
+    /// reload); the editor says so.
+    pub draft_kept: RwSignal<bool>,
     /// Bumped by every load, so an older answer arriving late is ignored.
     pub load_seq: RwSignal<u64>,
 }
@@ -81,6 +84,7 @@ impl AppState {
             loading: RwSignal::new(false),
             activity: RwSignal::new(Vec::new()),
             use_patch: RwSignal::new(false),
+            draft_kept: RwSignal::new(true),
             load_seq: RwSignal::new(0),
         }
     }
@@ -113,10 +117,13 @@ pub fn App() -> impl IntoView {
         draft.with(|d| {
             let Some(d) = d else { return };
             if d.is_dirty() {
-                storage::store_draft(
+                let kept = storage::store_draft(
                     d.id(),
                     &StoredDraft::from_draft(d, storage::now_ms()).to_json(),
                 );
+                if state.draft_kept.get_untracked() != kept {
+                    state.draft_kept.set(kept);
+                }
             } else if state.restorable.with_untracked(Option::is_none) {
                 storage::forget_draft(d.id());
             }

@@ -58,10 +58,12 @@ pub fn load_draft(group_id: &str) -> Option<String> {
         .flatten()
 }
 
-pub fn store_draft(group_id: &str, json: &str) {
-    if let Some(s) = session() {
-        let _ = s.set_item(&stored_draft::storage_name(group_id), json);
-    }
+/// False when the tab would not keep it (storage off, or over its quota for a huge group).
+pub fn store_draft(group_id: &str, json: &str) -> bool {
+    session().is_some_and(|s| {
+        s.set_item(&stored_draft::storage_name(group_id), json)
+            .is_ok()
+    })
 }
 
 pub fn forget_draft(group_id: &str) {

@@ -401,7 +401,13 @@ pub fn GroupEditor(state: AppState, route_id: String) -> impl IntoView {
                     </button>
                     {move || dirty().then(|| view! {
                         <button type="button" class="danger" on:click=discard>"Discard changes"</button>
-                        <span class="dirty">"Unsaved changes."</span>
+                        <span class="dirty">
+                            {move || if state.draft_kept.get() {
+                                "Unsaved changes."
+                            } else {
+                                "Unsaved changes, too large to keep in this tab: save before reloading."
+                            }}
+                        </span>
                     })}
                     <span class="hint" id="save-why">{move || save_blocker().unwrap_or_default()}</span>
                 </div>
