@@ -292,3 +292,38 @@ async fn key_lives_only_in_session_storage() -> Result<()> {
     })
     .await
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_with_no_answer_is_cancelled_and_can_be_retried() -> Result<()> {
+    run("timeout", |p| async move {
+        p.connect().await?;
+        let id = p.api.group_id_by_name("Sales").await?;
+        // The server now answers only after 40 s; the panel gives up after 30 s.
+        p.control
+            .set_faults(serde_json::json!({ "latency_ms": 40_000 }))
+            .await?;
+        p.fill("Group ID", &id).await?;
+        p.click("Load group").await?;
+        let mut alert = Err(anyhow::anyhow!("not yet"));
+        for _ in 0..5 {
+            alert = p.alert_containing("within 30 seconds").await;
+            if alert.is_ok() {
+                break;
+            }
+        }
+        alert?;
+        p.screenshot_showing("timed-out", "30 seconds").await?;
+        ensure!(
+            p.value("Group ID").await? == id,
+            "the typed group ID was lost"
+        );
+
+        // Once the server answers again, the same button loads the group.
+        p.control.clear_faults().await?;
+        p.click("Load group").await?;
+        p.status_where("the group loaded", |s| s.contains("Loaded “Sales”"))
+            .await?;
+        Ok(())
+    })
+    .await
+}

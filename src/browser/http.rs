@@ -135,9 +135,12 @@ impl ScimClient {
         request: RequestBuilder,
         json: Option<String>,
     ) -> Result<(u16, String, Option<String>), ApiError> {
+        // Every request is cancelled after REQUEST_TIMEOUT_SECONDS, so nothing waits forever.
+        let deadline = Deadline::start();
         let request = request
             .header("Authorization", &self.key.bearer())
-            .header("Accept", "application/scim+json, application/json");
+            .header("Accept", "application/scim+json, application/json")
+            .abort_signal(deadline.as_ref().map(Deadline::signal).as_ref());
         let sent = match json {
             Some(body) => match request
                 .header("Content-Type", "application/json")
@@ -148,9 +151,16 @@ impl ScimClient {
             },
             None => request.send().await,
         };
+        let timed_out = || deadline.as_ref().is_some_and(Deadline::expired);
+        if timed_out() {
+            return Err(ApiError::timeout(op, REQUEST_TIMEOUT_SECONDS));
+        }
         let response = sent.map_err(|_| self.network_error(op))?;
         let status = response.status();
         let body = read_text(&response).await;
+        if timed_out() {
+            return Err(ApiError::timeout(op, REQUEST_TIMEOUT_SECONDS));
+        }
         if (200..300).contains(&status) {
             return Ok((status, body, response.headers().get("etag")));
         }
@@ -169,6 +179,53 @@ impl ScimClient {
             .map(|w| w.navigator().on_line())
             .unwrap_or(true);
         ApiError::network(op, online, self.base.is_same_origin_path())
+    }
+}
+
+/// How long any request may take before it is cancelled.
+pub const REQUEST_TIMEOUT_SECONDS: u32 = 30;
+
+/// An AbortController armed with a timer; dropping it clears the timer.
+struct Deadline {
+    controller: web_sys::AbortController,
+    timer: i32,
+    _on_timeout: wasm_bindgen::closure::Closure<dyn FnMut()>,
+}
+
+impl Deadline {
+    fn start() -> Option<Self> {
+        use wasm_bindgen::JsCast;
+        let controller = web_sys::AbortController::new().ok()?;
+        let to_abort = controller.clone();
+        let on_timeout =
+            wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || to_abort.abort());
+        let timer = web_sys::window()?
+            .set_timeout_with_callback_and_timeout_and_arguments_0(
+                on_timeout.as_ref().unchecked_ref(),
+                (REQUEST_TIMEOUT_SECONDS * 1000) as i32,
+            )
+            .ok()?;
+        Some(Self {
+            controller,
+            timer,
+            _on_timeout: on_timeout,
+        })
+    }
+
+    fn signal(&self) -> web_sys::AbortSignal {
+        self.controller.signal()
+    }
+
+    fn expired(&self) -> bool {
+        self.controller.signal().aborted()
+    }
+}
+
+impl Drop for Deadline {
+    fn drop(&mut self) {
+        if let Some(w) = web_sys::window() {
+            w.clear_timeout_with_handle(self.timer);
+        }
     }
 }
 

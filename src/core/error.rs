@@ -51,6 +51,8 @@ pub enum ErrorKind {
     Network { same_origin: bool },
     /// The browser says it is offline.
     Offline,
+    /// No answer within the time limit; the request was cancelled.
+    Timeout { seconds: u32 },
     /// A 2xx answer that could not be used (HTML, truncated JSON, wrong shape).
     BadResponse,
 }
@@ -221,6 +223,17 @@ impl ApiError {
         }
     }
 
+    /// A request cancelled after `seconds` without an answer.
+    pub fn timeout(operation: Operation, seconds: u32) -> Self {
+        Self {
+            kind: ErrorKind::Timeout { seconds },
+            operation,
+            status: None,
+            detail: None,
+            scim_type: None,
+        }
+    }
+
     /// A 2xx answer whose body could not be used.
     pub fn bad_response(operation: Operation, status: u16, what: String) -> Self {
         Self {
@@ -269,6 +282,7 @@ impl ApiError {
             ErrorKind::Network { same_origin: true } => "the server did not answer. Check that it is running and reachable.".to_string(),
             ErrorKind::Network { same_origin: false } => "no answer the browser would let the panel read. The server may be unreachable, or the browser blocked the request because the server does not allow this page's origin (CORS). Serve the panel behind a same-origin proxy, or use the proxy path (for example /api/scim/v2) as the base URL.".to_string(),
             ErrorKind::Offline => "this browser is offline. Reconnect to the network, then try again.".to_string(),
+            ErrorKind::Timeout { seconds } => format!("the server did not answer within {seconds} seconds, so the request was cancelled. Try again; if it keeps happening, check the server."),
             ErrorKind::BadResponse => "the server's answer could not be used.".to_string(),
         };
         format!("{doing}: {why}")
@@ -282,6 +296,7 @@ impl ApiError {
                 | ErrorKind::ServerError
                 | ErrorKind::Network { .. }
                 | ErrorKind::Offline
+                | ErrorKind::Timeout { .. }
         )
     }
 }
@@ -421,6 +436,8 @@ mod tests {
         assert!(!e.summary().contains("CORS"));
         let e = ApiError::network(Operation::SaveGroup, false, false);
         assert_eq!(e.kind, ErrorKind::Offline);
+        let t = ApiError::timeout(Operation::LoadGroup, 30);
+        assert!(t.summary().contains("within 30 seconds") && t.is_transient());
         assert!(e.summary().starts_with("The group was not saved"));
     }
 
