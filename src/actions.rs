@@ -19,12 +19,8 @@ use std::sync::Arc;
 
 /// Loads group `id` into the editor, offering back any unsaved draft this tab kept for it.
 pub fn load_group(state: AppState, id: String) {
-    let client = match state.session.client() {
-        Ok(c) => c,
-        Err(why) => {
-            state.load_notice.set(Some(Notice::Error(why.into())));
-            return;
-        }
+    let Some(client) = state.session.client_or_notify(state.load_notice) else {
+        return;
     };
     state.load_seq.update(|n| *n += 1);
     let seq = state.load_seq.get_untracked();

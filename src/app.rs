@@ -45,6 +45,17 @@ impl Session {
         Ok(ScimClient::new(base, key))
     }
 
+    /// The client, or `None` after saying in `notice` why there is none.
+    pub fn client_or_notify(&self, notice: RwSignal<Option<Notice>>) -> Option<ScimClient> {
+        match self.client() {
+            Ok(client) => Some(client),
+            Err(why) => {
+                notice.set(Some(Notice::Error(why.into())));
+                None
+            }
+        }
+    }
+
     /// Forgets everything learnt from the previous connection.
     pub fn reset(&self, connected: Option<ScimBase>) {
         self.connected.set(connected);

@@ -215,12 +215,8 @@ pub fn GroupEditor(state: AppState, route_id: String) -> impl IntoView {
         let (Some(data), Some(sent)) = (review.get_untracked(), draft.get_untracked()) else {
             return;
         };
-        let client = match session.client() {
-            Ok(c) => c,
-            Err(why) => {
-                notice.set(Some(Notice::Error(why.into())));
-                return;
-            }
+        let Some(client) = session.client_or_notify(notice) else {
+            return;
         };
         saving.set(true);
         saved.set(None);

@@ -105,17 +105,22 @@ pub fn GroupsPage(state: AppState) -> impl IntoView {
         loading.set(false);
         notice.set(None);
     };
+    // Stops whatever was under way, then says why nothing can be asked.
+    let client_or_cancel = move || {
+        session
+            .client()
+            .map_err(|why| {
+                cancel();
+                notice.set(Some(Notice::Error(why.into())));
+            })
+            .ok()
+    };
     // `try_`: the answer may arrive after this screen was left, when its state is gone.
     let is_current = move |n: u64| seq.try_get_value() == Some(n);
 
     let load_page = move |start: u64, back: Vec<u64>| {
-        let client = match session.client() {
-            Ok(c) => c,
-            Err(why) => {
-                cancel();
-                notice.set(Some(Notice::Error(why.into())));
-                return;
-            }
+        let Some(client) = client_or_cancel() else {
+            return;
         };
         let n = begin(if start <= 1 {
             "Loading groups…".to_string()
@@ -165,13 +170,8 @@ pub fn GroupsPage(state: AppState) -> impl IntoView {
             )));
             return;
         }
-        let client = match session.client() {
-            Ok(c) => c,
-            Err(why) => {
-                cancel();
-                notice.set(Some(Notice::Error(why.into())));
-                return;
-            }
+        let Some(client) = client_or_cancel() else {
+            return;
         };
         let n = begin(format!("Asking the server for the group named “{name}”…"));
         mode.set(Mode::Exact {
