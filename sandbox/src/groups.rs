@@ -123,16 +123,22 @@ async fn create(State(state): State<AppState>, body: Body) -> Result<Response> {
     Ok(res)
 }
 
+/// The JSON body of a write to group `id`; an unknown group is 404 before the body is judged.
+async fn body_for_existing(state: &AppState, id: &str, body: Body) -> Result<Value> {
+    let v = read_json(body, state.config().max_body_bytes).await?;
+    if state.store().group(id).is_none() {
+        return Err(ApiError::not_found("Group not found"));
+    }
+    Ok(v)
+}
+
 async fn replace(
     State(state): State<AppState>,
     Path(id): Path<String>,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response> {
-    let v = read_json(body, state.config().max_body_bytes).await?;
-    if state.store().group(&id).is_none() {
-        return Err(ApiError::not_found("Group not found"));
-    }
+    let v = body_for_existing(&state, &id, body).await?;
     let obj = as_object(&v)?;
     let name = display_name(obj)?;
     let members = match obj.get("members") {
@@ -156,10 +162,7 @@ async fn patch(
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response> {
-    let v = read_json(body, state.config().max_body_bytes).await?;
-    if state.store().group(&id).is_none() {
-        return Err(ApiError::not_found("Group not found"));
-    }
+    let v = body_for_existing(&state, &id, body).await?;
     let ops = patch_ops(&v)?;
     let cond = precondition(&state, &headers);
     let mut store = state.store();
