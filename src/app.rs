@@ -70,6 +70,9 @@ pub struct AppState {
     pub session: Session,
     pub route: RwSignal<Route>,
     pub draft: RwSignal<Option<GroupDraft>>,
+    /// Whether the draft differs from what was loaded: one diff per change, shared by the
+    /// editor, the draft store and the close-tab guard.
+    pub dirty: Memo<bool>,
     /// A stored draft for the loaded group, offered back until restored or discarded.
     pub restorable: RwSignal<Option<StoredDraft>>,
     pub load_notice: RwSignal<Option<Notice>>,
@@ -86,10 +89,12 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(session: Session) -> Self {
+        let draft = RwSignal::new(None::<GroupDraft>);
         Self {
             session,
             route: RwSignal::new(router::current()),
-            draft: RwSignal::new(None),
+            draft,
+            dirty: Memo::new(move |_| draft.with(|d| d.as_ref().is_some_and(GroupDraft::is_dirty))),
             restorable: RwSignal::new(None),
             load_notice: RwSignal::new(None),
             loading: RwSignal::new(false),
@@ -125,9 +130,10 @@ pub fn App() -> impl IntoView {
     });
     // Unsaved edits go to session storage as they happen, so a reload loses nothing.
     Effect::new(move |_| {
+        let dirty = state.dirty.get();
         draft.with(|d| {
             let Some(d) = d else { return };
-            if d.is_dirty() {
+            if dirty {
                 let kept = storage::store_draft(
                     d.id(),
                     &StoredDraft::from_draft(d, storage::now_ms()).to_json(),
@@ -142,7 +148,7 @@ pub fn App() -> impl IntoView {
     });
     // Closing the tab with unsaved changes asks first.
     let _unload = window_event_listener(leptos::ev::beforeunload, move |ev| {
-        if draft.with_untracked(|d| d.as_ref().is_some_and(GroupDraft::is_dirty)) {
+        if state.dirty.get_untracked() {
             ev.prevent_default();
             ev.set_return_value("There are unsaved changes.");
         }

@@ -70,7 +70,7 @@ pub fn GroupEditor(state: AppState, route_id: String) -> impl IntoView {
                 .unwrap_or_default()
         })
     });
-    let dirty = move || draft.with(|d| d.as_ref().is_some_and(GroupDraft::is_dirty));
+    let dirty = move || state.dirty.get();
 
     // Why Save is disabled, said next to it: a disabled button alone explains nothing.
     let save_blocker = move || -> Option<&'static str> {
