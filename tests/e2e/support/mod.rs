@@ -51,6 +51,21 @@ where
     }
 }
 
+/// `Ok(rows)` when `ok` accepts them; else what was seen (the first 12 rows), for the timeout
+/// message of the row waits.
+fn judge_rows(
+    rows: Vec<String>,
+    ok: &impl Fn(&[String]) -> bool,
+) -> std::result::Result<Vec<String>, String> {
+    if ok(&rows) {
+        Ok(rows)
+    } else if rows.len() > 12 {
+        Err(format!("{} rows, first: {:?}", rows.len(), &rows[..12]))
+    } else {
+        Err(format!("rows: {rows:?}"))
+    }
+}
+
 const BUTTONS: &str = "button, [role=button], input[type=button], input[type=submit]";
 const TEXTBOXES: &str = "input:not([type=button]):not([type=submit]):not([type=checkbox]):not([type=radio]):not([type=hidden]), textarea, [role=textbox]";
 const LIVE: &str = "[role=alert], [role=status], output";
@@ -308,12 +323,7 @@ impl Panel {
     ) -> Result<Vec<String>> {
         let ok = &ok;
         eventually(&format!("the {table:?} rows to {what}"), || async move {
-            let rows = self.rows(table).await.map_err(|e| e.to_string())?;
-            if ok(&rows) {
-                Ok(rows)
-            } else {
-                Err(format!("rows: {rows:?}"))
-            }
+            judge_rows(self.rows(table).await.map_err(|e| e.to_string())?, ok)
         })
         .await
     }

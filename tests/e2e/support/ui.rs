@@ -9,7 +9,7 @@ use fantoccini::Locator;
 use serde_json::Value;
 
 use super::a11y::{self, describe, nodes};
-use super::{eventually, Panel};
+use super::{eventually, judge_rows, Panel};
 
 /// An XPath 1.0 string literal for `s`, whatever quotes it holds.
 pub fn xpath_literal(s: &str) -> String {
@@ -282,14 +282,7 @@ impl Panel {
     ) -> Result<Vec<String>> {
         let ok = &ok;
         eventually(&format!("the {table:?} rows to {what}"), || async move {
-            let rows = self.row_texts(table).await.map_err(|e| e.to_string())?;
-            if ok(&rows) {
-                Ok(rows)
-            } else if rows.len() > 12 {
-                Err(format!("{} rows, first: {:?}", rows.len(), &rows[..12]))
-            } else {
-                Err(format!("rows: {rows:?}"))
-            }
+            judge_rows(self.row_texts(table).await.map_err(|e| e.to_string())?, ok)
         })
         .await
     }
