@@ -1,6 +1,7 @@
 //! SCIM calls over `fetch` (gloo-net). Every answer is handed to the core for meaning: this
 //! module only sends requests and reads status, headers and body.
 
+use crate::browser::config;
 use crate::core::base_url::ScimBase;
 use crate::core::directory::{parse_users_page, DirectoryUser};
 use crate::core::endpoints;
@@ -135,8 +136,9 @@ impl ScimClient {
         request: RequestBuilder,
         json: Option<String>,
     ) -> Result<(u16, String, Option<String>), ApiError> {
-        // Every request is cancelled after REQUEST_TIMEOUT_SECONDS, so nothing waits forever.
-        let deadline = Deadline::start();
+        // Every request is cancelled after the configured timeout, so nothing waits forever.
+        let seconds = config::current().request_timeout_seconds;
+        let deadline = Deadline::start(seconds);
         let request = request
             .header("Authorization", &self.key.bearer())
             .header("Accept", "application/scim+json, application/json")
@@ -153,13 +155,13 @@ impl ScimClient {
         };
         let timed_out = || deadline.as_ref().is_some_and(Deadline::expired);
         if timed_out() {
-            return Err(ApiError::timeout(op, REQUEST_TIMEOUT_SECONDS));
+            return Err(ApiError::timeout(op, seconds));
         }
         let response = sent.map_err(|_| self.network_error(op))?;
         let status = response.status();
         let body = read_text(&response).await;
         if timed_out() {
-            return Err(ApiError::timeout(op, REQUEST_TIMEOUT_SECONDS));
+            return Err(ApiError::timeout(op, seconds));
         }
         if (200..300).contains(&status) {
             return Ok((status, body, response.headers().get("etag")));
@@ -182,9 +184,6 @@ impl ScimClient {
     }
 }
 
-/// How long any request may take before it is cancelled.
-pub const REQUEST_TIMEOUT_SECONDS: u32 = 30;
-
 /// An AbortController armed with a timer; dropping it clears the timer.
 struct Deadline {
     controller: web_sys::AbortController,
@@ -193,7 +192,7 @@ struct Deadline {
 }
 
 impl Deadline {
-    fn start() -> Option<Self> {
+    fn start(seconds: u32) -> Option<Self> {
         use wasm_bindgen::JsCast;
         let controller = web_sys::AbortController::new().ok()?;
         let to_abort = controller.clone();
@@ -202,7 +201,7 @@ impl Deadline {
         let timer = web_sys::window()?
             .set_timeout_with_callback_and_timeout_and_arguments_0(
                 on_timeout.as_ref().unchecked_ref(),
-                (REQUEST_TIMEOUT_SECONDS * 1000) as i32,
+                seconds.saturating_mul(1000).min(i32::MAX as u32) as i32,
             )
             .ok()?;
         Some(Self {

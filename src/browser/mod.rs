@@ -1,5 +1,6 @@
 //! The thin layer over browser APIs: HTTP with gloo-net, and web storage.
 
+pub mod config;
 pub mod http;
 pub mod router;
 pub mod storage;
