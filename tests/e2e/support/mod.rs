@@ -441,6 +441,10 @@ pub struct Options {
     /// Separate browsers (own profile, own session storage) on the one sandbox: two admins.
     pub browsers: usize,
     pub timeout: Duration,
+    /// The content of `<meta name="omni-scim-panel-config">` for this test, e.g.
+    /// `"idle-timeout-seconds=5"`: the sandbox then serves a copy of `dist/` so edited, as a
+    /// deployer would edit it.
+    pub config: Option<String>,
 }
 
 impl Default for Options {
@@ -449,6 +453,7 @@ impl Default for Options {
             sandbox_args: Vec::new(),
             browsers: 1,
             timeout: TEST_TIMEOUT,
+            config: None,
         }
     }
 }
@@ -467,6 +472,11 @@ impl Options {
 
     pub fn timeout(mut self, t: Duration) -> Self {
         self.timeout = t;
+        self
+    }
+
+    pub fn config(mut self, content: &str) -> Self {
+        self.config = Some(content.to_owned());
         self
     }
 }
@@ -498,7 +508,16 @@ where
     let started = Instant::now();
 
     let key = procs::random_key();
-    let sandbox = Sandbox::start_with(&key, &options.sandbox_args).await?;
+    // Held until the test ends: the sandbox serves from it.
+    let configured = match &options.config {
+        Some(content) => Some(procs::dist_with_config(content)?),
+        None => None,
+    };
+    let mut sandbox_args = options.sandbox_args.clone();
+    if let Some(dir) = &configured {
+        sandbox_args.extend(["--serve".to_owned(), dir.path().display().to_string()]);
+    }
+    let sandbox = Sandbox::start_with(&key, &sandbox_args).await?;
     let mut drivers = Vec::new();
     let mut panels = Vec::new();
     let mut setup = Ok(());

@@ -123,14 +123,17 @@ impl Sandbox {
     /// Like [`Sandbox::start`], with extra command-line flags (e.g. `--mode rfc7644`).
     pub async fn start_with(key: &str, extra_args: &[String]) -> Result<Self> {
         let bin = sandbox_bin();
-        let mut child = Command::new(&bin)
-            .args(extra_args)
+        let mut command = Command::new(&bin);
+        command.args(extra_args);
+        // A test may serve a configured copy of dist/ instead (`--serve` in `extra_args`).
+        if !extra_args.iter().any(|a| a == "--serve") {
+            command.arg("--serve").arg(dist_dir());
+        }
+        let mut child = command
             .arg("--addr")
             .arg("127.0.0.1:0")
             .arg("--key")
             .arg(key)
-            .arg("--serve")
-            .arg(dist_dir())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -290,4 +293,40 @@ impl Driver {
                 )
             })
     }
+}
+
+/// A copy of `dist/` whose `<meta name="omni-scim-panel-config">` carries `content`.
+pub fn dist_with_config(content: &str) -> Result<tempfile::TempDir> {
+    let dir = tempfile::tempdir().context("temporary folder for a configured dist/")?;
+    for entry in std::fs::read_dir(dist_dir()).context("reading dist/")? {
+        let entry = entry?;
+        if entry.file_type()?.is_file() {
+            std::fs::copy(entry.path(), dir.path().join(entry.file_name()))?;
+        }
+    }
+    let index = dir.path().join("index.html");
+    let html = std::fs::read_to_string(&index).context("reading dist/index.html")?;
+    // Find the tag itself: the release minifier reorders attributes and drops quotes.
+    let tag_start = html
+        .match_indices("<meta")
+        .map(|(i, _)| i)
+        .find(|&i| {
+            html[i..]
+                .split('>')
+                .next()
+                .is_some_and(|tag| tag.contains("omni-scim-panel-config"))
+        })
+        .context("dist/index.html has no omni-scim-panel-config meta tag")?;
+    let tag_end = tag_start
+        + html[tag_start..]
+            .find('>')
+            .context("unterminated meta tag")?
+        + 1;
+    let edited = format!(
+        "{}<meta name=\"omni-scim-panel-config\" content=\"{content}\">{}",
+        &html[..tag_start],
+        &html[tag_end..]
+    );
+    std::fs::write(&index, edited)?;
+    Ok(dir)
 }
