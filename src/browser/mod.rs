@@ -2,5 +2,6 @@
 
 pub mod config;
 pub mod http;
+pub mod idle;
 pub mod router;
 pub mod storage;

@@ -3,9 +3,10 @@
 use super::field::TextField;
 use super::notice::{Notice, NoticeArea};
 use crate::app::AppState;
-use crate::browser::{http::ScimClient, storage};
+use crate::browser::{config, http::ScimClient, idle, storage};
 use crate::core::base_url::ScimBase;
 use crate::core::error::ErrorKind;
+use crate::core::idle::forgotten_notice;
 use crate::core::secret::ApiKey;
 use crate::core::validation::{Issue, Severity};
 use leptos::prelude::*;
@@ -117,15 +118,27 @@ pub fn ConnectPanel(state: AppState) -> impl IntoView {
         });
     };
 
-    let forget = move |_| {
+    // Forgets the key everywhere it may be (storage, the field) and disconnects. The draft is
+    // left alone: after connecting again it is still there and can be saved.
+    let forget_key = move |said: Notice| {
         storage::forget_key();
         key_stored.set(false);
         key_input.set(String::new());
         session.reset(None);
-        notice.set(Some(Notice::Success(
-            "Key forgotten. Nothing else was changed; connect again to continue.".into(),
-        )));
+        notice.set(Some(said));
     };
+    let forget = move |_| {
+        forget_key(Notice::Success(
+            "Key forgotten. Nothing else was changed; connect again to continue.".into(),
+        ))
+    };
+    // An unattended tab forgets the key (deployment setting, default 30 minutes).
+    let limit = config::current().idle_timeout_seconds;
+    idle::watch(
+        limit,
+        move || storage::load_key().is_some() || !key_input.with_untracked(String::is_empty),
+        move || forget_key(Notice::Error(forgotten_notice(limit))),
+    );
 
     view! {
         <section class="card" aria-labelledby="connect-heading">

@@ -13,6 +13,7 @@ pub mod directory;
 pub mod draft;
 pub mod endpoints;
 pub mod error;
+pub mod idle;
 pub mod model;
 pub mod route;
 pub mod save_request;
