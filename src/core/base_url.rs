@@ -21,6 +21,7 @@ pub enum BaseUrlError {
     MissingHost,
     InvalidHost,
     Whitespace,
+    Backslash,
     NotUnderstood,
 }
 
@@ -37,6 +38,7 @@ impl fmt::Display for BaseUrlError {
             Self::MissingHost => "The URL has no host name.",
             Self::InvalidHost => "The host name contains characters a host name cannot have.",
             Self::Whitespace => "The URL cannot contain spaces.",
+            Self::Backslash => "The URL cannot contain a backslash (\\); use / between path parts.",
             Self::NotUnderstood => {
                 "Not understood: enter an instance name like blobsrus, a URL like https://blobsrus.omniapp.co/api/scim/v2, or a path like /api/scim/v2."
             }
@@ -61,9 +63,14 @@ impl ScimBase {
         if input.contains('?') || input.contains('#') {
             return Err(BaseUrlError::QueryOrFragment);
         }
+        // Browsers read "\" as "/", so "/\evil.example" would be "//evil.example": another host.
+        if input.contains('\\') {
+            return Err(BaseUrlError::Backslash);
+        }
         if let Some(path) = input.strip_prefix('/') {
-            // "//host" is a scheme-relative URL, which would silently pick the page's scheme.
-            if path.starts_with('/') {
+            // "//host" is a scheme-relative URL, which would silently pick the page's scheme;
+            // "/" alone would make every endpoint "//groups…", the same thing.
+            if path.starts_with('/') || path.is_empty() {
                 return Err(BaseUrlError::NotUnderstood);
             }
             return Ok(Self(trim_trailing_slashes(input).to_string()));
@@ -121,13 +128,10 @@ impl fmt::Display for ScimBase {
     }
 }
 
+/// Endpoints are glued on as `{base}/groups`, so the base never ends in a slash (a bare "/"
+/// is refused before this).
 fn trim_trailing_slashes(s: &str) -> &str {
-    let trimmed = s.trim_end_matches('/');
-    if trimmed.is_empty() && s.starts_with('/') {
-        "/"
-    } else {
-        trimmed
-    }
+    s.trim_end_matches('/')
 }
 
 /// An Omni instance name is one DNS label: letters, digits and inner hyphens.
@@ -222,6 +226,7 @@ mod tests {
         );
         assert_eq!(ok("HTTPS://Example.COM/scim"), "https://example.com/scim");
         assert_eq!(ok("https://example.com"), "https://example.com");
+        assert_eq!(ok("https://example.com/"), "https://example.com");
         assert_eq!(
             ok("https://example.com:8443/v2"),
             "https://example.com:8443/v2"
@@ -233,9 +238,21 @@ mod tests {
         assert_eq!(ok("/api/scim/v2"), "/api/scim/v2");
         assert_eq!(ok("/api/scim/v2//"), "/api/scim/v2");
         assert!(ScimBase::parse("/api/scim/v2").is_ok_and(|b| b.is_same_origin_path()));
+        // Each of these would send the key to another host: "//x" and "/\x" are
+        // scheme-relative, and "/" would make every endpoint "//groups…".
         assert_eq!(
             ScimBase::parse("//evil.example/api"),
             Err(BaseUrlError::NotUnderstood)
+        );
+        assert_eq!(ScimBase::parse("/"), Err(BaseUrlError::NotUnderstood));
+        assert_eq!(ScimBase::parse("///"), Err(BaseUrlError::NotUnderstood));
+        assert_eq!(
+            ScimBase::parse("/\\evil.example/api"),
+            Err(BaseUrlError::Backslash)
+        );
+        assert_eq!(
+            ScimBase::parse("https://example.com/a\\b"),
+            Err(BaseUrlError::Backslash)
         );
     }
 
