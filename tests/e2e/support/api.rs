@@ -118,6 +118,28 @@ impl Api {
         parse_group(&g).with_context(|| format!("unexpected group JSON: {g}"))
     }
 
+    /// Creates a group without members (`POST /groups`) and returns its id: for names no seed
+    /// has, such as hostile ones.
+    pub async fn create_group(&self, display_name: &str) -> Result<String> {
+        let url = format!("{}/groups", self.base);
+        let auth = format!("Bearer {}", self.key);
+        let body = serde_json::json!({
+            "schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"],
+            "displayName": display_name,
+            "members": [],
+        });
+        let (status, text) = http("POST", &url, Some(&auth), Some(body.to_string())).await?;
+        if !(200..300).contains(&status) {
+            bail!("POST {url} answered {status}: {text}");
+        }
+        let created: Value = serde_json::from_str(&text)
+            .with_context(|| format!("POST {url} answered non-JSON: {text}"))?;
+        created["id"]
+            .as_str()
+            .map(str::to_owned)
+            .with_context(|| format!("POST {url} answered without an id: {text}"))
+    }
+
     pub async fn users(&self) -> Result<Vec<User>> {
         let list = self.get("/users?startIndex=1&count=100").await?;
         Ok(resources(&list).iter().filter_map(parse_user).collect())

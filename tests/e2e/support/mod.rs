@@ -6,6 +6,7 @@
 
 pub mod a11y;
 pub mod api;
+pub mod console;
 pub mod procs;
 pub mod ui;
 

@@ -259,6 +259,8 @@ impl Driver {
         let user_data_dir = format!("--user-data-dir={}", self.profile.path().display());
         let caps = json!({
             "browserName": "chrome",
+            // Every console message, readable through chromedriver's log endpoint.
+            "goog:loggingPrefs": { "browser": "ALL" },
             "goog:chromeOptions": {
                 "binary": CHROMIUM,
                 "args": [
