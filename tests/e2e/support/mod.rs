@@ -7,6 +7,8 @@
 pub mod a11y;
 pub mod api;
 pub mod console;
+pub mod csp;
+pub mod nginx;
 pub mod procs;
 pub mod ui;
 
@@ -86,6 +88,10 @@ pub struct Panel {
 
 impl Panel {
     pub async fn open(&self) -> Result<()> {
+        // Leaving a page loses what its CSP listener recorded: judge it first.
+        if csp::violations(&self.client).await?.is_some() {
+            csp::check(&self.client).await?;
+        }
         self.client
             .goto(&self.url)
             .await
@@ -380,8 +386,16 @@ impl Panel {
         self.screenshot(step).await
     }
 
-    /// Saves a PNG of the viewport as target/screenshots/<test>-<step>.png.
+    /// Saves a PNG of the viewport as target/screenshots/<test>-<step>.png, and fails if the
+    /// page has reported a Content Security Policy violation.
     pub async fn screenshot(&self, step: &str) -> Result<PathBuf> {
+        let path = self.save_screenshot(step).await?;
+        csp::check(&self.client).await?;
+        Ok(path)
+    }
+
+    /// Saves a PNG of the viewport as target/screenshots/<test>-<step>.png.
+    async fn save_screenshot(&self, step: &str) -> Result<PathBuf> {
         let dir = procs::workspace_root().join("target/screenshots");
         std::fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
         let path = dir.join(format!("{}-{step}.png", self.shots));
@@ -446,6 +460,9 @@ pub struct Options {
     /// `"idle-timeout-seconds=5"`: the sandbox then serves a copy of `dist/` so edited, as a
     /// deployer would edit it.
     pub config: Option<String>,
+    /// The origins the served copy of `dist/` may connect to besides its own (its meta CSP's
+    /// `connect-src`), e.g. `"http://127.0.0.1:*"` for a test that calls a second sandbox.
+    pub connect_src: Option<String>,
 }
 
 impl Default for Options {
@@ -455,6 +472,7 @@ impl Default for Options {
             browsers: 1,
             timeout: TEST_TIMEOUT,
             config: None,
+            connect_src: None,
         }
     }
 }
@@ -478,6 +496,13 @@ impl Options {
 
     pub fn config(mut self, content: &str) -> Self {
         self.config = Some(content.to_owned());
+        self
+    }
+
+    /// Serves a copy of `dist/` whose CSP allows connecting to `sources` (space separated, e.g.
+    /// `"http://127.0.0.1:*"`) besides the panel's own origin, instead of Omni's hosts.
+    pub fn connect_src(mut self, sources: &str) -> Self {
+        self.connect_src = Some(sources.to_owned());
         self
     }
 }
@@ -510,10 +535,8 @@ where
 
     let key = procs::random_key();
     // Held until the test ends: the sandbox serves from it.
-    let configured = match &options.config {
-        Some(content) => Some(procs::dist_with_config(content)?),
-        None => None,
-    };
+    let configured =
+        procs::configured_dist(options.config.as_deref(), options.connect_src.as_deref())?;
     let mut sandbox_args = options.sandbox_args.clone();
     if let Some(dir) = &configured {
         sandbox_args.extend(["--serve".to_owned(), dir.path().display().to_string()]);
@@ -537,6 +560,12 @@ where
                 break;
             }
         };
+        // Before the panel's first page, so every document reports its CSP violations.
+        if let Err(e) = csp::install(&client).await {
+            let _ = client.close().await;
+            setup = Err(e);
+            break;
+        }
         drivers.push(driver);
         panels.push(Panel {
             client,
@@ -564,7 +593,11 @@ where
                     for p in &openers {
                         p.open().await?;
                     }
-                    test_body.await
+                    test_body.await?;
+                    for p in &openers {
+                        csp::check(&p.client).await?;
+                    }
+                    Ok(())
                 });
                 tokio::time::timeout(options.timeout, task).await
             };
@@ -588,13 +621,19 @@ where
         Err(e) => {
             let mut report = String::new();
             for p in &panels {
-                let shot = match p.screenshot("FAILED").await {
+                let shot = match p.save_screenshot("FAILED").await {
                     Ok(path) => path.display().to_string(),
                     Err(se) => format!("(no screenshot: {se})"),
                 };
                 let text = p.body_text().await.unwrap_or_default();
+                let violations = match csp::violations(&p.client).await {
+                    Ok(Some(v)) if !v.is_empty() => {
+                        format!("\n--- CSP violations ---\n{}", v.join("\n"))
+                    }
+                    _ => String::new(),
+                };
                 report.push_str(&format!(
-                    "\n--- browser {} ---\nScreenshot: {shot}\n--- page text ---\n{text}",
+                    "\n--- browser {} ---\nScreenshot: {shot}{violations}\n--- page text ---\n{text}",
                     p.shots
                 ));
             }

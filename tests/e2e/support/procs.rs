@@ -297,8 +297,16 @@ impl Driver {
     }
 }
 
-/// A copy of `dist/` whose `<meta name="omni-scim-panel-config">` carries `content`.
-pub fn dist_with_config(content: &str) -> Result<tempfile::TempDir> {
+/// A copy of `dist/` as a deployer would edit it: its `<meta name="omni-scim-panel-config">`
+/// carrying `config`, and/or its CSP's `connect-src` allowing `connect_src` besides `'self'`.
+/// `None` when neither is asked for (the sandbox then serves `dist/` itself).
+pub fn configured_dist(
+    config: Option<&str>,
+    connect_src: Option<&str>,
+) -> Result<Option<tempfile::TempDir>> {
+    if config.is_none() && connect_src.is_none() {
+        return Ok(None);
+    }
     let dir = tempfile::tempdir().context("temporary folder for a configured dist/")?;
     for entry in std::fs::read_dir(dist_dir()).context("reading dist/")? {
         let entry = entry?;
@@ -307,28 +315,70 @@ pub fn dist_with_config(content: &str) -> Result<tempfile::TempDir> {
         }
     }
     let index = dir.path().join("index.html");
-    let html = std::fs::read_to_string(&index).context("reading dist/index.html")?;
-    // Find the tag itself: the release minifier reorders attributes and drops quotes.
-    let tag_start = html
+    let mut html = std::fs::read_to_string(&index).context("reading dist/index.html")?;
+    if let Some(content) = config {
+        html = replace_meta(
+            &html,
+            "omni-scim-panel-config",
+            &format!("<meta name=\"omni-scim-panel-config\" content=\"{content}\">"),
+        )?;
+    }
+    if let Some(sources) = connect_src {
+        let policy = meta_policy(&html)?;
+        let edited: Vec<String> = policy
+            .split(';')
+            .map(|d| match d.trim().strip_prefix("connect-src") {
+                Some(_) => format!("connect-src 'self' {sources}"),
+                None => d.trim().to_owned(),
+            })
+            .collect();
+        html = replace_meta(
+            &html,
+            "Content-Security-Policy",
+            &format!(
+                "<meta http-equiv=\"Content-Security-Policy\" content=\"{}\">",
+                edited.join("; ")
+            ),
+        )?;
+    }
+    std::fs::write(&index, html)?;
+    Ok(Some(dir))
+}
+
+/// The byte range of the first `<meta ...>` tag in `html` that mentions `marker`. Found by
+/// content, not by attribute order: the release minifier reorders attributes and drops quotes.
+fn find_meta(html: &str, marker: &str) -> Result<std::ops::Range<usize>> {
+    let start = html
         .match_indices("<meta")
         .map(|(i, _)| i)
         .find(|&i| {
             html[i..]
                 .split('>')
                 .next()
-                .is_some_and(|tag| tag.contains("omni-scim-panel-config"))
+                .is_some_and(|tag| tag.contains(marker))
         })
-        .context("dist/index.html has no omni-scim-panel-config meta tag")?;
-    let tag_end = tag_start
-        + html[tag_start..]
-            .find('>')
-            .context("unterminated meta tag")?
-        + 1;
-    let edited = format!(
-        "{}<meta name=\"omni-scim-panel-config\" content=\"{content}\">{}",
-        &html[..tag_start],
-        &html[tag_end..]
-    );
-    std::fs::write(&index, edited)?;
-    Ok(dir)
+        .with_context(|| format!("dist/index.html has no meta tag mentioning {marker}"))?;
+    let end = start + html[start..].find('>').context("unterminated meta tag")? + 1;
+    Ok(start..end)
+}
+
+fn replace_meta(html: &str, marker: &str, tag: &str) -> Result<String> {
+    let range = find_meta(html, marker)?;
+    Ok(format!(
+        "{}{tag}{}",
+        &html[..range.start],
+        &html[range.end..]
+    ))
+}
+
+/// The policy in `dist/index.html`'s `<meta http-equiv="Content-Security-Policy">` (written by
+/// scripts/csp.py with a double-quoted content attribute).
+pub fn meta_policy(html: &str) -> Result<String> {
+    let tag = &html[find_meta(html, "Content-Security-Policy")?];
+    let content = tag
+        .split("content=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .with_context(|| format!("the CSP meta tag has no double-quoted content: {tag}"))?;
+    Ok(content.to_owned())
 }

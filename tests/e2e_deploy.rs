@@ -1,0 +1,470 @@
+//! Deployment tests: the built panel behind real nginx (Debian's package, `deploy/nginx.conf`)
+//! in headless Chromium, saving through nginx's same-origin proxy to the sandbox, with the
+//! security headers the browser received checked; `deploy/Caddyfile` run by real Caddy and
+//! checked over HTTP; and the harness's Content Security Policy check shown to fail.
+//!
+//! Needs what tests/e2e.rs needs, plus /usr/sbin/nginx and /usr/bin/caddy (scripts/setup).
+#![cfg(not(target_arch = "wasm32"))]
+
+#[path = "e2e/support/mod.rs"]
+mod support;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::Duration;
+
+use anyhow::{bail, ensure, Context, Result};
+use serde_json::{json, Value};
+use support::nginx::{Front, CADDY, NGINX};
+use support::procs::{self, Sandbox};
+use support::{csp, eventually, run};
+
+const YEAR_IMMUTABLE: &str = "public, max-age=31536000, immutable";
+
+/// The policy the built index.html carries, and the header policy every server must send: the
+/// same plus frame-ancestors, which a meta tag cannot carry.
+fn policies() -> Result<(String, String)> {
+    let html = std::fs::read_to_string(procs::dist_dir().join("index.html"))
+        .context("reading dist/index.html")?;
+    let meta = procs::meta_policy(&html)?;
+    let header = format!("{meta}; frame-ancestors 'none'");
+    Ok((meta, header))
+}
+
+fn need(tool: &str) -> Result<()> {
+    ensure!(
+        Path::new(tool).is_file(),
+        "{tool} is missing; scripts/setup installs it"
+    );
+    Ok(())
+}
+
+/// Headers every page and asset must carry, whichever server sends them.
+fn check_security_headers(what: &str, h: &BTreeMap<String, String>, csp: &str) -> Result<()> {
+    let get = |name: &str| h.get(name).map(String::as_str).unwrap_or("(missing)");
+    ensure!(
+        get("content-security-policy") == csp,
+        "{what}: Content-Security-Policy is\n  {}\nexpected\n  {csp}",
+        get("content-security-policy")
+    );
+    for (name, want) in [
+        ("referrer-policy", "no-referrer"),
+        ("x-content-type-options", "nosniff"),
+        ("cross-origin-opener-policy", "same-origin"),
+    ] {
+        ensure!(get(name) == want, "{what}: {name} is {:?}", get(name));
+    }
+    ensure!(
+        get("permissions-policy").contains("camera=()"),
+        "{what}: Permissions-Policy is {:?}",
+        get("permissions-policy")
+    );
+    Ok(())
+}
+
+struct Answer {
+    status: u16,
+    headers: BTreeMap<String, String>,
+    body: String,
+}
+
+/// One plain HTTP request (no browser), headers lower-cased.
+async fn http(method: &str, url: &str, key: Option<&str>, body: Option<String>) -> Result<Answer> {
+    let (method, url, key) = (method.to_owned(), url.to_owned(), key.map(str::to_owned));
+    tokio::task::spawn_blocking(move || -> Result<Answer> {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .proxy(None)
+            .timeout_global(Some(Duration::from_secs(30)))
+            .http_status_as_error(false)
+            .build()
+            .into();
+        let what = format!("{method} {url}");
+        let mut req = http::Request::builder().method(method.as_str()).uri(&url);
+        if let Some(k) = &key {
+            req = req.header("Authorization", format!("Bearer {k}"));
+        }
+        let mut resp = match body {
+            Some(b) => agent.run(
+                req.header("Content-Type", "application/scim+json")
+                    .body(b)
+                    .with_context(|| format!("building {what}"))?,
+            ),
+            None => agent.run(req.body(()).with_context(|| format!("building {what}"))?),
+        }
+        .with_context(|| what.clone())?;
+        let mut headers = BTreeMap::new();
+        for (name, value) in resp.headers() {
+            let value = value.to_str().unwrap_or("(not text)").to_owned();
+            headers
+                .entry(name.as_str().to_lowercase())
+                .and_modify(|v: &mut String| {
+                    v.push_str(", ");
+                    v.push_str(&value);
+                })
+                .or_insert(value);
+        }
+        let bytes = resp
+            .body_mut()
+            .with_config()
+            .limit(64 * 1024 * 1024)
+            .read_to_vec()
+            .with_context(|| format!("reading the body of {what}"))?;
+        // Lossy: assets such as the wasm are not text, and only text bodies are looked at.
+        let body = String::from_utf8_lossy(&bytes).into_owned();
+        Ok(Answer {
+            status: resp.status().as_u16(),
+            headers,
+            body,
+        })
+    })
+    .await
+    .context("the HTTP worker thread failed")?
+}
+
+/// What any front server must do, checked over plain HTTP: headers and caching of the page, a
+/// hashed asset and the guide; build-time header files not served; the API proxied without
+/// caching, including a PUT the size of a 50,000-member group.
+async fn check_front_over_http(origin: &str, key: &str) -> Result<()> {
+    let (_, header_csp) = policies()?;
+
+    let page = http("GET", &format!("{origin}/"), None, None).await?;
+    ensure!(page.status == 200, "GET / answered {}", page.status);
+    check_security_headers("GET /", &page.headers, &header_csp)?;
+    ensure!(
+        page.headers.get("cache-control").map(String::as_str) == Some("no-cache"),
+        "GET / Cache-Control: {:?}",
+        page.headers.get("cache-control")
+    );
+
+    let wasm = std::fs::read_dir(procs::dist_dir())?
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .find(|n| n.ends_with("_bg.wasm"))
+        .context("dist/ has no .wasm")?;
+    let asset = http("GET", &format!("{origin}/{wasm}"), None, None).await?;
+    ensure!(asset.status == 200, "GET /{wasm} answered {}", asset.status);
+    check_security_headers(&wasm, &asset.headers, &header_csp)?;
+    ensure!(
+        asset.headers.get("cache-control").map(String::as_str) == Some(YEAR_IMMUTABLE),
+        "{wasm} Cache-Control: {:?}",
+        asset.headers.get("cache-control")
+    );
+    ensure!(
+        asset.headers.get("content-type").map(String::as_str) == Some("application/wasm"),
+        "{wasm} Content-Type: {:?}",
+        asset.headers.get("content-type")
+    );
+
+    let guide = http("GET", &format!("{origin}/deploy.md"), None, None).await?;
+    ensure!(
+        guide.status == 200,
+        "GET /deploy.md answered {}",
+        guide.status
+    );
+    ensure!(
+        guide.headers.get("content-type").map(String::as_str) == Some("text/plain; charset=utf-8"),
+        "deploy.md Content-Type: {:?}",
+        guide.headers.get("content-type")
+    );
+    ensure!(
+        guide.body.starts_with("# Deploying omni-scim-panel"),
+        "deploy.md starts: {:?}",
+        guide.body.get(..60)
+    );
+
+    for hidden in ["/_headers", "/.csp/nginx.conf", "/.csp/Caddyfile"] {
+        let a = http("GET", &format!("{origin}{hidden}"), None, None).await?;
+        ensure!(a.status == 404, "GET {hidden} answered {}", a.status);
+    }
+
+    let api = format!("{origin}/api/scim/v2");
+    let refused = http("GET", &format!("{api}/groups"), None, None).await?;
+    ensure!(
+        refused.status == 401,
+        "GET /groups without a key answered {} through the proxy",
+        refused.status
+    );
+    let list = http("GET", &format!("{api}/groups?count=100"), Some(key), None).await?;
+    ensure!(
+        list.status == 200,
+        "GET /groups answered {}: {}",
+        list.status,
+        list.body
+    );
+    ensure!(
+        list.headers.get("cache-control").map(String::as_str) == Some("no-store"),
+        "API Cache-Control: {:?}",
+        list.headers.get("cache-control")
+    );
+
+    // 50,000 members (one user, repeated: the sandbox collapses duplicates) is ~4.5 MB, over
+    // nginx's 1 MB default body limit.
+    let list: Value = serde_json::from_str(&list.body)?;
+    let new_hires = list["Resources"]
+        .as_array()
+        .and_then(|gs| gs.iter().find(|g| g["displayName"] == "New hires"))
+        .and_then(|g| g["id"].as_str())
+        .context("no New hires group")?
+        .to_owned();
+    let users = http("GET", &format!("{api}/users?count=1"), Some(key), None).await?;
+    let users: Value = serde_json::from_str(&users.body)?;
+    let user = users["Resources"][0]["id"]
+        .as_str()
+        .context("no user")?
+        .to_owned();
+    let member = json!({ "value": user, "display": "someone.with.a.long.name@blobsrus.co" });
+    let body = json!({
+        "schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"],
+        "displayName": "New hires",
+        "members": vec![member; 50_000],
+    })
+    .to_string();
+    ensure!(
+        body.len() > 4_000_000,
+        "PUT body is only {} bytes",
+        body.len()
+    );
+    let size = body.len();
+    let put = http(
+        "PUT",
+        &format!("{api}/groups/{new_hires}"),
+        Some(key),
+        Some(body),
+    )
+    .await?;
+    ensure!(
+        put.status == 200,
+        "a {size}-byte PUT answered {} through the proxy: {}",
+        put.status,
+        put.body.get(..300).unwrap_or(&put.body)
+    );
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nginx_serves_the_panel_with_strict_headers_and_proxies_a_save() -> Result<()> {
+    need(NGINX)?;
+    run("deploy-nginx", |p| async move {
+        let sandbox_origin = p.url.trim_end_matches('/').to_owned();
+        let nginx = Front::nginx(&sandbox_origin)?;
+        let result = async {
+            let mut p = p;
+            p.url = nginx.panel_url();
+            p.open().await?;
+            // The same-origin base URL: nginx forwards it to the sandbox.
+            p.connect().await?;
+            let id = p.api.group_id_by_name("Engineering").await?;
+            let before: support::Group = p.api.group(&id).await?;
+            p.open_group(&id, "Engineering", before.members.len())
+                .await?;
+            p.fill("Display name", "Engineering via nginx").await?;
+            p.click("Save").await?;
+            p.click("Confirm save").await?;
+            p.status_where("Saved", |s| s.contains("Saved")).await?;
+            p.screenshot_showing("saved", "Saved").await?;
+
+            let after = p.api.group(&id).await?;
+            ensure!(
+                after.display_name == "Engineering via nginx",
+                "the sandbox holds {:?}",
+                after.display_name
+            );
+            let put_path = format!("/api/scim/v2/groups/{id}");
+            let log = p.control.requests().await?;
+            ensure!(
+                log.iter()
+                    .any(|r| r.method == "PUT" && r.path == put_path && r.status == 200),
+                "the sandbox saw no PUT {put_path}: {}",
+                support::requests_text(&log)
+            );
+            let access = nginx.access_log();
+            ensure!(
+                access.contains("\"PUT /api/scim/v2/groups/"),
+                "nginx's access log has no PUT:\n{access}"
+            );
+            ensure!(
+                !access.contains(&p.key) && !nginx.logs().contains(&p.key),
+                "nginx logged the API key"
+            );
+
+            // What the browser received: the page, its assets and the guide, fetched by the
+            // page itself; and which origins it loaded anything from.
+            let (meta, header_csp) = policies()?;
+            let seen = p
+                .client
+                .execute_async(
+                    r#"const done = arguments[arguments.length - 1];
+                    const loaded = performance.getEntriesByType('navigation')
+                        .concat(performance.getEntriesByType('resource')).map(e => e.name);
+                    const get = async (url) => {
+                        const r = await fetch(url, { cache: 'no-store' });
+                        const headers = {};
+                        r.headers.forEach((v, k) => { headers[k] = v; });
+                        return { url, status: r.status, headers };
+                    };
+                    const href = (sel) => new URL(document.querySelector(sel).getAttribute('href'), location.href).href;
+                    (async () => ({
+                        origin: location.origin,
+                        loaded,
+                        meta: document.querySelector('meta[http-equiv="Content-Security-Policy"]').content,
+                        page: await get(location.href),
+                        assets: [
+                            await get(href('link[rel=modulepreload]')),
+                            await get(href('link[rel=preload][as=fetch]')),
+                            await get(href('link[rel=stylesheet]')),
+                        ],
+                        guide: await get(new URL('deploy.md', location.href).href),
+                    }))().then(done, (e) => done({ error: String(e) }));"#,
+                    Vec::new(),
+                )
+                .await
+                .context("fetching the page and its assets in the page")?;
+            if let Some(e) = seen.get("error") {
+                bail!("fetching in the page failed: {e}");
+            }
+            let headers = |v: &Value| -> BTreeMap<String, String> {
+                v["headers"]
+                    .as_object()
+                    .map(|o| {
+                        o.iter()
+                            .map(|(k, v)| (k.clone(), v.as_str().unwrap_or_default().to_owned()))
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            };
+            ensure!(
+                seen["meta"] == meta.as_str(),
+                "the page's meta policy is {}, dist/index.html has {meta}",
+                seen["meta"]
+            );
+            let page = headers(&seen["page"]);
+            check_security_headers("the page", &page, &header_csp)?;
+            ensure!(
+                page.get("cache-control").map(String::as_str) == Some("no-cache"),
+                "the page's Cache-Control: {:?}",
+                page.get("cache-control")
+            );
+            for asset in seen["assets"].as_array().into_iter().flatten() {
+                let h = headers(asset);
+                let url = asset["url"].as_str().unwrap_or_default();
+                check_security_headers(url, &h, &header_csp)?;
+                ensure!(
+                    h.get("cache-control").map(String::as_str) == Some(YEAR_IMMUTABLE),
+                    "{url} Cache-Control: {:?}",
+                    h.get("cache-control")
+                );
+            }
+            ensure!(
+                seen["guide"]["status"] == 200
+                    && headers(&seen["guide"]).get("content-type").map(String::as_str)
+                        == Some("text/plain; charset=utf-8"),
+                "the guide (deploy.md, relative to the page): {}",
+                seen["guide"]
+            );
+            let origin = seen["origin"].as_str().unwrap_or_default();
+            let loaded: Vec<&str> = seen["loaded"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .collect();
+            ensure!(
+                loaded.iter().any(|u| u.ends_with(".wasm")),
+                "no wasm among the loaded resources: {loaded:?}"
+            );
+            let foreign: Vec<_> = loaded
+                .iter()
+                .filter(|u| !u.starts_with(&format!("{origin}/")))
+                .collect();
+            ensure!(foreign.is_empty(), "requests to other origins: {foreign:?}");
+
+            check_front_over_http(&nginx.origin, &p.key).await
+        }
+        .await;
+        result.with_context(|| format!("nginx logs:\n{}", nginx.logs()))
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn caddy_serves_the_same_headers_and_proxies_the_api() -> Result<()> {
+    need(CADDY)?;
+    procs::preflight()?;
+    let key = procs::random_key();
+    let sandbox = Sandbox::start(&key).await?;
+    let caddy = Front::caddy(&sandbox.origin)?;
+    let checked = check_front_over_http(&caddy.origin, &key)
+        .await
+        .and_then(|()| {
+            // Caddy warns about an unformatted Caddyfile: keep the shipped one `caddy fmt` clean.
+            ensure!(
+                !caddy.logs().contains("not formatted"),
+                "Caddy says deploy/Caddyfile is not formatted (run caddy fmt)"
+            );
+            Ok(())
+        });
+    checked.with_context(|| {
+        format!(
+            "caddy output:\n{}\nsandbox:\n{}",
+            caddy.logs(),
+            sandbox.log.tail(20)
+        )
+    })
+}
+
+/// The harness's CSP check can fail: a blocked inline script, inline style, eval and a
+/// connection to a host the policy does not allow are each reported, and fail the check.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn csp_blocks_inline_code_and_foreign_hosts_and_the_check_reports_it() -> Result<()> {
+    run("csp-check", |p| async move {
+        csp::check(&p.client).await?;
+        p.js("const s = document.createElement('script');
+              s.textContent = 'window.__injected = true;';
+              document.head.appendChild(s);
+              const d = document.createElement('div');
+              d.setAttribute('style', 'color: red');
+              document.body.appendChild(d);
+              setTimeout('window.__evaluated = true', 0);
+              fetch('https://example.com/').catch(() => {});
+              return null;")
+            .await?;
+        let directives = [
+            "script-src-elem",
+            "style-src-attr",
+            "script-src",
+            "connect-src",
+        ];
+        let (client, directives) = (&p.client, &directives);
+        let seen = eventually("the four violations to be reported", || async move {
+            let v = csp::violations(client)
+                .await
+                .map_err(|e| e.to_string())?
+                .unwrap_or_default();
+            if directives
+                .iter()
+                .all(|d| v.iter().any(|l| l.starts_with(&format!("{d} "))))
+            {
+                Ok(v)
+            } else {
+                Err(format!("{v:?}"))
+            }
+        })
+        .await?;
+        let ran = p
+            .js("return [window.__injected === true, window.__evaluated === true];")
+            .await?;
+        ensure!(ran == json!([false, false]), "blocked code ran: {ran}");
+        let Err(failure) = csp::check(&p.client).await else {
+            bail!("csp::check passed with violations recorded: {seen:?}");
+        };
+        ensure!(
+            failure
+                .to_string()
+                .contains("Content Security Policy violation(s)"),
+            "unexpected failure: {failure}"
+        );
+        // Recorded on purpose: the harness's end-of-test check would fail the test otherwise.
+        csp::clear(&p.client).await
+    })
+    .await
+}
