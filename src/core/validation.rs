@@ -49,6 +49,30 @@ fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
+/// `text` as a bidi isolate (FSI … PDI), for quoting a name from the server or the admin inside
+/// a sentence: direction controls in it (a right-to-left override, a stray "pop isolate") stay
+/// inside and cannot reorder the words around it. Every character of `text` is kept.
+pub fn isolate(text: &str) -> String {
+    const FSI: char = '\u{2068}';
+    const PDI: char = '\u{2069}';
+    // A PDI the text never opened would close our isolate early: open one more per such PDI.
+    // Isolates the text leaves open are closed before ours.
+    let (mut open, mut stray) = (0usize, 0usize);
+    for c in text.chars() {
+        match c {
+            '\u{2066}'..='\u{2068}' => open += 1,
+            PDI if open == 0 => stray += 1,
+            PDI => open -= 1,
+            _ => {}
+        }
+    }
+    let mut out = String::with_capacity(text.len() + 3 * (2 + stray + open));
+    out.extend(std::iter::repeat_n(FSI, 1 + stray));
+    out.push_str(text);
+    out.extend(std::iter::repeat_n(PDI, 1 + open));
+    out
+}
+
 pub fn display_name_issues(name: &str) -> Vec<Issue> {
     let mut issues = Vec::new();
     if name.trim().is_empty() {
@@ -218,7 +242,45 @@ mod tests {
         assert!(has_errors(&group_id_issues("a b")));
     }
 
+    #[test]
+    fn isolated_names_keep_their_text_and_their_controls_inside() {
+        assert_eq!(isolate("Sales"), "\u{2068}Sales\u{2069}");
+        assert_eq!(isolate(""), "\u{2068}\u{2069}");
+        assert_eq!(
+            isolate("a\u{2069}\u{202E}b"),
+            "\u{2068}\u{2068}a\u{2069}\u{202E}b\u{2069}"
+        );
+        assert_eq!(isolate("\u{2067}x"), "\u{2068}\u{2067}x\u{2069}\u{2069}");
+    }
+
+    use proptest::strategy::Strategy as _;
+
     proptest::proptest! {
+        /// Read as UAX #9 matches isolates, the first FSI is closed by the last PDI and by no
+        /// earlier one, so nothing in the name reaches the text after it.
+        #[test]
+        fn an_isolate_closes_only_at_its_end(s in proptest::collection::vec(
+            proptest::prop_oneof![
+                proptest::sample::select(vec!['\u{2066}', '\u{2067}', '\u{2068}', '\u{2069}', '\u{202A}', '\u{202E}', '\u{202C}']),
+                proptest::char::any(),
+            ],
+            0..24,
+        ).prop_map(|c| c.into_iter().collect::<String>())) {
+            let out = isolate(&s);
+            proptest::prop_assert!(out.contains(&s));
+            let mut depth = 0usize;
+            let chars: Vec<char> = out.chars().collect();
+            for (i, c) in chars.iter().enumerate() {
+                match c {
+                    '\u{2066}'..='\u{2068}' => depth += 1,
+                    '\u{2069}' if depth > 0 => depth -= 1,
+                    _ => {}
+                }
+                proptest::prop_assert!(depth > 0 || i + 1 == chars.len(), "closed at {} of {:?}", i, out);
+            }
+            proptest::prop_assert_eq!(depth, 0);
+        }
+
         #[test]
         fn any_name_is_judged_without_panic(s in ".*") {
             let issues = display_name_issues(&s);
