@@ -17,7 +17,7 @@ use anyhow::{bail, ensure, Context, Result};
 use serde_json::{json, Value};
 use support::nginx::{Front, CADDY, NGINX};
 use support::procs::{self, Sandbox};
-use support::{csp, eventually, run};
+use support::{csp, eventually, run, Options};
 
 const YEAR_IMMUTABLE: &str = "public, max-age=31536000, immutable";
 
@@ -465,6 +465,34 @@ async fn csp_blocks_inline_code_and_foreign_hosts_and_the_check_reports_it() -> 
         );
         // Recorded on purpose: the harness's end-of-test check would fail the test otherwise.
         csp::clear(&p.client).await
+    })
+    .await
+}
+
+/// `Options::connect_src` widens the served copy's `connect-src`, so a test can call a second,
+/// cross-origin sandbox (which allows the panel's origin by CORS) without a CSP violation.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connect_src_option_lets_the_panel_call_another_origin() -> Result<()> {
+    let options = Options::default().connect_src("http://127.0.0.1:*");
+    support::run_with("csp-connect-src", options, |mut panels| async move {
+        let p = panels.remove(0);
+        let meta = p
+            .js("return document.querySelector('meta[http-equiv=\"Content-Security-Policy\"]').content;")
+            .await?;
+        ensure!(
+            meta.as_str()
+                .is_some_and(|m| m.contains("; connect-src 'self' http://127.0.0.1:*;")),
+            "the served policy is {meta}"
+        );
+        let panel_origin = p.url.trim_end_matches('/').to_owned();
+        let key = procs::random_key();
+        let other =
+            Sandbox::start_with(&key, &["--cors-origin".to_owned(), panel_origin]).await?;
+        p.fill("SCIM base URL", &other.api_base()).await?;
+        p.fill("API key", &key).await?;
+        p.click("Connect").await?;
+        p.status_where("Connected", support::is_connected).await?;
+        Ok(())
     })
     .await
 }
