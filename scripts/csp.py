@@ -37,6 +37,7 @@ SRC_ATTR = re.compile(r"""(^|\s)src\s*=""", re.IGNORECASE)
 # Inline styles and event handlers would need 'unsafe-inline' (or 'unsafe-hashes').
 INLINE_ATTR = re.compile(r"""\s(style|on[a-z]+)\s*=""", re.IGNORECASE)
 STYLE_ELEMENT = re.compile(r"<style\b", re.IGNORECASE)
+QUOTED = re.compile(r""""[^"]*"|'[^']*'""")
 # A host source with its scheme: https://host, https://*.host, optional port and path.
 SOURCE = re.compile(r"^(https|http|wss|ws)://(\*\.)?[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*(:(\d{1,5}|\*))?(/[A-Za-z0-9._~/%-]*)?$")
 
@@ -124,7 +125,8 @@ def main():
 
     markup = SCRIPT.sub("", html)
     for tag in TAG.findall(markup):
-        if INLINE_ATTR.search(tag):
+        # Attribute values (e.g. the config meta's "a=1; b=2") are not attributes.
+        if INLINE_ATTR.search(QUOTED.sub('""', tag)):
             fail(f"{index} has an inline style or event handler, which the policy blocks: {tag}")
     if STYLE_ELEMENT.search(markup):
         fail(f"{index} has a <style> element, which the policy blocks (use a data-trunk css link)")

@@ -1,7 +1,8 @@
 //! Deployment tests: the built panel behind real nginx (Debian's package, `deploy/nginx.conf`)
 //! in headless Chromium, saving through nginx's same-origin proxy to the sandbox, with the
 //! security headers the browser received checked; `deploy/Caddyfile` run by real Caddy and
-//! checked over HTTP; and the harness's Content Security Policy check shown to fail.
+//! checked over HTTP; the harness's Content Security Policy check shown to fail; and the build's
+//! CSP hook (scripts/csp.py) on pages it must refuse.
 //!
 //! Needs what tests/e2e.rs needs, plus /usr/sbin/nginx and /usr/bin/caddy (scripts/setup).
 #![cfg(not(target_arch = "wasm32"))]
@@ -495,4 +496,101 @@ async fn connect_src_option_lets_the_panel_call_another_origin() -> Result<()> {
         Ok(())
     })
     .await
+}
+
+/// Runs scripts/csp.py on a folder holding `html` as index.html: (success, stderr, the
+/// rewritten index.html, the nginx header snippet).
+fn run_csp_hook(html: &str, connect_src: Option<&str>) -> Result<(bool, String, String, String)> {
+    let dir = tempfile::tempdir()?;
+    std::fs::write(dir.path().join("index.html"), html)?;
+    let mut cmd = std::process::Command::new("python3");
+    cmd.arg(procs::workspace_root().join("scripts/csp.py"))
+        .arg(dir.path())
+        .env_remove("OMNI_SCIM_CONNECT_SRC");
+    if let Some(c) = connect_src {
+        cmd.env("OMNI_SCIM_CONNECT_SRC", c);
+    }
+    let out = cmd.output().context("running python3 scripts/csp.py")?;
+    let read = |p: &str| std::fs::read_to_string(dir.path().join(p)).unwrap_or_default();
+    Ok((
+        out.status.success(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        read("index.html"),
+        read(".csp/nginx.conf"),
+    ))
+}
+
+/// The build hook writes one policy into the page and the header snippet, and fails the build,
+/// saying why, on whatever the policy would break or cannot cover.
+#[test]
+fn csp_hook_writes_the_policy_and_fails_loudly() -> Result<()> {
+    const PLACEHOLDER: &str =
+        "<meta http-equiv=Content-Security-Policy content=\"default-src 'none'\">";
+    let page = |body: &str| format!("<!doctype html><meta charset=utf-8>{PLACEHOLDER}{body}");
+
+    let (ok, err, html, nginx) = run_csp_hook(&page("<script type=module>go()</script>"), None)?;
+    ensure!(ok, "the hook failed on a good page: {err}");
+    let meta = procs::meta_policy(&html)?;
+    ensure!(
+        meta.contains("script-src 'self' 'wasm-unsafe-eval' 'sha256-")
+            && meta.contains("connect-src 'self' https://*.omniapp.co;")
+            && !meta.contains("unsafe-inline"),
+        "policy: {meta}"
+    );
+    ensure!(
+        nginx.contains(&format!("\"{meta}; frame-ancestors 'none'\"")),
+        "the nginx snippet does not carry the page's policy:\n{nginx}"
+    );
+    let (ok, err, html, _) = run_csp_hook(&page("<script>go()</script>"), Some(""))?;
+    ensure!(
+        ok && procs::meta_policy(&html)?.contains("connect-src 'self';"),
+        "an empty OMNI_SCIM_CONNECT_SRC should allow only 'self': {err}"
+    );
+
+    for (what, html, env, says) in [
+        (
+            "no loader",
+            page("<script src=/a.js></script>"),
+            None,
+            "no inline <script>",
+        ),
+        (
+            "no placeholder",
+            "<!doctype html><script>go()</script>".to_owned(),
+            None,
+            "exactly one",
+        ),
+        (
+            "a script before the policy",
+            format!("<!doctype html><script>go()</script>{PLACEHOLDER}"),
+            None,
+            "before every script",
+        ),
+        (
+            "an inline style",
+            page("<p style=\"color:red\">x</p><script>go()</script>"),
+            None,
+            "inline style",
+        ),
+        (
+            "a <style> element",
+            page("<style>p{}</style><script>go()</script>"),
+            None,
+            "<style>",
+        ),
+        (
+            "a source that is not an origin",
+            page("<script>go()</script>"),
+            Some("'unsafe-inline'"),
+            "is not an origin",
+        ),
+    ] {
+        let (ok, err, _, _) = run_csp_hook(&html, env)?;
+        ensure!(
+            !ok && err.contains(says),
+            "with {what}, the hook {} and said: {err}",
+            if ok { "succeeded" } else { "failed" }
+        );
+    }
+    Ok(())
 }
