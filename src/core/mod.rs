@@ -15,6 +15,8 @@ pub mod endpoints;
 pub mod error;
 pub mod idle;
 pub mod model;
+pub mod rate_budget;
+pub mod retry;
 pub mod route;
 pub mod save_request;
 pub mod secret;
