@@ -2,7 +2,7 @@
 //! They orchestrate the HTTP client and the core; rules live in the core.
 
 use crate::app::AppState;
-use crate::browser::http::{SaveAnswer, ScimClient};
+use crate::browser::http::{SaveAnswer, ScimClient, ScreenReads};
 use crate::browser::storage;
 use crate::components::notice::Notice;
 use crate::core::diff::unchanged_since_load;
@@ -56,11 +56,12 @@ pub fn load_group(state: AppState, id: String) {
 /// Users per directory page: Omni's default page size.
 pub const DIRECTORY_PAGE: u64 = 100;
 
-/// The directory for this connection, listing it (paged) on first use. `progress` hears
-/// `(users so far, total if known)` after each page.
+/// The directory for this connection, listing it (paged) on first use; the listing stops when
+/// `reads`' screen goes. `progress` hears `(users so far, total if known)` after each page.
 pub async fn directory(
     state: AppState,
     refresh: bool,
+    reads: ScreenReads,
     progress: impl Fn(usize, Option<u64>),
 ) -> Result<Arc<Directory>, String> {
     if !refresh {
@@ -68,7 +69,11 @@ pub async fn directory(
             return Ok(dir);
         }
     }
-    let client = state.session.client().map_err(|why| why.to_string())?;
+    let client = state
+        .session
+        .client()
+        .map_err(|why| why.to_string())?
+        .cancelled_with(reads);
     let mut users = Vec::new();
     let mut start = 1;
     loop {
@@ -106,10 +111,19 @@ pub enum SaveOutcome {
 pub async fn save(client: &ScimClient, draft: &GroupDraft, request: &SaveRequest) -> SaveOutcome {
     let id = draft.id();
     let mut checked = None;
+    // The server may already hold this change: an earlier attempt whose answer was lost or
+    // unreadable. That is a success, not someone else's conflicting change.
+    let outcome_for = |current: Group| {
+        if current.holds(&draft.display_name, &draft.members) {
+            SaveOutcome::Saved(current)
+        } else {
+            SaveOutcome::Conflict { current }
+        }
+    };
     if request.if_match.is_none() {
         match client.check_group(id).await {
             Ok(current) if !unchanged_since_load(&draft.loaded, &current) => {
-                return SaveOutcome::Conflict { current }
+                return outcome_for(current)
             }
             Ok(current) => checked = Some(current),
             Err(err) => return SaveOutcome::Failed(err),
@@ -134,7 +148,7 @@ pub async fn save(client: &ScimClient, draft: &GroupDraft, request: &SaveRequest
             })
         }
         Err(err) if err.kind == ErrorKind::Changed => match client.check_group(id).await {
-            Ok(current) => SaveOutcome::Conflict { current },
+            Ok(current) => outcome_for(current),
             Err(_) => SaveOutcome::Failed(err),
         },
         Err(err) => SaveOutcome::Failed(err),

@@ -194,6 +194,8 @@ pub fn App() -> impl IntoView {
                 <GroupLoader state=state />
             </div>
             <div class="content">
+                // Rate-limit and request-budget waits, said once for the whole app.
+                <crate::components::notice::WaitStatus />
                 {move || match state.route.get() {
                     Route::Groups => view! { <GroupsPage state=state /> }.into_any(),
                     Route::Group(id) => view! { <GroupEditor state=state route_id=id /> }.into_any(),

@@ -1,21 +1,32 @@
 //! SCIM calls over `fetch` (gloo-net). Every answer is handed to the core for meaning: this
-//! module only sends requests and reads status, headers and body.
+//! module sends requests, reads status, headers and body, and does the waiting the core
+//! decides on: the request budget, retries of rate-limited reads, timeouts and cancellation.
 
 use crate::browser::config;
 use crate::core::base_url::ScimBase;
 use crate::core::directory::{parse_users_page, DirectoryUser};
 use crate::core::endpoints;
-use crate::core::error::{ApiError, Operation};
+use crate::core::error::{
+    no_answer_kind, origin_of, ApiError, ErrorKind, Operation, MAX_ANSWER_BYTES,
+};
 use crate::core::model::{self, Group};
+use crate::core::rate_budget::RateBudget;
+use crate::core::retry::{self, ceil_seconds, Next, Waiting};
 use crate::core::save_request::{SaveMethod, SaveRequest};
 use crate::core::secret::ApiKey;
 use crate::core::server_features::ServerFeatures;
-use gloo_net::http::{Request, RequestBuilder, Response};
+use gloo_net::http::{Method, Request, RequestBuilder};
+use leptos::prelude::*;
+use std::cell::{Cell, RefCell};
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{AbortController, AbortSignal};
 
 /// A client for one base URL and key. Built per action, so a forgotten key is never reused.
 pub struct ScimClient {
     base: ScimBase,
     key: ApiKey,
+    /// Aborts this client's requests and waits: the screen that started them is gone.
+    stop: Option<AbortSignal>,
 }
 
 /// What a successful save answered.
@@ -34,7 +45,17 @@ pub struct Page<T> {
 
 impl ScimClient {
     pub fn new(base: ScimBase, key: ApiKey) -> Self {
-        Self { base, key }
+        Self {
+            base,
+            key,
+            stop: None,
+        }
+    }
+
+    /// The same client, its requests cancelled when `reads`' screen goes.
+    pub fn cancelled_with(mut self, reads: ScreenReads) -> Self {
+        self.stop = reads.signal();
+        self
     }
 
     pub fn base(&self) -> &ScimBase {
@@ -44,7 +65,7 @@ impl ScimClient {
     /// Checks base URL and key with the cheapest authenticated call.
     pub async fn check_connection(&self) -> Result<(), ApiError> {
         let url = endpoints::connection_check(&self.base);
-        self.send(Operation::Connect, Request::get(&url), None)
+        self.send(Operation::Connect, Method::GET, &url, None, None)
             .await
             .map(|_| ())
     }
@@ -54,7 +75,7 @@ impl ScimClient {
     pub async fn server_features(&self) -> ServerFeatures {
         let url = endpoints::service_provider_config(&self.base);
         match self
-            .send(Operation::Connect, Request::get(&url), None)
+            .send(Operation::Connect, Method::GET, &url, None, None)
             .await
         {
             Ok((_, body, _)) => ServerFeatures::parse(&body),
@@ -73,28 +94,34 @@ impl ScimClient {
 
     async fn read_group(&self, op: Operation, id: &str) -> Result<Group, ApiError> {
         let url = endpoints::group(&self.base, id);
-        let (status, body, _) = self.send(op, Request::get(&url), None).await?;
-        model::parse_group(&body, id).map_err(|e| ApiError::bad_response(op, status, e.to_string()))
+        let (status, body, _) = self.send(op, Method::GET, &url, None, None).await?;
+        model::parse_group(&body, id).map_err(|e| ApiError::bad_response(op, status, e.0))
     }
 
-    /// Sends a reviewed save exactly as reviewed. A 204 without a body (allowed for PATCH by
-    /// RFC 7644 §3.5.2) comes back as [`SaveAnswer::NoContent`] with the new `ETag`, if sent.
+    /// Sends a reviewed save exactly as reviewed, once: a save is never repeated behind the
+    /// admin's back. A 204 without a body (allowed for PATCH by RFC 7644 §3.5.2) comes back as
+    /// [`SaveAnswer::NoContent`] with the new `ETag`, if sent.
     pub async fn save(&self, request: &SaveRequest, id: &str) -> Result<SaveAnswer, ApiError> {
         let op = Operation::SaveGroup;
-        let mut builder = match request.method {
-            SaveMethod::Put => Request::put(&request.url),
-            SaveMethod::Patch => Request::patch(&request.url),
+        let method = match request.method {
+            SaveMethod::Put => Method::PUT,
+            SaveMethod::Patch => Method::PATCH,
         };
-        if let Some(version) = &request.if_match {
-            builder = builder.header("If-Match", version);
-        }
-        let (status, text, etag) = self.send(op, builder, Some(request.body.clone())).await?;
+        let (status, text, etag) = self
+            .send(
+                op,
+                method,
+                &request.url,
+                request.if_match.as_deref(),
+                Some(&request.body),
+            )
+            .await?;
         if status == 204 || (request.method == SaveMethod::Patch && text.trim().is_empty()) {
             return Ok(SaveAnswer::NoContent { etag });
         }
         model::parse_group(&text, id)
             .map(SaveAnswer::Group)
-            .map_err(|e| ApiError::bad_response(op, status, e.to_string()))
+            .map_err(|e| ApiError::bad_response(op, status, e.0))
     }
 
     pub async fn groups_page(
@@ -105,9 +132,9 @@ impl ScimClient {
     ) -> Result<Page<Group>, ApiError> {
         let op = Operation::ListGroups;
         let url = endpoints::groups_page(&self.base, start_index, count, exact_name);
-        let (status, body, _) = self.send(op, Request::get(&url), None).await?;
+        let (status, body, _) = self.send(op, Method::GET, &url, None, None).await?;
         let list = model::parse_list::<Group>(&body)
-            .map_err(|e| ApiError::bad_response(op, status, e.to_string()))?;
+            .map_err(|e| ApiError::bad_response(op, status, e.0))?;
         Ok(Page {
             items: list.resources,
             total: list.total_results,
@@ -122,96 +149,388 @@ impl ScimClient {
     ) -> Result<Page<DirectoryUser>, ApiError> {
         let op = Operation::ListUsers;
         let url = endpoints::users_page(&self.base, start_index, count, filter);
-        let (status, body, _) = self.send(op, Request::get(&url), None).await?;
+        let (status, body, _) = self.send(op, Method::GET, &url, None, None).await?;
         let (items, total) =
             parse_users_page(&body).map_err(|e| ApiError::bad_response(op, status, e))?;
         Ok(Page { items, total })
     }
 
-    /// Sends one request and returns the status and body of a 2xx answer; anything else
-    /// becomes an [`ApiError`] with the key redacted from whatever the server said.
+    /// Sends one request within the request budget and returns status, body and ETag of a 2xx
+    /// answer; anything else becomes an [`ApiError`]. Reads refused with 429 are sent again
+    /// after the server's `Retry-After` or a backoff, within [`retry::READS`]; a save is sent
+    /// once, and its 429 goes to the admin with the wait.
     async fn send(
         &self,
         op: Operation,
-        request: RequestBuilder,
-        json: Option<String>,
+        method: Method,
+        url: &str,
+        if_match: Option<&str>,
+        json: Option<&str>,
     ) -> Result<(u16, String, Option<String>), ApiError> {
-        // Every request is cancelled after the configured timeout, so nothing waits forever.
+        let retried = !matches!(op, Operation::SaveGroup | Operation::CheckGroup);
+        let mut attempt = 1;
+        loop {
+            self.within_budget(op).await?;
+            let result = self
+                .send_once(op, method.clone(), url, if_match, json)
+                .await;
+            let server_wait = match &result {
+                Err(ApiError {
+                    kind: ErrorKind::RateLimited { wait_seconds },
+                    ..
+                }) if retried => wait_seconds.map(|s| s * 1000),
+                _ => return result,
+            };
+            let wait = match retry::READS.next(attempt, server_wait, js_sys::Math::random()) {
+                Next::Wait(ms) => ms,
+                Next::Stop => return result,
+            };
+            attempt += 1;
+            let of = retry::READS.max_attempts;
+            self.pause(op, wait, Waiting::RateLimited { attempt, of })
+                .await?;
+        }
+    }
+
+    /// Waits, when needed, until the request budget has room.
+    async fn within_budget(&self, op: Operation) -> Result<(), ApiError> {
+        let limit = config::current().requests_per_minute;
+        loop {
+            let taken = BUDGET.with(|b| {
+                b.borrow_mut()
+                    .get_or_insert_with(|| RateBudget::per_minute(limit))
+                    .try_take(now_ms())
+            });
+            match taken {
+                Ok(()) => return Ok(()),
+                Err(wait) => {
+                    self.pause(op, wait, Waiting::Budget { per_minute: limit })
+                        .await?
+                }
+            }
+        }
+    }
+
+    /// Waits `ms`, saying why app-wide with the seconds left and a button to stop waiting.
+    /// Stopped by that button or by the screen going: a retryable "cancelled" error.
+    async fn pause(&self, op: Operation, ms: u64, why: Waiting) -> Result<(), ApiError> {
+        let cancel = WAITS.with(|w| {
+            w.borrow_mut()
+                .get_or_insert_with(|| AbortController::new().ok())
+                .as_ref()
+                .map(AbortController::signal)
+        });
+        let stops: Vec<&AbortSignal> = cancel.iter().chain(self.stop.iter()).collect();
+        let until = now_ms() + ms;
+        WAITING.with(|n| n.set(n.get() + 1));
+        let outcome = loop {
+            if stops.iter().any(|s| s.aborted()) {
+                break Err(ApiError::without_answer(op, ErrorKind::Cancelled));
+            }
+            let left = until.saturating_sub(now_ms());
+            if left == 0 {
+                break Ok(());
+            }
+            show_wait(why.text(ceil_seconds(left)));
+            // To the next whole second, so the countdown ticks on time.
+            sleep((left - 1) % 1000 + 1, &stops).await;
+        };
+        WAITING.with(|n| n.set(n.get().saturating_sub(1)));
+        if WAITING.with(Cell::get) == 0 {
+            show_wait(String::new());
+        }
+        outcome
+    }
+
+    /// One request, cancelled after the configured timeout or when the screen goes.
+    async fn send_once(
+        &self,
+        op: Operation,
+        method: Method,
+        url: &str,
+        if_match: Option<&str>,
+        json: Option<&str>,
+    ) -> Result<(u16, String, Option<String>), ApiError> {
+        watch_policy_violations();
         let seconds = config::current().request_timeout_seconds;
-        let deadline = Deadline::start(seconds);
-        let request = request
+        let deadline = Deadline::start(seconds, self.stop.as_ref());
+        let mut request = RequestBuilder::new(url)
+            .method(method)
             .header("Authorization", &self.key.bearer())
             .header("Accept", "application/scim+json, application/json")
             .abort_signal(deadline.as_ref().map(Deadline::signal).as_ref());
+        if let Some(version) = if_match {
+            request = request.header("If-Match", version);
+        }
         let sent = match json {
             Some(body) => match request
                 .header("Content-Type", "application/json")
-                .body(body)
+                .body(body.to_string())
             {
                 Ok(req) => req.send().await,
-                Err(_) => return Err(self.network_error(op)),
+                Err(_) => return Err(self.no_answer(op).await),
             },
             None => request.send().await,
         };
-        let timed_out = || deadline.as_ref().is_some_and(Deadline::expired);
-        if timed_out() {
-            return Err(ApiError::timeout(op, seconds));
-        }
-        let response = sent.map_err(|_| self.network_error(op))?;
+        self.interrupted(op, &deadline, seconds)?;
+        let Ok(response) = sent else {
+            return Err(self.no_answer(op).await);
+        };
         let status = response.status();
-        let body = read_text(&response).await;
-        if timed_out() {
-            return Err(ApiError::timeout(op, seconds));
+        let headers = response.headers();
+        let declared = headers
+            .get("content-length")
+            .and_then(|l| l.trim().parse::<u64>().ok());
+        if let Some(bytes) = declared.filter(|&b| b > MAX_ANSWER_BYTES) {
+            return Err(ApiError::answer_too_large(op, status, bytes));
+        }
+        // A body that breaks off midway reads as empty, which the core reports.
+        let body = response.text().await.unwrap_or_default();
+        self.interrupted(op, &deadline, seconds)?;
+        if body.len() as u64 > MAX_ANSWER_BYTES {
+            return Err(ApiError::answer_too_large(op, status, body.len() as u64));
         }
         if (200..300).contains(&status) {
-            return Ok((status, body, response.headers().get("etag")));
+            return Ok((status, body, headers.get("etag")));
         }
-        let retry_after = response.headers().get("retry-after");
         Err(ApiError::from_response(
             op,
             status,
             &body,
-            retry_after.as_deref(),
+            headers.get("retry-after").as_deref(),
+            js_sys::Date::now() as u64,
             self.key.expose(),
         ))
     }
 
-    fn network_error(&self, op: Operation) -> ApiError {
+    /// Whether the request was stopped: the screen went (cancelled) or time ran out.
+    fn interrupted(
+        &self,
+        op: Operation,
+        deadline: &Option<Deadline>,
+        seconds: u32,
+    ) -> Result<(), ApiError> {
+        if self.stop.as_ref().is_some_and(AbortSignal::aborted) {
+            Err(ApiError::without_answer(op, ErrorKind::Cancelled))
+        } else if deadline.as_ref().is_some_and(Deadline::expired) {
+            Err(ApiError::timeout(op, seconds))
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Why a request got no answer the page may read, as far as the browser tells: offline;
+    /// same-origin (no CORS involved); the page's own security policy; else a `no-cors` probe
+    /// without the key tells a server that answers (so the browser blocked it: CORS) from one
+    /// that cannot be reached.
+    async fn no_answer(&self, op: Operation) -> ApiError {
         let online = web_sys::window()
             .map(|w| w.navigator().on_line())
             .unwrap_or(true);
-        ApiError::network(op, online, self.base.is_same_origin_path())
+        let same_origin = self.base.is_same_origin_path();
+        let origin = origin_of(self.base.as_str());
+        let reachable = online && !same_origin && self.probe().await;
+        if online && !same_origin {
+            // Chromium reports the violation in a task after the fetch has failed.
+            sleep(100, &[]).await;
+        }
+        let policy_blocked = BLOCKED.with(|b| b.borrow().iter().any(|u| u.starts_with(origin)));
+        ApiError::without_answer(
+            op,
+            no_answer_kind(online, same_origin, policy_blocked, reachable, origin),
+        )
+    }
+
+    /// True when the server answers a plain `no-cors` GET of the base URL (an opaque answer).
+    async fn probe(&self) -> bool {
+        let seconds = config::current().request_timeout_seconds;
+        let deadline = Deadline::start(seconds, self.stop.as_ref());
+        Request::get(self.base.as_str())
+            .mode(web_sys::RequestMode::NoCors)
+            .abort_signal(deadline.as_ref().map(Deadline::signal).as_ref())
+            .send()
+            .await
+            .is_ok()
     }
 }
 
-/// An AbortController armed with a timer; dropping it clears the timer.
+thread_local! {
+    /// The request budget, shared by every client of this tab.
+    static BUDGET: RefCell<Option<RateBudget>> = const { RefCell::new(None) };
+    /// "Cancel waiting" aborts this; the next wait makes a new one.
+    static WAITS: RefCell<Option<Option<AbortController>>> = const { RefCell::new(None) };
+    /// Waits under way, so the status clears only when the last one ends.
+    static WAITING: Cell<u32> = const { Cell::new(0) };
+    /// Where waits are told (the app-wide status line), once the layout has registered it.
+    static WAIT_STATUS: Cell<Option<RwSignal<String>>> = const { Cell::new(None) };
+    /// Origins the page's Content-Security-Policy reported blocking.
+    static BLOCKED: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+    static WATCHING: Cell<bool> = const { Cell::new(false) };
+    /// The reads of each screen on display, by [`ScreenReads`] id, in creation order.
+    static SCREENS: RefCell<Vec<(u64, AbortController)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Makes `status` the app-wide line that tells what requests are waiting for (empty: none).
+pub fn show_waits_in(status: RwSignal<String>) {
+    WAIT_STATUS.with(|s| s.set(Some(status)));
+}
+
+/// Stops every wait under way (rate limit, budget); their requests fail as "cancelled".
+pub fn cancel_waits() {
+    if let Some(Some(c)) = WAITS.with(|w| w.borrow_mut().take()) {
+        c.abort();
+    }
+}
+
+fn show_wait(text: String) {
+    if let Some(status) = WAIT_STATUS.with(Cell::get) {
+        // The layout may be gone (tests mount parts of it): then there is no one to tell.
+        let _ = status.try_set(text);
+    }
+}
+
+fn now_ms() -> u64 {
+    js_sys::Date::now() as u64
+}
+
+/// Notes the origins the page's Content-Security-Policy blocks, so a refused connection can be
+/// told apart from CORS (both look the same to `fetch`). Installed once, before the first
+/// request.
+fn watch_policy_violations() {
+    if WATCHING.with(|w| w.replace(true)) {
+        return;
+    }
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let on_violation = wasm_bindgen::closure::Closure::<dyn FnMut(JsValue)>::new(|ev: JsValue| {
+        let uri = js_sys::Reflect::get(&ev, &JsValue::from_str("blockedURI"))
+            .ok()
+            .and_then(|u| u.as_string())
+            .unwrap_or_default();
+        let origin = origin_of(&uri).to_string();
+        BLOCKED.with(|b| {
+            let mut b = b.borrow_mut();
+            if !origin.is_empty() && !b.contains(&origin) && b.len() < 16 {
+                b.push(origin);
+            }
+        });
+    });
+    let _ = document.add_event_listener_with_callback(
+        "securitypolicyviolation",
+        on_violation.as_ref().unchecked_ref(),
+    );
+    // Lives as long as the page.
+    on_violation.forget();
+}
+
+/// Resolves after `ms`, or as soon as one of `stops` aborts.
+async fn sleep(ms: u64, stops: &[&AbortSignal]) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let timer = web_sys::window().and_then(|w| {
+            w.set_timeout_with_callback_and_timeout_and_arguments_0(
+                &resolve,
+                ms.min(i32::MAX as u64) as i32,
+            )
+            .ok()
+        });
+        if timer.is_none() {
+            let _ = resolve.call0(&JsValue::NULL);
+        }
+        for s in stops {
+            let _ = s.add_event_listener_with_callback("abort", &resolve);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+/// Waits `ms` (for countdowns on screen).
+pub async fn sleep_ms(ms: u64) {
+    sleep(ms, &[]).await
+}
+
+/// The reads a screen starts, cancelled when the screen goes (a route change): made in a
+/// component, it aborts in that component's cleanup, so a late answer never lands.
+#[derive(Clone, Copy)]
+pub struct ScreenReads(u64);
+
+impl ScreenReads {
+    pub fn new() -> Self {
+        let id = SCREENS.with(|s| {
+            let mut s = s.borrow_mut();
+            let id = s.last().map_or(1, |(id, _)| id + 1);
+            if let Ok(c) = AbortController::new() {
+                s.push((id, c));
+            }
+            id
+        });
+        on_cleanup(move || {
+            SCREENS.with(|s| {
+                s.borrow_mut().retain(|(i, c)| {
+                    if *i == id {
+                        c.abort();
+                    }
+                    *i != id
+                })
+            })
+        });
+        Self(id)
+    }
+
+    fn signal(&self) -> Option<AbortSignal> {
+        SCREENS.with(|s| {
+            s.borrow()
+                .iter()
+                .find(|(i, _)| *i == self.0)
+                .map(|(_, c)| c.signal())
+        })
+    }
+}
+
+impl Default for ScreenReads {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// An AbortController aborted by a timer or by `parent` (the screen going), whichever is first.
+/// Dropping it clears the timer and the link to `parent`.
 struct Deadline {
-    controller: web_sys::AbortController,
+    controller: AbortController,
     timer: i32,
-    _on_timeout: wasm_bindgen::closure::Closure<dyn FnMut()>,
+    parent: Option<(AbortSignal, js_sys::Function)>,
 }
 
 impl Deadline {
-    fn start(seconds: u32) -> Option<Self> {
-        use wasm_bindgen::JsCast;
-        let controller = web_sys::AbortController::new().ok()?;
-        let to_abort = controller.clone();
-        let on_timeout =
-            wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || to_abort.abort());
+    fn start(seconds: u32, parent: Option<&AbortSignal>) -> Option<Self> {
+        let controller = AbortController::new().ok()?;
+        // `controller.abort` bound to it: a timer and an event listener without a Rust closure.
+        let abort = js_sys::Reflect::get(&controller, &JsValue::from_str("abort"))
+            .ok()?
+            .dyn_into::<js_sys::Function>()
+            .ok()?
+            .bind0(&controller);
         let timer = web_sys::window()?
             .set_timeout_with_callback_and_timeout_and_arguments_0(
-                on_timeout.as_ref().unchecked_ref(),
+                &abort,
                 seconds.saturating_mul(1000).min(i32::MAX as u32) as i32,
             )
             .ok()?;
+        let parent = parent.map(|p| {
+            if p.aborted() {
+                controller.abort();
+            }
+            let _ = p.add_event_listener_with_callback("abort", &abort);
+            (p.clone(), abort)
+        });
         Some(Self {
             controller,
             timer,
-            _on_timeout: on_timeout,
+            parent,
         })
     }
 
-    fn signal(&self) -> web_sys::AbortSignal {
+    fn signal(&self) -> AbortSignal {
         self.controller.signal()
     }
 
@@ -225,10 +544,8 @@ impl Drop for Deadline {
         if let Some(w) = web_sys::window() {
             w.clear_timeout_with_handle(self.timer);
         }
+        if let Some((p, abort)) = &self.parent {
+            let _ = p.remove_event_listener_with_callback("abort", abort);
+        }
     }
-}
-
-/// The body as text; a body that breaks off midway reads as empty, which the core reports.
-async fn read_text(response: &Response) -> String {
-    response.text().await.unwrap_or_default()
 }

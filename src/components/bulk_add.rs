@@ -6,6 +6,7 @@ use super::notice::{Notice, NoticeArea};
 use super::progress::{ListingProgress, ListingState};
 use crate::actions;
 use crate::app::AppState;
+use crate::browser::http::ScreenReads;
 use crate::core::bulk::{preview, BulkPreview};
 use crate::core::directory::{Directory, DirectoryUser};
 use leptos::prelude::*;
@@ -38,6 +39,7 @@ pub fn BulkAdd(state: AppState, on_apply: Callback<Vec<DirectoryUser>>) -> impl 
     let directory = RwSignal::new(None::<Arc<Directory>>);
     let progress = RwSignal::new(ListingState::None);
     let notice = RwSignal::new(None::<Notice>);
+    let reads = ScreenReads::new();
 
     // Live once the directory is here: editing the text updates the preview at once.
     let result = Memo::new(move |_| -> Option<BulkPreview> {
@@ -63,11 +65,14 @@ pub fn BulkAdd(state: AppState, on_apply: Callback<Vec<DirectoryUser>>) -> impl 
             "Listing users to resolve the emails…".into(),
         )));
         spawn_local(async move {
-            let listed = actions::directory(state, false, move |n, total| {
+            let listed = actions::directory(state, false, reads, move |n, total| {
                 progress.set(Some((n, total)));
             })
             .await;
-            progress.set(None);
+            // The screen may have gone meanwhile: then there is nothing to tell.
+            if progress.try_set(None).is_some() {
+                return;
+            }
             match listed {
                 Ok(dir) => {
                     notice.set(Some(Notice::Progress(format!(

@@ -7,6 +7,7 @@ use super::notice::{Notice, NoticeArea};
 use super::progress::{ListingProgress, ListingState};
 use crate::actions;
 use crate::app::AppState;
+use crate::browser::http::ScreenReads;
 use crate::core::directory::{looks_like_email, DirectoryUser};
 use crate::core::endpoints::user_name_filter;
 use crate::core::save_request::filter_string;
@@ -21,9 +22,10 @@ async fn search_directory(
     state: AppState,
     q: &str,
     refresh: bool,
+    reads: ScreenReads,
     progress: RwSignal<ListingState>,
 ) -> Result<Vec<DirectoryUser>, String> {
-    let listed = actions::directory(state, refresh, move |n, total| {
+    let listed = actions::directory(state, refresh, reads, move |n, total| {
         progress.set(Some((n, total)));
     })
     .await;
@@ -42,6 +44,7 @@ pub fn FindUser(
     let notice = RwSignal::new(None::<Notice>);
     let progress = RwSignal::new(ListingState::None);
     let seq = StoredValue::new(0u64);
+    let reads = ScreenReads::new();
     let is_member = move |id: &str| {
         state.draft.with(|d| {
             d.as_ref()
@@ -80,7 +83,7 @@ pub fn FindUser(
         let have_directory = state.session.directory.with_untracked(Option::is_some);
         spawn_local(async move {
             let found: Result<Vec<DirectoryUser>, String> = if have_directory && !refresh {
-                search_directory(state, &q, false, progress).await
+                search_directory(state, &q, false, reads, progress).await
             } else if looks_like_email(&q) || filterable {
                 let filter = if looks_like_email(&q) {
                     user_name_filter(&q)
@@ -90,6 +93,7 @@ pub fn FindUser(
                 };
                 let asked = match state.session.client() {
                     Ok(client) => client
+                        .cancelled_with(reads)
                         .users_page(1, RESULT_LIMIT as u64, Some(&filter))
                         .await
                         .map(|p| p.items)
@@ -100,15 +104,16 @@ pub fn FindUser(
                     // Servers match `co` without folding accents ("jose" misses "José"): when
                     // they find nobody, the directory, searched accent-insensitively, decides.
                     Ok(users) if users.is_empty() && !looks_like_email(&q) => {
-                        search_directory(state, &q, false, progress).await
+                        search_directory(state, &q, false, reads, progress).await
                     }
                     other => other,
                 }
             } else {
                 notice.set(Some(Notice::Progress("Listing users…".into())));
-                search_directory(state, &q, refresh, progress).await
+                search_directory(state, &q, refresh, reads, progress).await
             };
-            if seq.get_value() != mine {
+            // `try_`: the screen may have gone meanwhile.
+            if seq.try_get_value() != Some(mine) {
                 return;
             }
             match found {

@@ -11,12 +11,14 @@ use super::notice::{Notice, NoticeArea};
 use super::review::{Review, ReviewData};
 use crate::actions::{self, SaveOutcome};
 use crate::app::AppState;
-use crate::browser::storage;
+use crate::browser::{http, storage};
 use crate::core::activity::{ActivityEntry, Outcome};
 use crate::core::diff::MembershipDiff;
 use crate::core::directory::DirectoryUser;
 use crate::core::draft::GroupDraft;
+use crate::core::error::ErrorKind;
 use crate::core::model::{Group, Member};
+use crate::core::retry::{self, ceil_seconds};
 use crate::core::save_request::{needs_typed_name, SaveMethod, SaveRequest};
 use crate::core::stored_draft::describe_age;
 use crate::core::validation::{char_count, Issue, DISPLAY_NAME_MAX_CHARS};
@@ -41,6 +43,12 @@ pub fn GroupEditor(state: AppState, route_id: String) -> impl IntoView {
     let new_id = RwSignal::new(String::new());
     let new_display = RwSignal::new(String::new());
     let add_tried = RwSignal::new(false);
+    // After a failed save: the button reads "Retry save"; after a 429 it waits `retry_in`
+    // seconds (counted down), never sending again by itself.
+    let failed = RwSignal::new(false);
+    let retry_in = RwSignal::new(0u64);
+    let countdown = StoredValue::new(0u64);
+    let rate_limited_saves = StoredValue::new(0u64);
 
     // Only the group the route names is shown, never a previous one while the next loads.
     let route_for_shown = route_id.clone();
@@ -182,6 +190,7 @@ pub fn GroupEditor(state: AppState, route_id: String) -> impl IntoView {
         let typed_name = needs_typed_name(&diff, loaded_count, d.members.len())
             .then(|| d.loaded.display_name.clone());
         notice.set(None);
+        failed.set(false);
         review.set(Some(ReviewData {
             diff,
             request,
@@ -208,8 +217,27 @@ pub fn GroupEditor(state: AppState, route_id: String) -> impl IntoView {
             });
         };
 
+    // Counts `seconds` down in `retry_in`; a newer countdown or the editor going ends it.
+    let count_down = move |seconds: u64| {
+        countdown.update_value(|n| *n += 1);
+        let mine = countdown.get_value();
+        spawn_local(async move {
+            for left in (1..=seconds).rev() {
+                if countdown.try_get_value() != Some(mine) || retry_in.try_set(left).is_some() {
+                    return;
+                }
+                http::sleep_ms(1000).await;
+            }
+            if countdown.try_get_value() == Some(mine) {
+                retry_in.try_set(0);
+            }
+        });
+    };
+
+    // One save at a time: `saving` is set before anything is sent, so a double click (or a
+    // click during a wait) sends nothing more.
     let confirm = Callback::new(move |()| {
-        if saving.get_untracked() {
+        if saving.get_untracked() || retry_in.get_untracked() > 0 {
             return;
         }
         let (Some(data), Some(sent)) = (review.get_untracked(), draft.get_untracked()) else {
@@ -227,6 +255,9 @@ pub fn GroupEditor(state: AppState, route_id: String) -> impl IntoView {
         spawn_local(async move {
             let outcome = actions::save(&client, &sent, &data.request).await;
             saving.set(false);
+            if !matches!(&outcome, SaveOutcome::Failed(_)) {
+                rate_limited_saves.set_value(0);
+            }
             let method = data.request.method;
             match outcome {
                 SaveOutcome::Saved(group) => {
@@ -266,9 +297,20 @@ pub fn GroupEditor(state: AppState, route_id: String) -> impl IntoView {
                     }));
                 }
                 SaveOutcome::Failed(err) => {
-                    // The review stays open: the admin can confirm again or go back; nothing is lost.
+                    // The review stays open: the admin can retry or go back; nothing is lost.
                     record(&sent, method, Outcome::Failed, Some(err.to_string()));
                     notice.set(Some(Notice::Error(err.to_string())));
+                    failed.set(true);
+                    if let ErrorKind::RateLimited { wait_seconds } = err.kind {
+                        // The server's wait, else a backoff growing with each refused save.
+                        rate_limited_saves.update_value(|n| *n += 1);
+                        let backoff = || {
+                            // From the second step (2–4 s): a save costs two requests.
+                            let n = rate_limited_saves.get_value() as u32 + 1;
+                            ceil_seconds(retry::READS.backoff_ms(n, js_sys::Math::random()))
+                        };
+                        count_down(wait_seconds.unwrap_or_else(backoff).max(1));
+                    }
                 }
             }
         });
@@ -422,7 +464,14 @@ pub fn GroupEditor(state: AppState, route_id: String) -> impl IntoView {
                     view! { <Conflict data=c on_apply_mine=apply_mine on_reload=reload /> }.into_any()
                 } else if let Some(r) = review.get() {
                     view! {
-                        <Review data=r saving=saving on_confirm=confirm on_back=back />
+                        <Review
+                            data=r
+                            saving=saving
+                            failed=failed
+                            retry_in=retry_in
+                            on_confirm=confirm
+                            on_back=back
+                        />
                         <NoticeArea notice=notice />
                     }
                         .into_any()

@@ -4,6 +4,7 @@
 use super::field::TextField;
 use super::notice::{Notice, NoticeArea};
 use crate::app::AppState;
+use crate::browser::http::ScreenReads;
 use crate::core::directory::fold;
 use crate::core::model::Group;
 use crate::core::route::Route;
@@ -93,6 +94,8 @@ pub fn GroupsPage(state: AppState) -> impl IntoView {
     let loading = RwSignal::new(false);
     // Bumped by every request and every cancel: an answer carrying an older number is dropped.
     let seq = StoredValue::new(0u64);
+    // Leaving the screen cancels its reads (and any wait for the rate limit).
+    let reads = ScreenReads::new();
 
     let begin = move |progress: String| -> u64 {
         seq.update_value(|n| *n += 1);
@@ -114,6 +117,7 @@ pub fn GroupsPage(state: AppState) -> impl IntoView {
                 notice.set(Some(Notice::Error(why.into())));
             })
             .ok()
+            .map(|c| c.cancelled_with(reads))
     };
     // `try_`: the answer may arrive after this screen was left, when its state is gone.
     let is_current = move |n: u64| seq.try_get_value() == Some(n);

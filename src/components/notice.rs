@@ -1,5 +1,7 @@
 //! Feedback for an action: progress and success are polite status messages, errors are alerts.
 
+use crate::browser::http;
+use crate::core::error::{DEPLOY_GUIDE_HREF, DEPLOY_GUIDE_TEXT};
 use leptos::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -26,6 +28,36 @@ pub fn NoticeArea(notice: RwSignal<Option<Notice>>) -> impl IntoView {
         <p class="notice" class:success=is_success role="status" aria-live="polite">
             {status_text}
         </p>
-        {move || error_text().map(|t| view! { <div class="notice error" role="alert">{t}</div> })}
+        {move || error_text().map(|t| view! { <div class="notice error" role="alert">{with_guide_link(t)}</div> })}
+    }
+}
+
+/// A message as text, with its mention of the deployment guide (CORS, security policy) as a
+/// link to it.
+fn with_guide_link(text: String) -> AnyView {
+    match text.split_once(DEPLOY_GUIDE_TEXT) {
+        Some((before, after)) => view! {
+            {before.to_string()}
+            <a href=DEPLOY_GUIDE_HREF>{DEPLOY_GUIDE_TEXT}</a>
+            {after.to_string()}
+        }
+        .into_any(),
+        None => text.into_any(),
+    }
+}
+
+/// The one app-wide line that says what requests are waiting for (the server's rate limit, the
+/// request budget), with a countdown and a button to stop waiting.
+#[component]
+pub fn WaitStatus() -> impl IntoView {
+    let text = RwSignal::new(String::new());
+    http::show_waits_in(text);
+    view! {
+        <div class="wait-status">
+            <p role="status">{move || text.get()}</p>
+            {move || text.with(|t| !t.is_empty()).then(|| view! {
+                <button type="button" on:click=|_| http::cancel_waits()>"Cancel waiting"</button>
+            })}
+        </div>
     }
 }

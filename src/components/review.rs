@@ -71,6 +71,12 @@ fn copy_to_clipboard(text: &str) {
 pub fn Review(
     data: ReviewData,
     #[prop(into)] saving: Signal<bool>,
+    /// After a failed attempt the button reads "Retry save".
+    #[prop(into)]
+    failed: Signal<bool>,
+    /// Seconds until the server's rate limit allows another attempt (0: none); the button
+    /// waits.
+    retry_in: RwSignal<u64>,
     on_confirm: Callback<()>,
     on_back: Callback<()>,
 ) -> impl IntoView {
@@ -136,15 +142,21 @@ pub fn Review(
                 <button
                     type="button"
                     class=if removes { "primary danger-fill" } else { "primary" }
-                    disabled=move || empty || saving.get() || !name_ok()
+                    disabled=move || empty || saving.get() || !name_ok() || (retry_in.get() > 0)
                     on:click=move |_| on_confirm.run(())
                 >
-                    "Confirm save"
+                    {move || if failed.get() { "Retry save" } else { "Confirm save" }}
                 </button>
                 <button type="button" on:click=move |_| on_back.run(()) disabled=move || saving.get()>
                     "Back"
                 </button>
             </div>
+            <p role="status">
+                {move || match retry_in.get() {
+                    0 => String::new(),
+                    s => format!("Rate limited (429): nothing was sent again. Retry save is possible in {s} s."),
+                }}
+            </p>
         </section>
     }
 }

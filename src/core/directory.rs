@@ -88,18 +88,10 @@ impl From<ScimUser> for DirectoryUser {
     }
 }
 
-/// One page of `GET /users`; a user without an id cannot be added and is skipped.
+/// One page of `GET /users`; a user without an id cannot be added and is skipped. The error
+/// names what was wrong with the answer (see [`crate::core::model::parse_list`]).
 pub fn parse_users_page(body: &str) -> Result<(Vec<DirectoryUser>, Option<u64>), String> {
-    #[derive(Deserialize)]
-    #[serde(rename_all = "camelCase")]
-    struct Page {
-        #[serde(default)]
-        total_results: Option<u64>,
-        #[serde(default, rename = "Resources")]
-        resources: Vec<ScimUser>,
-    }
-    let page: Page = serde_json::from_str(body)
-        .map_err(|e| format!("Could not read the list of users the server sent ({e})."))?;
+    let page = crate::core::model::parse_list::<ScimUser>(body).map_err(|e| e.0)?;
     let users = page
         .resources
         .into_iter()
@@ -367,7 +359,13 @@ mod tests {
         assert_eq!(users.len(), 2);
         assert_eq!(users[1].display_name, "Barbara Jensen");
         assert_eq!(users[1].email, "bj@example.com");
-        assert!(parse_users_page("<html>").is_err());
+        assert!(parse_users_page("<html>").is_err_and(|e| e.contains("web page (HTML)")));
+        assert!(parse_users_page(r#"{"detail":"OK","status":200}"#)
+            .is_err_and(|e| e.contains("list the server sent has neither")));
+        assert!(
+            parse_users_page(r#"{"totalResults":1,"Resources":[{"id":7}]}"#)
+                .is_err_and(|e| e.contains("wrong type for “id”"))
+        );
     }
 
     proptest::proptest! {
@@ -375,6 +373,7 @@ mod tests {
         fn search_never_panics(q in ".*") {
             let _ = dir().search(&q, 5);
             let _ = fold(&q);
+            let _ = parse_users_page(&q);
         }
     }
 }

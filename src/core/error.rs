@@ -1,5 +1,6 @@
 //! What a failed call means to a person: status codes and error bodies become [`ApiError`].
 
+use crate::core::retry::{ceil_seconds, retry_after_ms};
 use serde::Deserialize;
 use std::fmt;
 
@@ -41,21 +42,39 @@ pub enum ErrorKind {
     Changed,
     /// 413: the body was too large for the server.
     TooLarge,
-    /// 429: over the rate limit; `retry_after` as the server sent it (seconds or HTTP date).
-    RateLimited { retry_after: Option<String> },
+    /// 429: over the rate limit; `wait_seconds` is the server's `Retry-After`, when it sent a
+    /// usable one.
+    RateLimited { wait_seconds: Option<u64> },
     /// 500, 502, 503, 504 and other 5xx.
     ServerError,
     /// Any other status.
     Unexpected,
-    /// No answer the page may read: unreachable, refused, or blocked by the browser (CORS).
-    Network { same_origin: bool },
+    /// No answer at all: the connection failed or was closed. `same_origin`: the request went to
+    /// the page's own origin (a proxy path), so the browser blocked nothing.
+    Unreachable { same_origin: bool },
+    /// The server answered, but the browser would not let the page read it: the server does not
+    /// allow this page's origin (CORS).
+    BlockedByBrowser { origin: String },
+    /// The page's own Content-Security-Policy (`connect-src`) does not allow this origin.
+    BlockedByPolicy { origin: String },
     /// The browser says it is offline.
     Offline,
     /// No answer within the time limit; the request was cancelled.
     Timeout { seconds: u32 },
-    /// A 2xx answer that could not be used (HTML, truncated JSON, wrong shape).
+    /// Stopped before an answer came: the admin cancelled a wait, or left the screen.
+    Cancelled,
+    /// A 2xx answer that could not be used; `detail` says what was wrong with it.
     BadResponse,
 }
+
+/// Where the deployment guide is, relative to the panel (the build copies docs/deploy.md there).
+pub const DEPLOY_GUIDE_HREF: &str = "deploy.md";
+/// The words in a message that link to the deployment guide.
+pub const DEPLOY_GUIDE_TEXT: &str = "deployment guide";
+
+/// Answers larger than this are not read: nothing the panel asks for comes near it (a group of
+/// 50,000 members is about 5 MB), and a runaway body would freeze the tab.
+pub const MAX_ANSWER_BYTES: u64 = 32 * 1024 * 1024;
 
 /// A failed call: kind, the HTTP status if there was one, and what the server said.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -164,12 +183,14 @@ pub fn redact(text: &str, secret: &str) -> String {
 }
 
 impl ApiError {
-    /// Classifies a non-2xx answer. `secret` is redacted from anything the server said.
+    /// Classifies a non-2xx answer. `retry_after` is the header as sent, read relative to
+    /// `now_ms` (Unix ms); `secret` is redacted from anything the server said.
     pub fn from_response(
         operation: Operation,
         status: u16,
         body: &str,
         retry_after: Option<&str>,
+        now_ms: u64,
         secret: &str,
     ) -> Self {
         let parsed: ErrorBody = serde_json::from_str(body).unwrap_or_default();
@@ -190,9 +211,9 @@ impl ApiError {
             412 => ErrorKind::Changed,
             413 => ErrorKind::TooLarge,
             429 => ErrorKind::RateLimited {
-                retry_after: retry_after
-                    .map(|r| tidy(&redact(r, secret)))
-                    .filter(|r| !r.is_empty()),
+                wait_seconds: retry_after
+                    .and_then(|r| retry_after_ms(r, now_ms))
+                    .map(ceil_seconds),
             },
             500..=599 => ErrorKind::ServerError,
             _ => ErrorKind::Unexpected,
@@ -206,16 +227,10 @@ impl ApiError {
         }
     }
 
-    /// A request that got no readable answer. Browsers hide why (CORS, DNS, refused), so only
-    /// what is knowable is passed: whether the browser says it is offline, and whether the
-    /// request was same-origin (then CORS cannot be the cause).
-    pub fn network(operation: Operation, online: bool, same_origin: bool) -> Self {
+    /// A failure without an HTTP answer (network, timeout, cancel).
+    pub fn without_answer(operation: Operation, kind: ErrorKind) -> Self {
         Self {
-            kind: if online {
-                ErrorKind::Network { same_origin }
-            } else {
-                ErrorKind::Offline
-            },
+            kind,
             operation,
             status: None,
             detail: None,
@@ -225,16 +240,10 @@ impl ApiError {
 
     /// A request cancelled after `seconds` without an answer.
     pub fn timeout(operation: Operation, seconds: u32) -> Self {
-        Self {
-            kind: ErrorKind::Timeout { seconds },
-            operation,
-            status: None,
-            detail: None,
-            scim_type: None,
-        }
+        Self::without_answer(operation, ErrorKind::Timeout { seconds })
     }
 
-    /// A 2xx answer whose body could not be used.
+    /// A 2xx answer whose body could not be used; `what` says what was wrong with it.
     pub fn bad_response(operation: Operation, status: u16, what: String) -> Self {
         Self {
             kind: ErrorKind::BadResponse,
@@ -243,6 +252,19 @@ impl ApiError {
             detail: Some(tidy(&what)),
             scim_type: None,
         }
+    }
+
+    /// An answer larger than [`MAX_ANSWER_BYTES`], left unread.
+    pub fn answer_too_large(operation: Operation, status: u16, bytes: u64) -> Self {
+        Self::bad_response(
+            operation,
+            status,
+            format!(
+                "the server's answer is too large to read ({} MB; the panel reads at most {} MB)",
+                bytes.div_ceil(1 << 20),
+                MAX_ANSWER_BYTES >> 20
+            ),
+        )
     }
 
     /// The sentence shown to the admin, without the server's detail.
@@ -269,21 +291,24 @@ impl ApiError {
             ErrorKind::InvalidInput => "the server refused the input as invalid (400).".to_string(),
             ErrorKind::Changed => "the group changed on the server since it was loaded (412). Load it again.".to_string(),
             ErrorKind::TooLarge => "the request was too large for the server (413).".to_string(),
-            ErrorKind::RateLimited { retry_after } => match retry_after {
-                Some(after) if after.chars().all(|c| c.is_ascii_digit()) => format!("too many requests (429). Wait {after} seconds, then try again."),
-                Some(after) => format!("too many requests (429). Try again after {after}."),
-                None => "too many requests (429): Omni allows 60 a minute per key. Wait a minute, then try again.".to_string(),
-            },
+            ErrorKind::RateLimited { wait_seconds: Some(s) } => format!("too many requests (429); the server asks to wait {}. Try again after that.", describe_seconds(*s)),
+            ErrorKind::RateLimited { wait_seconds: None } => "too many requests (429): Omni allows 60 a minute per key. Wait a moment, then try again.".to_string(),
             ErrorKind::ServerError => format!(
                 "the server had a problem ({}). Try again in a moment.",
                 self.status.unwrap_or(500)
             ),
             ErrorKind::Unexpected => format!("the server answered with unexpected status {}.", self.status.unwrap_or(0)),
-            ErrorKind::Network { same_origin: true } => "the server did not answer. Check that it is running and reachable.".to_string(),
-            ErrorKind::Network { same_origin: false } => "no answer the browser would let the panel read. The server may be unreachable, or the browser blocked the request because the server does not allow this page's origin (CORS). Serve the panel behind a same-origin proxy, or use the proxy path (for example /api/scim/v2) as the base URL.".to_string(),
+            ErrorKind::Unreachable { same_origin: true } => "the server (or the proxy in front of it) did not answer: the connection failed or was closed. Check that it is running, then try again.".to_string(),
+            ErrorKind::Unreachable { same_origin: false } => "the server could not be reached: no connection to it could be made. Check the base URL and the network, then try again.".to_string(),
+            ErrorKind::BlockedByBrowser { origin } => format!("the browser blocked the answer because the server at {origin} does not allow calls from this page's origin (CORS). Serve the panel and a proxy of /api/scim/v2/ from one origin, then use the base URL /api/scim/v2; see the {DEPLOY_GUIDE_TEXT}."),
+            ErrorKind::BlockedByPolicy { origin } => format!("this deployment's security policy (Content-Security-Policy) does not allow connecting to {origin}. Use a same-origin proxy and the base URL /api/scim/v2, or allow that origin in the policy; see the {DEPLOY_GUIDE_TEXT}."),
             ErrorKind::Offline => "this browser is offline. Reconnect to the network, then try again.".to_string(),
             ErrorKind::Timeout { seconds } => format!("the server did not answer within {seconds} seconds, so the request was cancelled. Try again; if it keeps happening, check the server."),
-            ErrorKind::BadResponse => "the server's answer could not be used.".to_string(),
+            ErrorKind::Cancelled => "cancelled before an answer came. Nothing was lost; try again when ready.".to_string(),
+            ErrorKind::BadResponse => match &self.detail {
+                Some(what) => format!("{what}."),
+                None => "the server's answer could not be used.".to_string(),
+            },
         };
         format!("{doing}: {why}")
     }
@@ -294,17 +319,71 @@ impl ApiError {
             self.kind,
             ErrorKind::RateLimited { .. }
                 | ErrorKind::ServerError
-                | ErrorKind::Network { .. }
+                | ErrorKind::Unreachable { .. }
                 | ErrorKind::Offline
                 | ErrorKind::Timeout { .. }
+                | ErrorKind::Cancelled
         )
+    }
+}
+
+/// What a request without a readable answer means, from what a browser lets a page know:
+/// whether it is `online`, whether the request was `same_origin` (then neither CORS nor the
+/// page's policy can be the cause), whether the page's security policy reported blocking
+/// `origin`, and whether a no-cors probe of the server got any answer (`reachable`).
+pub fn no_answer_kind(
+    online: bool,
+    same_origin: bool,
+    policy_blocked: bool,
+    reachable: bool,
+    origin: &str,
+) -> ErrorKind {
+    if !online {
+        ErrorKind::Offline
+    } else if same_origin {
+        ErrorKind::Unreachable { same_origin: true }
+    } else if policy_blocked {
+        ErrorKind::BlockedByPolicy {
+            origin: origin.to_string(),
+        }
+    } else if reachable {
+        ErrorKind::BlockedByBrowser {
+            origin: origin.to_string(),
+        }
+    } else {
+        ErrorKind::Unreachable { same_origin: false }
+    }
+}
+
+/// `scheme://host[:port]` of an absolute URL, as the browser names origins; a path is returned
+/// as it is.
+pub fn origin_of(url: &str) -> &str {
+    let Some(i) = url.find("://") else {
+        return url;
+    };
+    match url[i + 3..].find('/') {
+        Some(j) => &url[..i + 3 + j],
+        None => url,
+    }
+}
+
+/// "1 second", "12 seconds", "2 minutes", "1 minute 5 seconds".
+pub fn describe_seconds(seconds: u64) -> String {
+    fn unit(n: u64, one: &str) -> String {
+        format!("{n} {one}{}", if n == 1 { "" } else { "s" })
+    }
+    match (seconds / 60, seconds % 60) {
+        (0, s) => unit(s, "second"),
+        (m, 0) => unit(m, "minute"),
+        (m, s) => format!("{} {}", unit(m, "minute"), unit(s, "second")),
     }
 }
 
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.summary())?;
-        if let Some(detail) = &self.detail {
+        // A bad answer's detail is the panel's own description, already in the summary.
+        if let (Some(detail), false) = (&self.detail, matches!(self.kind, ErrorKind::BadResponse)) {
             write!(f, " Server said: “{detail}”")?;
         }
         Ok(())
@@ -316,7 +395,7 @@ mod tests {
     use super::*;
 
     fn classify(op: Operation, status: u16, body: &str) -> ApiError {
-        ApiError::from_response(op, status, body, None, "sk-secret-key-123")
+        ApiError::from_response(op, status, body, None, 0, "sk-secret-key-123")
     }
 
     #[test]
@@ -395,15 +474,28 @@ mod tests {
 
     #[test]
     fn rate_limit_reads_retry_after() {
-        let e = ApiError::from_response(Operation::SaveGroup, 429, "", Some("12"), "k3y-abcdef");
+        let e = ApiError::from_response(Operation::SaveGroup, 429, "", Some("12"), 0, "k3y-abcdef");
         assert_eq!(
             e.kind,
             ErrorKind::RateLimited {
-                retry_after: Some("12".into())
+                wait_seconds: Some(12)
             }
         );
-        assert!(e.summary().contains("Wait 12 seconds"));
+        assert!(e.summary().contains("asks to wait 12 seconds"));
         assert!(e.is_transient());
+        // An HTTP date is read relative to now: 90 s ahead.
+        let e = ApiError::from_response(
+            Operation::ListUsers,
+            429,
+            "",
+            Some("Thu, 01 Jan 1970 00:01:30 GMT"),
+            0,
+            "k3y-abcdef",
+        );
+        assert!(e.summary().contains("wait 1 minute 30 seconds"), "{e}");
+        // Junk is as good as no header.
+        let e = ApiError::from_response(Operation::SaveGroup, 429, "", Some("soon"), 0, "k3y");
+        assert_eq!(e.kind, ErrorKind::RateLimited { wait_seconds: None });
         let e = classify(Operation::SaveGroup, 429, "");
         assert!(e.summary().contains("60 a minute"));
     }
@@ -429,22 +521,84 @@ mod tests {
     }
 
     #[test]
-    fn network_failures() {
-        let e = ApiError::network(Operation::Connect, true, false);
-        assert!(e.summary().contains("CORS"));
-        let e = ApiError::network(Operation::Connect, true, true);
-        assert!(!e.summary().contains("CORS"));
-        let e = ApiError::network(Operation::SaveGroup, false, false);
-        assert_eq!(e.kind, ErrorKind::Offline);
+    fn failures_without_an_answer_are_told_apart() {
+        let origin = "https://blobsrus.omniapp.co";
+        let kind = |online, same, policy, reachable| {
+            ApiError::without_answer(
+                Operation::Connect,
+                no_answer_kind(online, same, policy, reachable, origin),
+            )
+        };
+        assert_eq!(kind(false, false, true, true).kind, ErrorKind::Offline);
+        let same = kind(true, true, false, false).summary();
+        assert!(same.contains("the proxy in front of it") && !same.contains("CORS"));
+        let cors = kind(true, false, false, true);
+        assert!(cors
+            .summary()
+            .contains("does not allow calls from this page's origin (CORS)"));
+        assert!(cors.summary().contains(origin) && cors.summary().contains(DEPLOY_GUIDE_TEXT));
+        let policy = kind(true, false, true, false).summary();
+        assert!(
+            policy.contains("security policy") && policy.contains(origin),
+            "{policy}"
+        );
+        let gone = kind(true, false, false, false).summary();
+        assert!(gone.contains("could not be reached") && !gone.contains("CORS"));
+        let off = ApiError::without_answer(Operation::SaveGroup, ErrorKind::Offline);
+        assert!(off
+            .summary()
+            .starts_with("The group was not saved: this browser is offline"));
         let t = ApiError::timeout(Operation::LoadGroup, 30);
         assert!(t.summary().contains("within 30 seconds") && t.is_transient());
-        assert!(e.summary().starts_with("The group was not saved"));
+        let c = ApiError::without_answer(Operation::ListGroups, ErrorKind::Cancelled);
+        assert!(
+            c.to_string()
+                .starts_with("Could not list groups: cancelled")
+                && c.is_transient()
+        );
+    }
+
+    #[test]
+    fn a_bad_answer_says_what_was_wrong_once() {
+        let e = ApiError::bad_response(
+            Operation::LoadGroup,
+            200,
+            "the group the server sent has no “id”".into(),
+        );
+        assert_eq!(
+            e.to_string(),
+            "Could not load the group: the group the server sent has no “id”."
+        );
+    }
+
+    #[test]
+    fn origins_and_large_answers() {
+        assert_eq!(
+            origin_of("https://x.omniapp.co/api/scim/v2"),
+            "https://x.omniapp.co"
+        );
+        assert_eq!(origin_of("http://127.0.0.1:9/"), "http://127.0.0.1:9");
+        assert_eq!(origin_of("https://x.co"), "https://x.co");
+        assert_eq!(origin_of("/api/scim/v2"), "/api/scim/v2");
+        let e = ApiError::answer_too_large(Operation::ListUsers, 200, MAX_ANSWER_BYTES + 1);
+        assert_eq!(
+            e.to_string(),
+            "Could not look up users: the server's answer is too large to read (33 MB; the panel reads at most 32 MB)."
+        );
+    }
+
+    #[test]
+    fn waits_in_words() {
+        assert_eq!(describe_seconds(1), "1 second");
+        assert_eq!(describe_seconds(12), "12 seconds");
+        assert_eq!(describe_seconds(120), "2 minutes");
+        assert_eq!(describe_seconds(61), "1 minute 1 second");
     }
 
     proptest::proptest! {
         #[test]
-        fn classification_never_panics(status in 0u16..1000, body in ".*", ra in proptest::option::of(".*")) {
-            let e = ApiError::from_response(Operation::SaveGroup, status, &body, ra.as_deref(), "secret-key");
+        fn classification_never_panics(status in 0u16..1000, body in ".*", ra in proptest::option::of(".*"), now in proptest::num::u64::ANY) {
+            let e = ApiError::from_response(Operation::SaveGroup, status, &body, ra.as_deref(), now, "secret-key");
             let _ = e.to_string();
         }
     }

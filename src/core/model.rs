@@ -42,6 +42,19 @@ pub struct Group {
     pub meta: Meta,
 }
 
+impl Group {
+    /// True when this group has `name` (as servers store it, trimmed) and exactly the members
+    /// `members` by ID: what a save of that name and membership leaves on the server.
+    pub fn holds(&self, name: &str, members: &[Member]) -> bool {
+        use std::collections::HashSet;
+        fn ids(ms: &[Member]) -> HashSet<&str> {
+            ms.iter().map(|m| m.value.as_str()).collect()
+        }
+        self.display_name.trim() == name.trim()
+            && ids(self.members.as_deref().unwrap_or_default()) == ids(members)
+    }
+}
+
 /// RFC 7644 §3.4.2 list answer; only the count is needed to check a connection.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -99,40 +112,95 @@ pub fn parse_group(body: &str, requested_id: &str) -> Result<Group, BodyError> {
     let group: Group = parse_json(body, "group")?;
     if group.id != requested_id {
         return Err(BodyError(format!(
-            "The server answered with group “{}” instead of the requested “{requested_id}”; nothing was changed in the form.",
+            "the server answered with group “{}” although group “{requested_id}” was asked for; nothing in the form was changed",
             group.id
         )));
     }
     Ok(group)
 }
 
-/// Parses a list answer of any resource type.
+/// Parses a list answer of any resource type. RFC 7644 §3.4.2 requires `totalResults`; an answer with neither it nor `Resources` is not a
+/// list (an error object sent with status 200, say) and is refused rather than read as empty.
 pub fn parse_list<T: for<'de> Deserialize<'de>>(body: &str) -> Result<ListResponse<T>, BodyError> {
-    parse_json(body, "list")
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct RawList<T> {
+        #[serde(default)]
+        total_results: Option<u64>,
+        #[serde(default = "Option::default", rename = "Resources")]
+        resources: Option<Vec<T>>,
+    }
+    let raw: RawList<T> = parse_json(body, "list")?;
+    if raw.total_results.is_none() && raw.resources.is_none() {
+        return Err(BodyError(
+            "the list the server sent has neither “totalResults” nor “Resources”".into(),
+        ));
+    }
+    Ok(ListResponse {
+        total_results: raw.total_results,
+        resources: raw.resources.unwrap_or_default(),
+    })
 }
 
+/// Parses a 2xx body, naming what was wrong: empty, a web page, cut off, not JSON, a missing
+/// field or a field of the wrong type.
 fn parse_json<T: for<'de> Deserialize<'de>>(body: &str, what: &str) -> Result<T, BodyError> {
     if body.trim().is_empty() {
         return Err(BodyError(format!(
-            "The server sent an empty answer where a {what} was expected."
+            "the server sent an empty answer where a {what} was expected"
         )));
     }
     if looks_like_html(body) {
         return Err(BodyError(format!(
-            "The server sent a web page (HTML) instead of a SCIM {what}; a proxy or the wrong URL may be in between."
+            "the server sent a web page (HTML) instead of a SCIM {what}; a proxy or gateway in between may have answered, or the base URL is wrong"
         )));
     }
-    serde_json::from_str(body).map_err(|e| {
-        let why = if e.is_eof() {
-            "the answer was cut off"
-        } else if e.is_syntax() {
-            "the answer is not valid JSON"
-        } else {
-            "the answer is JSON of an unexpected shape"
-        };
-        BodyError(format!(
-            "Could not read the {what} the server sent: {why} ({e})."
-        ))
+    serde_json::from_str(body).map_err(|e| BodyError(describe_json_error(&e, body, what)))
+}
+
+fn describe_json_error(e: &serde_json::Error, body: &str, what: &str) -> String {
+    if e.is_eof() {
+        return format!("the {what} the server sent was cut off before its end (incomplete JSON)");
+    }
+    if e.is_syntax() {
+        return format!("the server's answer is not valid JSON, so not a SCIM {what}");
+    }
+    // Data errors read "missing field `x` at line 1 column 9" or "invalid type: integer `1`,
+    // expected a string at line 1 column 7": keep the words, name the field.
+    let message = e.to_string();
+    let message = message
+        .rsplit_once(" at line ")
+        .map_or(message.as_str(), |(m, _)| m);
+    if let Some(field) = message
+        .strip_prefix("missing field `")
+        .and_then(|f| f.strip_suffix('`'))
+    {
+        return format!("the {what} the server sent has no “{field}”");
+    }
+    match (
+        message.strip_prefix("invalid type: "),
+        key_before(body, e.line(), e.column()),
+    ) {
+        (Some(wrong), Some(key)) => {
+            format!("the {what} the server sent has the wrong type for “{key}” ({wrong})")
+        }
+        _ => format!("the server's answer is JSON, but not a SCIM {what} ({message})"),
+    }
+}
+
+/// The object key whose value ends at `line`:`column` (serde's error position), found by
+/// looking back for `"key":`. Best effort; `None` when there is none.
+fn key_before(body: &str, line: usize, column: usize) -> Option<String> {
+    let line_start: usize = body
+        .split('\n')
+        .take(line.saturating_sub(1))
+        .map(|l| l.len() + 1)
+        .sum();
+    let prefix = body.get(..line_start.saturating_add(column).min(body.len()))?;
+    prefix.match_indices(':').rev().find_map(|(i, _)| {
+        let quoted = prefix[..i].trim_end().strip_suffix('"')?;
+        let key = &quoted[quoted.rfind('"')? + 1..];
+        (!key.is_empty() && !key.contains('\\')).then(|| key.to_string())
     })
 }
 
@@ -186,21 +254,93 @@ mod tests {
 
     #[test]
     fn a_different_group_id_is_refused() {
-        assert!(parse_group(OMNI_GROUP, "other").is_err_and(|e| e.0.contains("instead of")));
+        let e = parse_group(OMNI_GROUP, "other").map(|_| ()).unwrap_err();
+        assert_eq!(
+            e.0,
+            "the server answered with group “Qw7rT2pL” although group “other” was asked for; nothing in the form was changed"
+        );
+    }
+
+    fn group_error(body: &str) -> String {
+        match parse_group(body, "a") {
+            Ok(g) => panic!("{body} parsed as {g:?}"),
+            Err(e) => e.0,
+        }
     }
 
     #[test]
     fn bad_bodies_are_named() {
-        assert!(parse_group("", "a").is_err_and(|e| e.0.contains("empty")));
-        assert!(
-            parse_group("<html><body>502</body></html>", "a").is_err_and(|e| e.0.contains("HTML"))
+        assert_eq!(
+            group_error(" "),
+            "the server sent an empty answer where a group was expected"
         );
         assert!(
-            parse_group(r#"{"id":"a","displayName":"#, "a").is_err_and(|e| e.0.contains("cut off"))
+            group_error("<!DOCTYPE html><html><body>502</body></html>").contains("web page (HTML)")
         );
-        assert!(parse_group(r#"{"id":1,"displayName":"A"}"#, "a")
-            .is_err_and(|e| e.0.contains("unexpected shape")));
-        assert!(parse_group("nonsense", "a").is_err_and(|e| e.0.contains("not valid JSON")));
+        assert_eq!(
+            group_error(r#"{"id":"a","displayName":"#),
+            "the group the server sent was cut off before its end (incomplete JSON)"
+        );
+        assert!(group_error("nonsense").contains("not valid JSON"));
+        assert!(group_error(r#"{"id":"a",}"#).contains("not valid JSON"));
+        // An error object sent with status 200.
+        assert_eq!(
+            group_error(r#"{"detail":"OK","status":200}"#),
+            "the group the server sent has no “id”"
+        );
+        assert_eq!(
+            group_error(r#"{"id":"a"}"#),
+            "the group the server sent has no “displayName”"
+        );
+        assert_eq!(
+            group_error(r#"{"id": 1, "displayName": "A"}"#),
+            "the group the server sent has the wrong type for “id” (integer `1`, expected a string)"
+        );
+        assert!(group_error(
+            "{\n  \"id\": \"a\",\n  \"displayName\": \"A:B\",\n  \"members\": \"x:y\"\n}"
+        )
+        .contains("wrong type for “members”"));
+        assert!(
+            group_error(r#"{"id":"a","displayName":"A","members":[{"value":5}]}"#)
+                .contains("wrong type for “value”")
+        );
+        assert!(
+            group_error(r#"{"id":"a","displayName":"A","members":{"k":1}}"#)
+                .contains("wrong type for “members”")
+        );
+        assert!(group_error("[1,2]").contains("JSON, but not a SCIM group"));
+    }
+
+    #[test]
+    fn a_list_needs_a_total_or_resources() {
+        let e = parse_list::<Group>(r#"{"detail":"OK","status":200}"#);
+        assert_eq!(
+            e.map(|_| ()).map_err(|e| e.0),
+            Err("the list the server sent has neither “totalResults” nor “Resources”".into())
+        );
+        let empty = parse_list::<Group>(r#"{"totalResults":0}"#);
+        assert_eq!(empty.map(|l| l.resources.len()), Ok(0));
+        let e = parse_list::<Group>(r#"{"totalResults":1,"Resources":[{"id":"a"}]}"#);
+        assert!(e.is_err_and(|e| e.0.contains("no “displayName”")));
+    }
+
+    #[test]
+    fn holds_compares_the_trimmed_name_and_member_ids() {
+        let m = |id: &str, display: Option<&str>| Member {
+            value: id.into(),
+            display: display.map(Into::into),
+        };
+        let g = Group {
+            id: "g".into(),
+            display_name: "Sales".into(),
+            members: Some(vec![m("a", Some("a@x.co")), m("b", None)]),
+            meta: Meta::default(),
+        };
+        assert!(g.holds(" Sales ", &[m("b", Some("B")), m("a", None), m("a", None)]));
+        assert!(!g.holds("sales", &[m("a", None), m("b", None)]));
+        assert!(!g.holds("Sales", &[m("a", None)]));
+        let none = Group { members: None, ..g };
+        assert!(none.holds("Sales", &[]));
     }
 
     #[test]
@@ -243,6 +383,15 @@ mod tests {
         #[test]
         fn parser_never_panics(s in ".*", id in "[a-zA-Z0-9]{0,8}") {
             let _ = parse_group(&s, &id);
+            let _ = parse_list::<Group>(&s);
+        }
+
+        /// JSON-like text reaches the data-error paths (field names looked up by position).
+        #[test]
+        fn json_like_bodies_get_a_message(s in r#"[{}\[\]":,a1 \n\\é]{0,80}"#) {
+            if let Err(e) = parse_group(&s, "a") {
+                proptest::prop_assert!(!e.0.is_empty());
+            }
             let _ = parse_list::<Group>(&s);
         }
     }
