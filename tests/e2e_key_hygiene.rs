@@ -190,7 +190,21 @@ async fn the_key_is_only_in_session_storage_and_forget_key_keeps_the_draft() -> 
     run("key-hygiene", |p| async move {
         let key = p.key.clone();
         let mut console: Vec<ConsoleEntry> = p.console_messages().await?;
-        p.connect().await?;
+        // Typed but not yet sent, the key is the field's value only, not markup
+        // (`prop:value` sets the property, never a `value` attribute).
+        p.fill("SCIM base URL", "/api/scim/v2").await?;
+        p.fill("API key", &key).await?;
+        let html = p.js("return document.documentElement.outerHTML;").await?;
+        ensure!(
+            !html.to_string().contains(&key),
+            "the typed key appears in the page's markup"
+        );
+        p.click("Connect").await?;
+        p.status_where("Connected", support::is_connected).await?;
+        ensure!(
+            p.value("API key").await?.is_empty(),
+            "the API key field still holds the key after Connect"
+        );
         // The control: the key is where it belongs, so "not found elsewhere" means something.
         ensure!(
             key_in_session_storage(&p, &key).await?,
@@ -367,6 +381,10 @@ async fn an_idle_tab_forgets_the_key_and_keeps_the_draft() -> Result<()> {
         ensure!(
             p.value("API key").await?.is_empty(),
             "the API key field is not empty"
+        );
+        ensure!(
+            !p.is_enabled("Forget key").await?,
+            "Forget key is still offered: the Connection panel thinks a key is stored"
         );
         ensure!(
             p.value("Display name").await? == "Sales West",
