@@ -95,7 +95,8 @@ impl ScimClient {
     async fn read_group(&self, op: Operation, id: &str) -> Result<Group, ApiError> {
         let url = endpoints::group(&self.base, id);
         let (status, body, _) = self.send(op, Method::GET, &url, None, None).await?;
-        model::parse_group(&body, id).map_err(|e| ApiError::bad_response(op, status, e.0))
+        model::parse_group(&body, id)
+            .map_err(|e| ApiError::bad_response(op, status, e.0).without_secret(self.key.expose()))
     }
 
     /// Sends a reviewed save exactly as reviewed, once: a save is never repeated behind the
@@ -121,7 +122,7 @@ impl ScimClient {
         }
         model::parse_group(&text, id)
             .map(SaveAnswer::Group)
-            .map_err(|e| ApiError::bad_response(op, status, e.0))
+            .map_err(|e| ApiError::bad_response(op, status, e.0).without_secret(self.key.expose()))
     }
 
     pub async fn groups_page(
@@ -133,8 +134,9 @@ impl ScimClient {
         let op = Operation::ListGroups;
         let url = endpoints::groups_page(&self.base, start_index, count, exact_name);
         let (status, body, _) = self.send(op, Method::GET, &url, None, None).await?;
-        let list = model::parse_list::<Group>(&body)
-            .map_err(|e| ApiError::bad_response(op, status, e.0))?;
+        let list = model::parse_list::<Group>(&body).map_err(|e| {
+            ApiError::bad_response(op, status, e.0).without_secret(self.key.expose())
+        })?;
         Ok(Page {
             items: list.resources,
             total: list.total_results,
@@ -150,8 +152,8 @@ impl ScimClient {
         let op = Operation::ListUsers;
         let url = endpoints::users_page(&self.base, start_index, count, filter);
         let (status, body, _) = self.send(op, Method::GET, &url, None, None).await?;
-        let (items, total) =
-            parse_users_page(&body).map_err(|e| ApiError::bad_response(op, status, e))?;
+        let (items, total) = parse_users_page(&body)
+            .map_err(|e| ApiError::bad_response(op, status, e).without_secret(self.key.expose()))?;
         Ok(Page { items, total })
     }
 
@@ -426,6 +428,7 @@ fn watch_policy_violations() {
 
 /// Resolves after `ms`, or as soon as one of `stops` aborts.
 async fn sleep(ms: u64, stops: &[&AbortSignal]) {
+    let mut resolver = None;
     let promise = js_sys::Promise::new(&mut |resolve, _| {
         let timer = web_sys::window().and_then(|w| {
             w.set_timeout_with_callback_and_timeout_and_arguments_0(
@@ -440,8 +443,15 @@ async fn sleep(ms: u64, stops: &[&AbortSignal]) {
         for s in stops {
             let _ = s.add_event_listener_with_callback("abort", &resolve);
         }
+        resolver = Some(resolve);
     });
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+    // A long wait ticks every second: leave no listener behind on the signals.
+    if let Some(resolve) = resolver {
+        for s in stops {
+            let _ = s.remove_event_listener_with_callback("abort", &resolve);
+        }
+    }
 }
 
 /// Waits `ms` (for countdowns on screen).

@@ -179,7 +179,19 @@ pub fn redact(text: &str, secret: &str) -> String {
     if secret.len() < 4 {
         return text.to_string();
     }
-    text.replace(secret, "[redacted]")
+    let out = text.replace(secret, "[redacted]");
+    // The marker beside what follows can spell the secret again ("d]x…"): then show none of it.
+    if out.contains(secret) {
+        "[redacted]".to_string()
+    } else {
+        out
+    }
+}
+
+/// Server text as shown: redacted, tidied, and redacted again, since tidying can make the
+/// secret out of text that was not it (a line break where the key has a space).
+fn shown(text: &str, secret: &str) -> String {
+    redact(&tidy(&redact(text, secret)), secret)
 }
 
 impl ApiError {
@@ -199,8 +211,8 @@ impl ApiError {
             .0
             .or(parsed.message.0)
             .or(parsed.error.0)
-            .map(|d| tidy(&redact(&d, secret)));
-        let scim_type = parsed.scim_type.0.map(|s| tidy(&redact(&s, secret)));
+            .map(|d| shown(&d, secret));
+        let scim_type = parsed.scim_type.0.map(|s| shown(&s, secret));
         let kind = match status {
             401 => ErrorKind::BadKey,
             403 => ErrorKind::Forbidden,
@@ -252,6 +264,14 @@ impl ApiError {
             detail: Some(tidy(&what)),
             scim_type: None,
         }
+    }
+
+    /// The same error with `secret` out of whatever the server's answer put in it. A bad
+    /// answer's description may quote the answer (a wrong-typed value, another group's id).
+    pub fn without_secret(mut self, secret: &str) -> Self {
+        self.detail = self.detail.map(|d| shown(&d, secret));
+        self.scim_type = self.scim_type.map(|s| shown(&s, secret));
+        self
     }
 
     /// An answer larger than [`MAX_ANSWER_BYTES`], left unread.
@@ -509,6 +529,26 @@ mod tests {
         );
         assert!(!e.to_string().contains("sk-secret-key-123"));
         assert!(e.to_string().contains("[redacted]"));
+        // Tidying a line break into a space, or the marker's end beside the rest, would
+        // otherwise spell a key again.
+        let e = ApiError::from_response(
+            Operation::Connect,
+            400,
+            r#"{"detail":"ab\ncd"}"#,
+            None,
+            0,
+            "ab cd",
+        );
+        assert!(!e.to_string().contains("ab cd"), "{e}");
+        assert_eq!(redact("d]zzzz", "d]zz"), "[redacted]");
+        // A bad 2xx answer quoting the key, as a wrong-typed value does.
+        let e = ApiError::bad_response(
+            Operation::LoadGroup,
+            200,
+            "the group has the wrong type for “id” (string \"sk-secret-key-123\", expected a string)".into(),
+        )
+        .without_secret("sk-secret-key-123");
+        assert!(!format!("{e} {e:?}").contains("sk-secret-key-123"), "{e}");
     }
 
     #[test]
