@@ -52,12 +52,13 @@ fn with_guide_link(text: String) -> AnyView {
 pub fn WaitStatus() -> impl IntoView {
     let text = RwSignal::new(String::new());
     http::show_waits_in(text);
+    // No wrapper: empty, the status takes no room in the layout (`.notice:empty`).
     view! {
-        <div class="wait-status">
-            <p role="status">{move || text.get()}</p>
-            {move || text.with(|t| !t.is_empty()).then(|| view! {
+        <p class="notice" role="status">{move || text.get()}</p>
+        {move || text.with(|t| !t.is_empty()).then(|| view! {
+            <div class="actions">
                 <button type="button" on:click=|_| http::cancel_waits()>"Cancel waiting"</button>
-            })}
-        </div>
+            </div>
+        })}
     }
 }

@@ -32,7 +32,7 @@ fn member_items(members: &[Member], sign: &'static str) -> impl IntoView {
                 .map(|m| {
                     let label = member_label(m).to_string();
                     let id = (label != m.value).then(|| format!(" ({})", m.value));
-                    view! { <li>{sign}" "{label}<span class="mono">{id}</span></li> }
+                    view! { <li>{sign}" "<bdi>{label}</bdi><span class="mono">{id}</span></li> }
                 })
                 .collect_view()}
             {(extra > 0).then(|| view! { <li>{format!("…and {extra} more")}</li> })}
@@ -45,7 +45,9 @@ fn member_items(members: &[Member], sign: &'static str) -> impl IntoView {
 pub fn DiffSummary(diff: MembershipDiff, #[prop(optional)] show_unchanged: bool) -> impl IntoView {
     let rename = match &diff.renamed {
         Some((old, new)) => {
-            view! { <p>"Name: “"{old.clone()}"” → “"{new.clone()}"”"</p> }.into_any()
+            // <bdi>: a direction control in a name cannot reorder the sentence around it.
+            view! { <p>"Name: “"<bdi>{old.clone()}</bdi>"” → “"<bdi>{new.clone()}</bdi>"”"</p> }
+                .into_any()
         }
         None => view! { <p>"Name unchanged."</p> }.into_any(),
     };
@@ -72,8 +74,7 @@ pub fn Review(
     data: ReviewData,
     #[prop(into)] saving: Signal<bool>,
     /// After a failed attempt the button reads "Retry save".
-    #[prop(into)]
-    failed: Signal<bool>,
+    failed: RwSignal<bool>,
     /// Seconds until the server's rate limit allows another attempt (0: none); the button
     /// waits.
     retry_in: RwSignal<u64>,
@@ -151,7 +152,7 @@ pub fn Review(
                     "Back"
                 </button>
             </div>
-            <p role="status">
+            <p class="notice" role="status">
                 {move || match retry_in.get() {
                     0 => String::new(),
                     s => format!("Rate limited (429): nothing was sent again. Retry save is possible in {s} s."),
