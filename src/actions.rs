@@ -13,6 +13,7 @@ use crate::core::model::{Group, Meta};
 use crate::core::save_request::SaveRequest;
 use crate::core::server_features::next_start_index;
 use crate::core::stored_draft::StoredDraft;
+use crate::core::validation::isolate;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::sync::Arc;
@@ -42,7 +43,7 @@ pub fn load_group(state: AppState, id: String) {
                     .filter(|s| s.clone().into_draft().is_dirty());
                 state.load_notice.set(Some(Notice::Success(format!(
                     "Loaded “{}” with {} members.",
-                    loaded.display_name,
+                    isolate(&loaded.display_name),
                     loaded.members.len()
                 ))));
                 state.restorable.set(stored);

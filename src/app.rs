@@ -10,6 +10,7 @@ use crate::core::directory::Directory;
 use crate::core::route::Route;
 use crate::core::server_features::ServerFeatures;
 use crate::core::stored_draft::StoredDraft;
+use crate::core::validation::isolate;
 use crate::core::{base_url::ScimBase, draft::GroupDraft};
 use leptos::prelude::*;
 use std::sync::Arc;
@@ -160,8 +161,13 @@ pub fn App() -> impl IntoView {
     };
     let editing_label = move || {
         draft.with(|d| {
-            d.as_ref()
-                .map(|d| format!("Editing “{}” ({})", d.loaded.display_name, d.id()))
+            d.as_ref().map(|d| {
+                format!(
+                    "Editing “{}” ({})",
+                    isolate(&d.loaded.display_name),
+                    isolate(d.id())
+                )
+            })
         })
     };
     let current = move |r: Route| {

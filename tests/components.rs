@@ -73,12 +73,15 @@ fn button(root: &Element, name: &str) -> HtmlButtonElement {
         .unchecked_into()
 }
 
+/// The text as seen: without the invisible isolate marks (U+2066–U+2069) the panel puts around
+/// names quoted in sentences.
 fn text_of(root: &Element, selector: &str) -> String {
     all(root, selector)
         .iter()
         .map(|e| e.text_content().unwrap_or_default())
         .collect::<Vec<_>>()
         .join(" | ")
+        .replace(['\u{2066}', '\u{2067}', '\u{2068}', '\u{2069}'], "")
 }
 
 async fn type_into(input: &HtmlInputElement, text: &str) {

@@ -435,7 +435,33 @@ async fn hostile_group_names_show_as_plain_text() -> Result<()> {
         );
         p.open_group(&rlo_id, rlo, 0).await?;
         p.field_error("Display name", "text-direction").await?;
+        // Quoted in a sentence, the name is a bidi isolate (FSI … PDI), so its override cannot
+        // reverse the words after it.
+        let isolated = format!("\u{2068}{rlo}\u{2069}");
+        for (what, script) in [
+            ("the load status", "return Array.from(document.querySelectorAll('[role=status]')).map(e => e.textContent).join('\\n');"),
+            ("the header", "return document.querySelector('.topbar').textContent;"),
+        ] {
+            let text = p.js(script).await?;
+            let text = text.as_str().unwrap_or_default();
+            ensure!(
+                text.contains(&format!("“{isolated}”")),
+                "{what} does not isolate the name: {text:?}"
+            );
+        }
         p.screenshot("rlo").await?;
+        // The review quotes the old name in a <bdi>, the element form of the same isolation.
+        p.fill("Display name", "Admins").await?;
+        p.click("Save").await?;
+        let bdi = p
+            .js("return Array.from(document.querySelectorAll('bdi')).map(b => b.textContent);")
+            .await?;
+        ensure!(
+            bdi.as_array().is_some_and(|a| a.iter().any(|t| t == rlo)),
+            "the review does not isolate the old name: {bdi}"
+        );
+        p.screenshot("rlo-review").await?;
+        p.click("Back").await?;
 
         // Nothing ran and nothing was inserted: no image, no request for it, no dialog.
         let images = p.js("return document.images.length;").await?;

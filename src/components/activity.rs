@@ -2,13 +2,14 @@
 
 use crate::app::AppState;
 use crate::core::activity::{to_json, ActivityEntry};
+use crate::core::validation::isolate;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
 fn change_summary(e: &ActivityEntry) -> String {
     let mut parts = Vec::new();
     if let Some((old, new)) = &e.renamed {
-        parts.push(format!("renamed “{old}” → “{new}”"));
+        parts.push(format!("renamed “{}” → “{}”", isolate(old), isolate(new)));
     }
     parts.push(format!("+{} −{}", e.added, e.removed));
     parts.join(", ")
@@ -61,7 +62,7 @@ pub fn ActivityPage(state: AppState) -> impl IntoView {
                                     view! {
                                         <tr>
                                             <td class="mono">{e.at.clone()}</td>
-                                            <td>{e.group_name.clone()}" "<span class="mono">"("{e.group_id.clone()}")"</span></td>
+                                            <td>{isolate(&e.group_name)}" "<span class="mono">"("{e.group_id.clone()}")"</span></td>
                                             <td>{e.method}" · "{change_summary(&e)}</td>
                                             <td>
                                                 {e.outcome.label()}

@@ -21,7 +21,7 @@ use crate::core::model::{Group, Member};
 use crate::core::retry::{self, ceil_seconds};
 use crate::core::save_request::{needs_typed_name, SaveMethod, SaveRequest};
 use crate::core::stored_draft::describe_age;
-use crate::core::validation::{char_count, Issue, DISPLAY_NAME_MAX_CHARS};
+use crate::core::validation::{char_count, isolate, Issue, DISPLAY_NAME_MAX_CHARS};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -109,7 +109,8 @@ pub fn GroupEditor(state: AppState, route_id: String) -> impl IntoView {
 
     let on_removed = Callback::new(move |label: String| {
         notice.set(Some(Notice::Progress(format!(
-            "Removed {label}. Not saved yet."
+            "Removed {}. Not saved yet.",
+            isolate(&label)
         ))));
     });
     // Members found by search or bulk add carry the user's email as `display`.
@@ -148,7 +149,8 @@ pub fn GroupEditor(state: AppState, route_id: String) -> impl IntoView {
                 new_display.set(String::new());
                 add_tried.set(false);
                 notice.set(Some(Notice::Progress(format!(
-                    "Added {shown}. Not saved yet."
+                    "Added {}. Not saved yet.",
+                    isolate(&shown)
                 ))));
             }
             Err(issues) => {
@@ -250,7 +252,7 @@ pub fn GroupEditor(state: AppState, route_id: String) -> impl IntoView {
         saved.set(None);
         notice.set(Some(Notice::Progress(format!(
             "Saving “{}”…",
-            sent.display_name
+            isolate(&sent.display_name)
         ))));
         spawn_local(async move {
             let outcome = actions::save(&client, &sent, &data.request).await;
@@ -265,7 +267,7 @@ pub fn GroupEditor(state: AppState, route_id: String) -> impl IntoView {
                     review.set(None);
                     notice.set(Some(Notice::Success(format!(
                         "Saved “{}”: {} members.",
-                        group.display_name,
+                        isolate(&group.display_name),
                         group.members.as_ref().map_or(0, Vec::len)
                     ))));
                     storage::forget_draft(sent.id());

@@ -63,8 +63,14 @@ pub async fn name(client: &Client, el: &Element) -> Result<String> {
     Ok(normalize(&computed(client, el, Computed::Label).await?))
 }
 
+/// Whitespace collapsed, and the isolate marks the panel puts around names quoted in sentences
+/// (U+2066–U+2069) left out: they are invisible and not read out.
 pub fn normalize(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    let shown: String = s
+        .chars()
+        .filter(|c| !('\u{2066}'..='\u{2069}').contains(c))
+        .collect();
+    shown.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// One element with what the accessibility tree says of it.
