@@ -387,10 +387,13 @@ pub fn origin_of(url: &str) -> &str {
     }
 }
 
-/// "1 second", "12 seconds", "2 minutes", "1 minute 5 seconds".
+/// "1 second", "12 seconds", "2 minutes", "1 minute 5 seconds", "2 hours" (whole hours only).
 pub fn describe_seconds(seconds: u64) -> String {
     fn unit(n: u64, one: &str) -> String {
         format!("{n} {one}{}", if n == 1 { "" } else { "s" })
+    }
+    if seconds >= 3600 && seconds.is_multiple_of(3600) {
+        return unit(seconds / 3600, "hour");
     }
     match (seconds / 60, seconds % 60) {
         (0, s) => unit(s, "second"),
@@ -633,6 +636,8 @@ mod tests {
         assert_eq!(describe_seconds(12), "12 seconds");
         assert_eq!(describe_seconds(120), "2 minutes");
         assert_eq!(describe_seconds(61), "1 minute 1 second");
+        assert_eq!(describe_seconds(7200), "2 hours");
+        assert_eq!(describe_seconds(5400), "90 minutes");
     }
 
     proptest::proptest! {
