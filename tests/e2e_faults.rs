@@ -399,6 +399,18 @@ async fn leaving_a_screen_cancels_its_reads_quietly() -> Result<()> {
             "leaving the screen raised alerts: {:?}",
             p.alerts().await?
         );
+
+        // Back to Groups while listing groups fails: the message, then one click lists them.
+        p.control
+            .set_faults(json!({ "fail_status": 500, "fail_path": "/groups", "fail_method": "GET", "latency_ms": 0 }))
+            .await?;
+        p.click_link("Groups").await?;
+        p.alert_containing("Could not list groups: the server had a problem (500)")
+            .await?;
+        p.control.clear_faults().await?;
+        p.click("Load groups again").await?;
+        p.rows_where("Groups", "list the groups", |rows| !rows.is_empty())
+            .await?;
         Ok(())
     })
     .await

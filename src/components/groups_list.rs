@@ -408,6 +408,17 @@ pub fn GroupsPage(state: AppState) -> impl IntoView {
                     </div>
                 </form>
                 <NoticeArea notice=notice />
+                // The first page failed: nothing else on screen would ask again.
+                {move || {
+                    let failed = notice.with(|n| matches!(n, Some(Notice::Error(_))));
+                    (failed && page.with(Option::is_none) && !is_exact()).then(|| view! {
+                        <div class="actions">
+                            <button type="button" on:click=move |_| load_page(1, Vec::new())>
+                                "Load groups again"
+                            </button>
+                        </div>
+                    })
+                }}
                 {move || filter_text().map(|t| view! { <p class="filter-info">{t}</p> })}
                 {move || exact_text().map(|t| view! { <p class="filter-info">{t}</p> })}
                 {move || empty_text().map(|t| view! { <p class="empty">{t}</p> })}
