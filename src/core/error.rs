@@ -289,9 +289,19 @@ impl ApiError {
 
     /// The sentence shown to the admin, without the server's detail.
     pub fn summary(&self) -> String {
+        // A save sent but not answered, or answered unreadably, may have been applied.
+        let unsure = self.operation == Operation::SaveGroup
+            && matches!(
+                self.kind,
+                ErrorKind::BadResponse | ErrorKind::Timeout { .. } | ErrorKind::Unreachable { .. }
+            );
         let doing = match self.operation {
             Operation::Connect => "Could not connect",
             Operation::LoadGroup => "Could not load the group",
+            Operation::SaveGroup if matches!(self.kind, ErrorKind::BadResponse) => {
+                "The save may have gone through, but the server's answer could not be used"
+            }
+            Operation::SaveGroup if unsure => "The group may not have been saved",
             Operation::SaveGroup => "The group was not saved",
             Operation::CheckGroup => {
                 "The group was not saved (the check for changes by others failed)"
@@ -330,7 +340,12 @@ impl ApiError {
                 None => "the server's answer could not be used.".to_string(),
             },
         };
-        format!("{doing}: {why}")
+        let after = if unsure {
+            " Retry save checks the group first, so the change is not applied twice."
+        } else {
+            ""
+        };
+        format!("{doing}: {why}{after}")
     }
 
     /// True when trying the same thing again later may work.
@@ -628,6 +643,30 @@ mod tests {
             e.to_string(),
             "Could not look up users: the server's answer is too large to read (33 MB; the panel reads at most 32 MB)."
         );
+    }
+
+    #[test]
+    fn a_save_without_a_usable_answer_may_have_been_applied() {
+        let bad = ApiError::bad_response(
+            Operation::SaveGroup,
+            200,
+            "the group the server sent was cut off before its end (incomplete JSON)".into(),
+        );
+        assert_eq!(
+            bad.to_string(),
+            "The save may have gone through, but the server's answer could not be used: the group the server sent was cut off before its end (incomplete JSON). Retry save checks the group first, so the change is not applied twice."
+        );
+        let t = ApiError::timeout(Operation::SaveGroup, 30).to_string();
+        assert!(
+            t.starts_with(
+                "The group may not have been saved: the server did not answer within 30 seconds"
+            ),
+            "{t}"
+        );
+        assert!(t.ends_with("so the change is not applied twice."));
+        // The read before a save changed nothing.
+        let c = ApiError::timeout(Operation::CheckGroup, 30).to_string();
+        assert!(c.starts_with("The group was not saved (the check") && !c.contains("twice"));
     }
 
     #[test]
