@@ -12,6 +12,7 @@ mod support;
 
 use anyhow::{ensure, Context, Result};
 use fantoccini::wd::WebDriverCompatibleCommand;
+use fantoccini::Locator;
 use serde_json::{json, Value};
 use support::procs::{random_key, Sandbox};
 use support::{is_connected, run_with, Options, Panel};
@@ -28,6 +29,14 @@ struct Fault {
 
 fn fault(name: &'static str, config: Value, says: &'static str) -> Fault {
     Fault { name, config, says }
+}
+
+/// `base` with the fields of `extra` added: one fault aimed at some requests.
+fn merged(mut base: Value, extra: Value) -> Value {
+    if let (Some(b), Some(e)) = (base.as_object_mut(), extra.as_object()) {
+        b.extend(e.clone());
+    }
+    base
 }
 
 /// How many requests with `method` the sandbox logged whose path contains `path`.
@@ -119,13 +128,7 @@ async fn save_faults_are_named_keep_the_edit_and_retry_with_one_click() -> Resul
         let puts = count(&p, "PUT", &id).await?;
         ensure!(puts == 1, "a double click sent {puts} PUTs");
 
-        let put = |extra: Value| {
-            let mut config = json!({ "fail_method": "PUT" });
-            if let (Some(c), Some(e)) = (config.as_object_mut(), extra.as_object()) {
-                c.extend(e.clone());
-            }
-            config
-        };
+        let put = |extra: Value| merged(json!({ "fail_method": "PUT" }), extra);
         let faults = [
             fault(
                 "500",
@@ -269,13 +272,7 @@ async fn read_faults_are_named_and_rate_limited_reads_retry_by_themselves() -> R
         p.fill("Find user", "zoe").await?;
         found_zoe(&p).await?;
 
-        let users = |extra: Value| {
-            let mut config = json!({ "fail_path": "/users" });
-            if let (Some(c), Some(e)) = (config.as_object_mut(), extra.as_object()) {
-                c.extend(e.clone());
-            }
-            config
-        };
+        let users = |extra: Value| merged(json!({ "fail_path": "/users" }), extra);
         let faults = [
             fault(
                 "500",
@@ -418,6 +415,34 @@ async fn leaving_a_screen_cancels_its_reads_quietly() -> Result<()> {
         p.click("Load groups again").await?;
         p.rows_where("Groups", "list the groups", |rows| !rows.is_empty())
             .await?;
+        Ok(())
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn typing_while_the_directory_is_listed_lists_it_once() -> Result<()> {
+    run_with("typing", Options::default(), |mut panels| async move {
+        let p = panels.remove(0);
+        p.connect().await?;
+        open(&p, "Sales").await?;
+        // Each of the listing's 3 pages now takes 0.7 s: every letter lands mid-listing.
+        p.control.set_faults(json!({ "latency_ms": 700 })).await?;
+        p.control.clear_requests().await?;
+        p.fill("Find user", "zoe").await?;
+        found_zoe(&p).await?;
+        // The results answer the newest text ("zoe"), not a letter typed before it.
+        let shown = p.client.find_all(Locator::Css("ul.results li")).await?;
+        ensure!(!shown.is_empty(), "no matching users listed");
+        for li in shown {
+            let text = li.text().await?.to_lowercase();
+            ensure!(text.contains("zo"), "a match for an older text: {text:?}");
+        }
+        let pages = count(&p, "GET", "/users").await?;
+        ensure!(
+            pages == 3,
+            "typing 3 letters during a 3-page listing sent {pages} user pages"
+        );
         Ok(())
     })
     .await

@@ -155,14 +155,7 @@ fn body() -> impl Strategy<Value = String> {
 }
 
 fn operation() -> impl Strategy<Value = Operation> {
-    select(vec![
-        Operation::Connect,
-        Operation::LoadGroup,
-        Operation::SaveGroup,
-        Operation::CheckGroup,
-        Operation::ListGroups,
-        Operation::ListUsers,
-    ])
+    select(Operation::ALL.to_vec())
 }
 
 fn status() -> impl Strategy<Value = u16> {

@@ -95,8 +95,7 @@ impl ScimClient {
     async fn read_group(&self, op: Operation, id: &str) -> Result<Group, ApiError> {
         let url = endpoints::group(&self.base, id);
         let (status, body, _) = self.send(op, Method::GET, &url, None, None).await?;
-        model::parse_group(&body, id)
-            .map_err(|e| ApiError::bad_response(op, status, e.0).without_secret(self.key.expose()))
+        model::parse_group(&body, id).map_err(|e| self.unusable(op, status, e.0))
     }
 
     /// Sends a reviewed save exactly as reviewed, once: a save is never repeated behind the
@@ -122,7 +121,7 @@ impl ScimClient {
         }
         model::parse_group(&text, id)
             .map(SaveAnswer::Group)
-            .map_err(|e| ApiError::bad_response(op, status, e.0).without_secret(self.key.expose()))
+            .map_err(|e| self.unusable(op, status, e.0))
     }
 
     pub async fn groups_page(
@@ -134,9 +133,7 @@ impl ScimClient {
         let op = Operation::ListGroups;
         let url = endpoints::groups_page(&self.base, start_index, count, exact_name);
         let (status, body, _) = self.send(op, Method::GET, &url, None, None).await?;
-        let list = model::parse_list::<Group>(&body).map_err(|e| {
-            ApiError::bad_response(op, status, e.0).without_secret(self.key.expose())
-        })?;
+        let list = model::parse_list::<Group>(&body).map_err(|e| self.unusable(op, status, e.0))?;
         Ok(Page {
             items: list.resources,
             total: list.total_results,
@@ -152,9 +149,14 @@ impl ScimClient {
         let op = Operation::ListUsers;
         let url = endpoints::users_page(&self.base, start_index, count, filter);
         let (status, body, _) = self.send(op, Method::GET, &url, None, None).await?;
-        let (items, total) = parse_users_page(&body)
-            .map_err(|e| ApiError::bad_response(op, status, e).without_secret(self.key.expose()))?;
+        let (items, total) = parse_users_page(&body).map_err(|e| self.unusable(op, status, e))?;
         Ok(Page { items, total })
+    }
+
+    /// A 2xx answer that could not be used; `what` may quote the answer, so the key is taken
+    /// out of it.
+    fn unusable(&self, op: Operation, status: u16, what: String) -> ApiError {
+        ApiError::bad_response(op, status, what).without_secret(self.key.expose())
     }
 
     /// Sends one request within the request budget and returns status, body and ETag of a 2xx

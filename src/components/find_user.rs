@@ -44,6 +44,12 @@ pub fn FindUser(
     let notice = RwSignal::new(None::<Notice>);
     let progress = RwSignal::new(ListingState::None);
     let seq = StoredValue::new(0u64);
+    // One directory listing at a time: searches typed meanwhile wait for it (`deferred`), and
+    // the listing answers the newest of them when it ends, instead of each keystroke listing
+    // the whole directory again.
+    let listing = StoredValue::new(false);
+    // `Some(add_first)` of the newest search that waits for the listing.
+    let deferred = StoredValue::new(None::<bool>);
     let reads = ScreenReads::new();
     let is_member = move |id: &str| {
         state.draft.with(|d| {
@@ -70,10 +76,10 @@ pub fn FindUser(
     };
 
     // Runs a search for `q`; only the newest search may show its results.
-    let search = move |q: String, refresh: bool, add_first: bool| {
+    let search = move |q: String, refresh: bool, mut add_first: bool| {
         seq.update_value(|n| *n += 1);
-        let mine = seq.get_value();
-        let q = q.trim().to_string();
+        let mut mine = seq.get_value();
+        let mut q = q.trim().to_string();
         if q.is_empty() {
             results.set(Vec::new());
             notice.set(None);
@@ -108,9 +114,35 @@ pub fn FindUser(
                     }
                     other => other,
                 }
+            } else if listing.get_value() && !refresh {
+                deferred.set_value(Some(add_first));
+                return;
             } else {
                 notice.set(Some(Notice::Progress("Listing users…".into())));
-                search_directory(state, &q, refresh, reads, progress).await
+                listing.set_value(true);
+                let listed = search_directory(state, &q, refresh, reads, progress).await;
+                // `try_`: the screen may have gone meanwhile (`Some` means it is still here).
+                if listing.try_update_value(|l| *l = false).is_some()
+                    && seq.try_get_value() != Some(mine)
+                {
+                    // Newer text arrived while listing: answer it (or tell it why not) here.
+                    let Some(waiting_add_first) = deferred.get_value() else {
+                        return;
+                    };
+                    deferred.set_value(None);
+                    add_first = waiting_add_first;
+                    mine = seq.get_value();
+                    q = query.get_untracked().trim().to_string();
+                    if q.is_empty() {
+                        return;
+                    }
+                    match listed {
+                        Ok(_) => search_directory(state, &q, false, reads, progress).await,
+                        Err(e) => Err(e),
+                    }
+                } else {
+                    listed
+                }
             };
             // `try_`: the screen may have gone meanwhile.
             if seq.try_get_value() != Some(mine) {

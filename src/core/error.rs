@@ -18,6 +18,16 @@ pub enum Operation {
 }
 
 impl Operation {
+    /// Every operation, for tests and fuzzing that go through them all.
+    pub const ALL: [Operation; 6] = [
+        Self::Connect,
+        Self::LoadGroup,
+        Self::SaveGroup,
+        Self::CheckGroup,
+        Self::ListGroups,
+        Self::ListUsers,
+    ];
+
     /// Calls on a collection: a 404 there means no SCIM API at the base URL.
     fn is_collection(self) -> bool {
         matches!(self, Self::Connect | Self::ListGroups | Self::ListUsers)
