@@ -171,6 +171,17 @@ async fn save_faults_are_named_keep_the_edit_and_retry_with_one_click() -> Resul
                 put(json!({ "fail_status": 200 })),
                 "the group the server sent has no “id”",
             ),
+            // A whole group, but not the one saved (a confused cache or proxy).
+            fault(
+                "other-group",
+                put(json!({ "body": "other-group" })),
+                "the server answered with group “Qx7RtB2k” although group",
+            ),
+            fault(
+                "oversized",
+                put(json!({ "body": "oversized" })),
+                "the server's answer is too large to read",
+            ),
             // Every answer takes 5 s, past the 3 s timeout: the check before the PUT gives up.
             fault(
                 "slow",

@@ -28,7 +28,16 @@ pub enum FaultBody {
     Empty,
     /// The first half of a valid group JSON body (Content-Type application/json).
     Truncated,
+    /// A whole, valid group whose id is not the one asked for (a confused cache or proxy).
+    #[serde(rename = "other-group")]
+    #[value(name = "other-group")]
+    OtherGroup,
+    /// A JSON body of 33 MiB, past what a client should read into memory.
+    Oversized,
 }
+
+/// Size of the `oversized` body: just over the 32 MiB a careful client reads.
+pub const OVERSIZED_BYTES: usize = 33 * 1024 * 1024;
 
 /// The fault configuration, as the CLI flags set it and `/__sandbox/faults` shows and takes it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -183,6 +192,15 @@ pub fn forced_response(cfg: &FaultConfig) -> Response {
             }
             (Some("application/json"), SAMPLE_GROUP[..cut].to_string())
         }
+        FaultBody::OtherGroup => (Some("application/json"), SAMPLE_GROUP.to_string()),
+        FaultBody::Oversized => {
+            let wrapper = r#"{"padding":""}"#;
+            let mut body = String::with_capacity(OVERSIZED_BYTES);
+            body.push_str(r#"{"padding":""#);
+            body.extend(std::iter::repeat_n('x', OVERSIZED_BYTES - wrapper.len()));
+            body.push_str(r#""}"#);
+            (Some("application/json"), body)
+        }
     };
     let mut res = (status, body).into_response();
     let headers = res.headers_mut();
@@ -322,6 +340,17 @@ mod tests {
         assert_eq!(with(429).headers()[header::RETRY_AFTER], "2");
         assert_eq!(with(503).headers()[header::RETRY_AFTER], "2");
         assert!(with(500).headers().get(header::RETRY_AFTER).is_none());
+    }
+
+    #[test]
+    fn other_group_is_a_whole_group_and_oversized_is_json_of_the_stated_size() {
+        let res = forced_response(&cfg(|c| c.body = FaultBody::OtherGroup));
+        assert_eq!(res.status(), StatusCode::OK);
+        let res = forced_response(&cfg(|c| c.body = FaultBody::Oversized));
+        assert_eq!(res.status(), StatusCode::OK);
+        let parsed: FaultConfig =
+            serde_json::from_str(r#"{"body":"other-group"}"#).expect("other-group parses");
+        assert_eq!(parsed.body, FaultBody::OtherGroup);
     }
 
     #[test]
