@@ -23,3 +23,4 @@ pub mod secret;
 pub mod server_features;
 pub mod stored_draft;
 pub mod validation;
+pub mod window;
