@@ -3,6 +3,7 @@
 
 use crate::app::AppState;
 use crate::browser::http::{SaveAnswer, ScimClient, ScreenReads};
+use crate::browser::perf;
 use crate::browser::storage;
 use crate::components::notice::Notice;
 use crate::core::diff::unchanged_since_load;
@@ -30,6 +31,7 @@ pub fn load_group(state: AppState, id: String) {
         .load_notice
         .set(Some(Notice::Progress(format!("Loading group {id}…"))));
     spawn_local(async move {
+        perf::mark("group-load-sent");
         let result = client.get_group(&id).await;
         if state.load_seq.get_untracked() != seq {
             return;
@@ -48,6 +50,7 @@ pub fn load_group(state: AppState, id: String) {
                 ))));
                 state.restorable.set(stored);
                 state.draft.set(Some(loaded));
+                perf::mark_after_paint("group-load-shown");
             }
             Err(err) => state.load_notice.set(Some(Notice::Error(err.to_string()))),
         }

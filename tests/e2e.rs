@@ -131,6 +131,21 @@ async fn rename_add_remove_and_save_reaches_the_server() -> Result<()> {
             before.members.len(),
             members_text(&after.members)
         );
+
+        // scripts/bench measures between the panel's performance marks: all of them are set,
+        // each (its first) after the step before it.
+        let mut at = Vec::new();
+        for name in support::perf::PANEL_MARKS {
+            let marks = p.wait_marks(name, 0, support::WAIT).await?;
+            at.push((*name, marks[0]));
+        }
+        for pair in at.windows(2) {
+            let ((a, ta), (b, tb)) = (pair[0], pair[1]);
+            ensure!(
+                ta <= tb,
+                "performance mark {b:?} ({tb} ms) comes before {a:?} ({ta} ms)"
+            );
+        }
         Ok(())
     })
     .await

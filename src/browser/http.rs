@@ -2,7 +2,7 @@
 //! module sends requests, reads status, headers and body, and does the waiting the core
 //! decides on: the request budget, retries of rate-limited reads, timeouts and cancellation.
 
-use crate::browser::config;
+use crate::browser::{config, perf};
 use crate::core::base_url::ScimBase;
 use crate::core::directory::{parse_users_page, DirectoryUser};
 use crate::core::endpoints;
@@ -266,6 +266,11 @@ impl ScimClient {
         if let Some(version) = if_match {
             request = request.header("If-Match", version);
         }
+        // A save's requests, for scripts/bench: what lies between sent and answered is network.
+        let save_step = matches!(op, Operation::SaveGroup | Operation::CheckGroup);
+        if save_step {
+            perf::mark("save-sent");
+        }
         let sent = match json {
             Some(body) => match request
                 .header("Content-Type", "application/json")
@@ -290,6 +295,9 @@ impl ScimClient {
         }
         // A body that breaks off midway reads as empty, which the core reports.
         let body = response.text().await.unwrap_or_default();
+        if save_step {
+            perf::mark("save-answered");
+        }
         self.interrupted(op, &deadline, seconds)?;
         if body.len() as u64 > MAX_ANSWER_BYTES {
             return Err(ApiError::answer_too_large(op, status, body.len() as u64));

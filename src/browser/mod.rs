@@ -3,5 +3,6 @@
 pub mod config;
 pub mod http;
 pub mod idle;
+pub mod perf;
 pub mod router;
 pub mod storage;

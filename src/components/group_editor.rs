@@ -175,7 +175,8 @@ pub fn GroupEditor(state: AppState, route_id: String) -> impl IntoView {
             notice.set(Some(Notice::Error("Load a group before saving.".into())));
             return;
         };
-        let diff = d.diff();
+        let diff =
+            crate::browser::perf::between("review-diff-start", "review-diff-end", || d.diff());
         let method = if state.use_patch.get_untracked() {
             SaveMethod::Patch
         } else {
@@ -282,6 +283,7 @@ pub fn GroupEditor(state: AppState, route_id: String) -> impl IntoView {
                         }
                     });
                     saved.set(Some(group));
+                    crate::browser::perf::mark_after_paint("save-shown");
                 }
                 SaveOutcome::Conflict { current } => {
                     record(&sent, method, Outcome::Conflict, None);

@@ -144,7 +144,7 @@ pub fn Review(
                     type="button"
                     class=if removes { "primary danger-fill" } else { "primary" }
                     disabled=move || empty || saving.get() || !name_ok() || (retry_in.get() > 0)
-                    on:click=move |_| on_confirm.run(())
+                    on:click=move |_| { crate::browser::perf::mark("save-click"); on_confirm.run(()) }
                 >
                     {move || if failed.get() { "Retry save" } else { "Confirm save" }}
                 </button>

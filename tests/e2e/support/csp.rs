@@ -4,11 +4,10 @@
 //! passthrough), and records each violation in a page global; [`check`] fails on any.
 
 use anyhow::{bail, Context, Result};
-use fantoccini::wd::WebDriverCompatibleCommand;
 use fantoccini::Client;
-use http::Method;
 use serde_json::{json, Value};
-use url::{ParseError, Url};
+
+use super::cdp::cdp;
 
 /// Where the listener keeps what it saw.
 const GLOBAL: &str = "__e2eCspViolations";
@@ -30,34 +29,15 @@ const LISTENER: &str = r#"(() => {
   }, true);
 })();"#;
 
-/// `POST /session/{id}/goog/cdp/execute`: chromedriver's passthrough to the DevTools protocol.
-#[derive(Debug)]
-struct Cdp {
-    cmd: &'static str,
-    params: Value,
-}
-
-impl WebDriverCompatibleCommand for Cdp {
-    fn endpoint(&self, base_url: &Url, session_id: Option<&str>) -> Result<Url, ParseError> {
-        let sid = session_id.ok_or(ParseError::EmptyHost)?;
-        base_url.join(&format!("session/{sid}/goog/cdp/execute"))
-    }
-
-    fn method_and_body(&self, _request_url: &Url) -> (Method, Option<String>) {
-        let body = json!({ "cmd": self.cmd, "params": self.params });
-        (Method::POST, Some(body.to_string()))
-    }
-}
-
 /// Registers the listener for every document this browser loads from now on.
 pub async fn install(client: &Client) -> Result<()> {
-    client
-        .issue_cmd(Cdp {
-            cmd: "Page.addScriptToEvaluateOnNewDocument",
-            params: json!({ "source": LISTENER }),
-        })
-        .await
-        .context("registering the securitypolicyviolation listener (CDP through chromedriver)")?;
+    cdp(
+        client,
+        "Page.addScriptToEvaluateOnNewDocument",
+        json!({ "source": LISTENER }),
+    )
+    .await
+    .context("registering the securitypolicyviolation listener (CDP through chromedriver)")?;
     Ok(())
 }
 

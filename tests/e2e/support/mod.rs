@@ -6,9 +6,11 @@
 
 pub mod a11y;
 pub mod api;
+pub mod cdp;
 pub mod console;
 pub mod csp;
 pub mod nginx;
+pub mod perf;
 pub mod procs;
 pub mod ui;
 
@@ -463,6 +465,8 @@ pub struct Options {
     /// The origins the served copy of `dist/` may connect to besides its own (its meta CSP's
     /// `connect-src`), e.g. `"http://127.0.0.1:*"` for a test that calls a second sandbox.
     pub connect_src: Option<String>,
+    /// Extra Chromium flags, e.g. `["--enable-precise-memory-info"]`.
+    pub browser_args: Vec<String>,
 }
 
 impl Default for Options {
@@ -473,6 +477,7 @@ impl Default for Options {
             timeout: TEST_TIMEOUT,
             config: None,
             connect_src: None,
+            browser_args: Vec::new(),
         }
     }
 }
@@ -480,6 +485,12 @@ impl Default for Options {
 impl Options {
     pub fn args(mut self, args: &[&str]) -> Self {
         self.sandbox_args
+            .extend(args.iter().map(|a| (*a).to_owned()));
+        self
+    }
+
+    pub fn browser_args(mut self, args: &[&str]) -> Self {
+        self.browser_args
             .extend(args.iter().map(|a| (*a).to_owned()));
         self
     }
@@ -553,7 +564,7 @@ where
                 break;
             }
         };
-        let client = match driver.connect().await {
+        let client = match driver.connect_with(&options.browser_args).await {
             Ok(c) => c,
             Err(e) => {
                 setup = Err(e);

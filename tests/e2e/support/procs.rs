@@ -256,8 +256,13 @@ impl Driver {
     }
 
     pub async fn connect(&self) -> Result<Client> {
+        self.connect_with(&[]).await
+    }
+
+    /// Like [`Driver::connect`], with extra Chromium flags.
+    pub async fn connect_with(&self, extra_args: &[String]) -> Result<Client> {
         let user_data_dir = format!("--user-data-dir={}", self.profile.path().display());
-        let caps = json!({
+        let mut caps = json!({
             "browserName": "chrome",
             // Every console message, readable through chromedriver's log endpoint.
             "goog:loggingPrefs": { "browser": "ALL" },
@@ -280,6 +285,9 @@ impl Driver {
                 ],
             },
         });
+        if let Some(args) = caps["goog:chromeOptions"]["args"].as_array_mut() {
+            args.extend(extra_args.iter().map(|a| json!(a)));
+        }
         let serde_json::Value::Object(caps) = caps else {
             bail!("capabilities must be a JSON object");
         };
