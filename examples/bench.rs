@@ -1,0 +1,867 @@
+//! The benchmark behind `scripts/bench` (docs/performance.md): the built `dist/` in headless
+//! Chromium against the release sandbox on 127.0.0.1, through the end-to-end harness
+//! (tests/e2e/support). It reads the panel's own performance marks (src/browser/perf.rs), so a
+//! number is what the page measured, not WebDriver round trips, and prints one table with each
+//! number beside its target.
+//!
+//! `cargo run --release --example bench -- [--sizes 1000,10000,50000] [--loads 10] [--reps 3]
+//! [--profile DIR] [--update-doc docs/performance.md]`; needs dist/ and SCIM_SANDBOX_BIN (or
+//! target/debug/scim-sandbox), as the e2e tests do.
+
+#[cfg(not(target_arch = "wasm32"))]
+#[path = "../tests/e2e/support/mod.rs"]
+// The harness re-exports what the tests use; the bench needs less of it.
+#[allow(unused_imports)]
+mod support;
+
+#[cfg(target_arch = "wasm32")]
+fn main() {}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() -> std::process::ExitCode {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("bench: cannot start the async runtime: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(native::main()) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("bench failed: {e:?}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+mod native {
+    use std::fmt::Write as _;
+    use std::path::{Path, PathBuf};
+    use std::sync::{Arc, Mutex};
+    use std::time::Duration;
+
+    use anyhow::{bail, ensure, Context, Result};
+    use fantoccini::Locator;
+    use serde_json::{json, Value};
+
+    use crate::support::api::LoggedRequest;
+    use crate::support::cdp::cdp;
+    use crate::support::procs;
+    use crate::support::{run_with, Options, Panel};
+
+    /// What a step may take before the bench gives up on it (a 50,000-member load on a busy
+    /// 2-core machine included).
+    const STEP: Duration = Duration::from_secs(120);
+    /// Chromium reports exact heap figures only with this flag (else rounded and delayed).
+    const PRECISE_MEMORY: &str = "--enable-precise-memory-info";
+    /// Keeps the wasm instance's exports (its linear memory) where the bench can read them:
+    /// Trunk's loader announces the instance in `TrunkApplicationStarted`.
+    const CAPTURE_WASM: &str = "addEventListener('TrunkApplicationStarted', \
+        e => { window.__benchWasm = e.detail && e.detail.wasm; });";
+    /// The member filter's label (issue 5's windowed table adds it, with its own marks).
+    const FILTER_LABEL: &str = "Filter members";
+    /// Typed into the member filter one key at a time, then erased: narrowing, then widening
+    /// back to every member.
+    const FILTER_KEYS: &str = "mar";
+
+    struct Args {
+        sizes: Vec<usize>,
+        loads: usize,
+        reps: usize,
+        profile: Option<PathBuf>,
+        update_doc: Option<PathBuf>,
+    }
+
+    fn args() -> Result<Args> {
+        let mut a = Args {
+            sizes: vec![1_000, 10_000, 50_000],
+            loads: 10,
+            reps: 3,
+            profile: None,
+            update_doc: None,
+        };
+        let mut it = std::env::args().skip(1);
+        while let Some(flag) = it.next() {
+            let mut value = || it.next().with_context(|| format!("{flag} needs a value"));
+            match flag.as_str() {
+                "--sizes" => {
+                    a.sizes = value()?
+                        .split(',')
+                        .map(|s| s.trim().replace('_', "").parse())
+                        .collect::<Result<_, _>>()
+                        .context("--sizes takes numbers separated by commas")?
+                }
+                "--loads" => a.loads = value()?.parse().context("--loads takes a number")?,
+                "--reps" => a.reps = value()?.parse().context("--reps takes a number")?,
+                "--profile" => a.profile = Some(PathBuf::from(value()?)),
+                "--update-doc" => a.update_doc = Some(PathBuf::from(value()?)),
+                other => bail!("unknown argument {other:?} (see the top of examples/bench.rs)"),
+            }
+        }
+        ensure!(
+            a.loads > 0 && a.reps > 0,
+            "--loads and --reps must be at least 1"
+        );
+        Ok(a)
+    }
+
+    /// One row of the table.
+    struct Row {
+        what: String,
+        result: String,
+        target: String,
+        /// `Some(true)`: within target; `None`: no target (information).
+        ok: Option<bool>,
+    }
+
+    fn row(what: impl Into<String>, result: impl Into<String>) -> Row {
+        Row {
+            what: what.into(),
+            result: result.into(),
+            target: String::new(),
+            ok: None,
+        }
+    }
+
+    fn judged(what: impl Into<String>, result: impl Into<String>, target: &str, ok: bool) -> Row {
+        Row {
+            what: what.into(),
+            result: result.into(),
+            target: target.to_owned(),
+            ok: Some(ok),
+        }
+    }
+
+    fn median(v: &[f64]) -> f64 {
+        let mut s = v.to_vec();
+        s.sort_by(f64::total_cmp);
+        match s.len() {
+            0 => f64::NAN,
+            n if n % 2 == 1 => s[n / 2],
+            n => (s[n / 2 - 1] + s[n / 2]) / 2.0,
+        }
+    }
+
+    fn spread(v: &[f64]) -> String {
+        let min = v.iter().copied().fold(f64::INFINITY, f64::min);
+        let max = v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        format!("{} ({}–{}, n={})", ms(median(v)), ms(min), ms(max), v.len())
+    }
+
+    fn ms(v: f64) -> String {
+        if v >= 100.0 {
+            format!("{v:.0} ms")
+        } else {
+            format!("{v:.1} ms")
+        }
+    }
+
+    fn mb(bytes: f64) -> String {
+        format!("{:.1} MB", bytes / 1e6)
+    }
+
+    fn thousands(n: usize) -> String {
+        let s = n.to_string();
+        let mut out = String::new();
+        for (i, c) in s.chars().enumerate() {
+            if i > 0 && (s.len() - i).is_multiple_of(3) {
+                out.push(',');
+            }
+            out.push(c);
+        }
+        out
+    }
+
+    pub async fn main() -> Result<()> {
+        let args = args()?;
+        procs::preflight()?;
+        let mut rows = dist_rows()?;
+        rows.extend(cold_start(args.loads).await?);
+        for &n in &args.sizes {
+            eprintln!("bench: a group of {} members…", thousands(n));
+            rows.extend(group_of(n, args.reps, args.profile.as_deref()).await?);
+        }
+        rows.extend(etag_save().await?);
+        let table = render(&rows, &machine()?);
+        println!("{table}");
+        if let Some(doc) = &args.update_doc {
+            update_doc(doc, &table)?;
+            eprintln!("bench: wrote the table into {}", doc.display());
+        }
+        Ok(())
+    }
+
+    /// Each file of dist/ raw and gzipped (`gzip -9`, as scripts/build counts), and the totals.
+    fn dist_rows() -> Result<Vec<Row>> {
+        let dist = procs::dist_dir();
+        let mut files = Vec::new();
+        collect_files(&dist, &mut files)?;
+        files.sort();
+        let mut rows = Vec::new();
+        let (mut raw_all, mut gz_all, mut raw_app, mut gz_app) = (0, 0, 0, 0);
+        for f in &files {
+            let raw = std::fs::metadata(f)?.len() as usize;
+            let out = std::process::Command::new("gzip")
+                .args(["-9", "-c"])
+                .arg(f)
+                .output()
+                .context("running gzip")?;
+            ensure!(out.status.success(), "gzip failed on {}", f.display());
+            let gz = out.stdout.len();
+            let name = f.strip_prefix(&dist).unwrap_or(f).display().to_string();
+            // The app is what a browser loads; the guide and the servers' header files are not.
+            let app = [".html", ".js", ".wasm", ".css"]
+                .iter()
+                .any(|ext| name.ends_with(ext));
+            if app {
+                raw_app += raw;
+                gz_app += gz;
+            }
+            raw_all += raw;
+            gz_all += gz;
+            let note = if app {
+                ""
+            } else {
+                " (not loaded by the panel)"
+            };
+            rows.push(row(
+                format!("dist/{name}{note}"),
+                format!("{} B raw, {} B gz", thousands(raw), thousands(gz)),
+            ));
+        }
+        rows.push(row(
+            "dist/ the app (html, js, wasm, css)",
+            format!("{} B raw, {} B gz", thousands(raw_app), thousands(gz_app)),
+        ));
+        rows.push(judged(
+            "dist/ all files",
+            format!("{} B raw, {} B gz", thousands(raw_all), thousands(gz_all)),
+            "≤100,000 B gz",
+            gz_all <= 100_000,
+        ));
+        Ok(rows)
+    }
+
+    fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+        for entry in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
+            let entry = entry?;
+            if entry.file_type()?.is_dir() {
+                collect_files(&entry.path(), out)?;
+            } else {
+                out.push(entry.path());
+            }
+        }
+        Ok(())
+    }
+
+    /// Runs `body` with one browser on a fresh sandbox started with `sandbox_args`, and returns
+    /// the rows it produced.
+    async fn session<F, Fut>(name: &'static str, sandbox_args: &[&str], body: F) -> Result<Vec<Row>>
+    where
+        F: FnOnce(Panel, Arc<Mutex<Vec<Row>>>) -> Fut + Send + 'static,
+        Fut: std::future::Future<Output = Result<()>> + Send + 'static,
+    {
+        let rows = Arc::new(Mutex::new(Vec::new()));
+        let out = rows.clone();
+        let options = Options::default()
+            .args(sandbox_args)
+            .browser_args(&[PRECISE_MEMORY])
+            .timeout(Duration::from_secs(1800));
+        run_with(name, options, move |mut panels| body(panels.remove(0), out)).await?;
+        let rows = std::mem::take(&mut *rows.lock().map_err(|_| anyhow::anyhow!("poisoned"))?);
+        Ok(rows)
+    }
+
+    fn push(rows: &Arc<Mutex<Vec<Row>>>, r: Row) {
+        if let Ok(mut v) = rows.lock() {
+            v.push(r);
+        }
+    }
+
+    /// Navigation start → `panel-ready`, over `loads` fresh loads with the HTTP cache off (a
+    /// first visit), then as many with it on (a return visit).
+    async fn cold_start(loads: usize) -> Result<Vec<Row>> {
+        session("bench-cold-start", &[], move |p, rows| async move {
+            cdp(&p.client, "Network.enable", json!({})).await?;
+            for cached in [false, true] {
+                cdp(&p.client, "Network.setCacheDisabled", json!({ "cacheDisabled": !cached }))
+                    .await?;
+                let mut ready = Vec::new();
+                let mut wasm_at = Vec::new();
+                for _ in 0..loads {
+                    p.open().await?;
+                    let marks = p.wait_marks("panel-ready", 0, STEP).await?;
+                    ready.push(marks[0]);
+                    let fetched = p
+                        .js("const e = performance.getEntriesByType('resource').find(e => e.name.endsWith('.wasm')); return e ? e.responseEnd : null;")
+                        .await?;
+                    if let Some(t) = fetched.as_f64() {
+                        wasm_at.push(t);
+                    }
+                }
+                if cached {
+                    push(&rows, row("return visit (HTTP cache): navigation → panel ready", spread(&ready)));
+                } else {
+                    let m = median(&ready);
+                    push(
+                        &rows,
+                        judged(
+                            "cold start (no cache): navigation → panel ready",
+                            spread(&ready),
+                            "median ≤100 ms",
+                            m <= 100.0,
+                        ),
+                    );
+                    push(
+                        &rows,
+                        row(
+                            "  of which: navigation → wasm downloaded",
+                            format!("median {}", ms(median(&wasm_at))),
+                        ),
+                    );
+                }
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    /// JS heap in use after a forced garbage collection, and the wasm linear memory's size.
+    async fn memory(p: &Panel) -> Result<(f64, Option<f64>)> {
+        cdp(&p.client, "HeapProfiler.collectGarbage", json!({})).await?;
+        let v = p
+            .js("return [performance.memory ? performance.memory.usedJSHeapSize : null, \
+                 window.__benchWasm && window.__benchWasm.memory ? window.__benchWasm.memory.buffer.byteLength : null];")
+            .await?;
+        let heap = v[0]
+            .as_f64()
+            .context("performance.memory is not available")?;
+        Ok((heap, v[1].as_f64()))
+    }
+
+    /// Requests the sandbox logged since the last [`crate::support::Control::clear_requests`].
+    async fn requests(p: &Panel) -> Result<Vec<LoggedRequest>> {
+        p.control.requests().await
+    }
+
+    /// How many requests repeat one sent before them in `log` (same method, path and query).
+    fn repeated(log: &[LoggedRequest]) -> usize {
+        let mut seen = Vec::new();
+        let mut n = 0;
+        for r in log {
+            let k = (r.method.clone(), r.path.clone(), r.query.clone());
+            if seen.contains(&k) {
+                n += 1;
+            } else {
+                seen.push(k);
+            }
+        }
+        n
+    }
+
+    fn describe(log: &[LoggedRequest]) -> String {
+        log.iter()
+            .map(|r| r.method.clone())
+            .collect::<Vec<_>>()
+            .join(" + ")
+    }
+
+    /// Starts a CPU profile (sampled every 200 µs) when `dir` is given.
+    async fn profile_start(p: &Panel, dir: Option<&Path>) -> Result<()> {
+        if dir.is_some() {
+            cdp(&p.client, "Profiler.enable", json!({})).await?;
+            cdp(
+                &p.client,
+                "Profiler.setSamplingInterval",
+                json!({ "interval": 200 }),
+            )
+            .await?;
+            cdp(&p.client, "Profiler.start", json!({})).await?;
+        }
+        Ok(())
+    }
+
+    /// Stops the profile, writes it as `DIR/NAME.cpuprofile` (Chromium DevTools opens it) and
+    /// prints where the time went.
+    async fn profile_stop(p: &Panel, dir: Option<&Path>, name: &str) -> Result<()> {
+        let Some(dir) = dir else { return Ok(()) };
+        let v = cdp(&p.client, "Profiler.stop", json!({})).await?;
+        std::fs::create_dir_all(dir)?;
+        let path = dir.join(format!("{name}.cpuprofile"));
+        std::fs::write(&path, v["profile"].to_string())?;
+        eprintln!(
+            "bench: profile {}\n{}",
+            path.display(),
+            profile_summary(&v["profile"])
+        );
+        Ok(())
+    }
+
+    /// Self time by function (top 15), from a DevTools CPU profile.
+    fn profile_summary(profile: &Value) -> String {
+        let empty = Vec::new();
+        let nodes = profile["nodes"].as_array().unwrap_or(&empty);
+        let samples = profile["samples"].as_array().unwrap_or(&empty);
+        let deltas = profile["timeDeltas"].as_array().unwrap_or(&empty);
+        let mut by_id = std::collections::HashMap::new();
+        for n in nodes {
+            let f = &n["callFrame"];
+            let url = f["url"].as_str().unwrap_or_default();
+            let file = url.rsplit('/').next().unwrap_or_default();
+            let label = format!(
+                "{} {}",
+                f["functionName"].as_str().unwrap_or_default(),
+                file
+            );
+            by_id.insert(n["id"].as_u64().unwrap_or(0), label.trim().to_owned());
+        }
+        let mut self_us: std::collections::HashMap<String, f64> = Default::default();
+        let mut total = 0.0;
+        // A sample's time is the delta to the next one.
+        for (i, s) in samples.iter().enumerate() {
+            let dt = deltas.get(i + 1).and_then(Value::as_f64).unwrap_or(0.0);
+            let label = by_id
+                .get(&s.as_u64().unwrap_or(0))
+                .cloned()
+                .unwrap_or_default();
+            let label = if label.is_empty() {
+                "(anonymous)".into()
+            } else {
+                label
+            };
+            *self_us.entry(label).or_default() += dt;
+            total += dt;
+        }
+        let mut v: Vec<_> = self_us.into_iter().collect();
+        v.sort_by(|a, b| b.1.total_cmp(&a.1));
+        let mut out = format!(
+            "  {:.0} ms sampled; self time by function:\n",
+            total / 1000.0
+        );
+        for (label, us) in v.iter().take(15) {
+            let _ = writeln!(out, "  {:>8.1} ms  {label}", us / 1000.0);
+        }
+        out
+    }
+
+    /// Load, filter, review diff, memory and save for a group of `n` members.
+    async fn group_of(n: usize, reps: usize, profile: Option<&Path>) -> Result<Vec<Row>> {
+        let size = n.to_string();
+        let profile = profile.map(Path::to_path_buf);
+        let args = ["--group-size", size.as_str()];
+        let label = thousands(n);
+        session("bench-group", &args, move |p, rows| async move {
+            let profile = profile.as_deref();
+            cdp(
+                &p.client,
+                "Page.addScriptToEvaluateOnNewDocument",
+                json!({ "source": CAPTURE_WASM }),
+            )
+            .await?;
+            p.connect().await?;
+            let id = p.api.group_id_by_name("Scale test").await?;
+
+            // Each load on a freshly opened page (the key kept in the tab): a first load into
+            // the editor, as an admin opening the group meets it.
+            let mut loads = Vec::new();
+            let mut network = Vec::new();
+            let mut load_log = Vec::new();
+            for rep in 0..reps {
+                p.open().await?;
+                p.fill("Group ID", &id).await?;
+                p.control.clear_requests().await?;
+                if rep + 1 == reps {
+                    profile_start(&p, profile).await?;
+                }
+                p.click("Load group").await?;
+                let shown = p.wait_marks("group-load-shown", 0, STEP).await?;
+                if rep + 1 == reps {
+                    profile_stop(&p, profile, &format!("load-{n}")).await?;
+                }
+                let sent = p.marks("group-load-sent").await?;
+                let (Some(s), Some(e)) = (sent.last(), shown.last()) else {
+                    bail!("no group-load-sent mark");
+                };
+                loads.push(e - s);
+                let fetch = p
+                    .js("const e = performance.getEntriesByType('resource').filter(e => e.initiatorType === 'fetch' && e.name.includes('/groups/')).pop(); return e ? e.responseEnd - e.startTime : null;")
+                    .await?;
+                if let Some(t) = fetch.as_f64() {
+                    network.push(t);
+                }
+                load_log = requests(&p).await?;
+            }
+            let (target, ok) = match n {
+                10_000 => ("≤200 ms", Some(median(&loads) <= 200.0)),
+                50_000 => ("≤1,000 ms", Some(median(&loads) <= 1000.0)),
+                _ => ("", None),
+            };
+            let what = format!("{label} members: load (request sent → table shown, editable)");
+            push(
+                &rows,
+                match ok {
+                    Some(ok) => judged(what, spread(&loads), &format!("median {target}"), ok),
+                    None => row(what, spread(&loads)),
+                },
+            );
+            push(
+                &rows,
+                row(
+                    format!("{label} members:   of which the GET (sent → answer received)"),
+                    format!("median {}", ms(median(&network))),
+                ),
+            );
+
+            let (heap, wasm) = memory(&p).await?;
+            let total = heap + wasm.unwrap_or(0.0);
+            let result = match wasm {
+                Some(w) => format!("{} (JS heap {} + wasm {})", mb(total), mb(heap), mb(w)),
+                None => format!("JS heap {}, wasm memory not readable", mb(heap)),
+            };
+            let what = format!("{label} members: memory after load");
+            push(
+                &rows,
+                if n == 50_000 {
+                    judged(what, result, "≤60 MB", wasm.is_some() && total <= 60e6)
+                } else {
+                    row(what, result)
+                },
+            );
+
+            p.control.clear_requests().await?;
+            filter_keystrokes(&p, n, &label, &rows).await?;
+
+            // Review: one member removed, then Save; the diff is timed between its marks.
+            let remove = p
+                .client
+                .find(Locator::XPath("(//table//button[starts-with(@aria-label, 'Remove ')])[1]"))
+                .await
+                .context("the members table has no Remove button")?;
+            p.reveal(&remove).await?;
+            remove.click().await?;
+            p.status_where("“Removed …”", |s| s.contains("Removed")).await?;
+            let before = p.marks("review-diff-end").await?.len();
+            p.click("Save").await?;
+            let ends = p.wait_marks("review-diff-end", before, STEP).await?;
+            let starts = p.marks("review-diff-start").await?;
+            let (Some(s), Some(e)) = (starts.last(), ends.last()) else {
+                bail!("no review-diff-start mark");
+            };
+            let diff = e - s;
+            let what = format!("{label} members: review diff ({label} vs {} members)", thousands(n - 1));
+            push(
+                &rows,
+                if n == 50_000 {
+                    judged(what, ms(diff), "≤20 ms", diff <= 20.0)
+                } else {
+                    row(what, ms(diff))
+                },
+            );
+            let screen_log = requests(&p).await?;
+
+            // Save: requests and the panel's own time around them.
+            p.control.clear_requests().await?;
+            p.button("Confirm save").await?;
+            profile_start(&p, profile).await?;
+            p.click("Confirm save").await?;
+            let shown = p.wait_marks("save-shown", 0, STEP).await?;
+            profile_stop(&p, profile, &format!("save-{n}")).await?;
+            let save_log = requests(&p).await?;
+            let (own, net, whole) = save_times(&p, shown[0]).await?;
+            push(
+                &rows,
+                row(
+                    format!("{label} members: save, panel's own time (click → sent, answer → shown)"),
+                    format!("{} (network {}, click → shown {})", ms(own), ms(net), ms(whole)),
+                ),
+            );
+            push(
+                &rows,
+                judged(
+                    format!("{label} members: requests per save (Omni mode)"),
+                    format!("{} ({})", save_log.len(), describe(&save_log)),
+                    "≤2",
+                    save_log.len() <= 2,
+                ),
+            );
+            let repeats = repeated(&load_log) + repeated(&screen_log) + repeated(&save_log);
+            push(
+                &rows,
+                judged(
+                    format!("{label} members: requests repeated within a screen"),
+                    format!(
+                        "{repeats} (load: {}, filter + review: {}, save: {})",
+                        describe_or_none(&load_log),
+                        describe_or_none(&screen_log),
+                        describe_or_none(&save_log)
+                    ),
+                    "0",
+                    repeats == 0,
+                ),
+            );
+            Ok(())
+        })
+        .await
+    }
+
+    fn describe_or_none(log: &[LoggedRequest]) -> String {
+        if log.is_empty() {
+            "none".into()
+        } else {
+            describe(log)
+        }
+    }
+
+    /// From the save marks after the last `save-click`: the panel's own time (click → first
+    /// request sent, between one answer and the next request, last answer → shown), the
+    /// network time (each request sent → answered) and click → shown.
+    async fn save_times(p: &Panel, shown: f64) -> Result<(f64, f64, f64)> {
+        let click = *p
+            .marks("save-click")
+            .await?
+            .last()
+            .context("no save-click mark")?;
+        let after = |v: Vec<f64>| v.into_iter().filter(|t| *t >= click).collect::<Vec<_>>();
+        let sent = after(p.marks("save-sent").await?);
+        let answered = after(p.marks("save-answered").await?);
+        ensure!(
+            !sent.is_empty() && sent.len() == answered.len(),
+            "save marks do not pair up: sent {sent:?}, answered {answered:?}"
+        );
+        let mut own = sent[0] - click;
+        let mut net = 0.0;
+        for i in 0..sent.len() {
+            net += answered[i] - sent[i];
+            if i > 0 {
+                own += sent[i] - answered[i - 1];
+            }
+        }
+        own += shown - answered[answered.len() - 1];
+        Ok((own, net, shown - click))
+    }
+
+    /// Keystrokes in the member filter, input → table updated, from the filter's own marks
+    /// (`member-filter-input`, `member-filter-shown`); "n/a" until the panel has the filter.
+    async fn filter_keystrokes(
+        p: &Panel,
+        n: usize,
+        label: &str,
+        rows: &Arc<Mutex<Vec<Row>>>,
+    ) -> Result<()> {
+        let what = format!("{label} members: member filter, one keystroke (input → table updated)");
+        let target = if n == 50_000 { "max ≤16 ms" } else { "" };
+        let na = |why: &str| Row {
+            what: what.clone(),
+            result: format!("n/a ({why})"),
+            target: target.to_owned(),
+            ok: None,
+        };
+        let has_field = p
+            .js(&format!(
+                "return Array.from(document.querySelectorAll('label')).some(l => l.textContent.trim() === {FILTER_LABEL:?});"
+            ))
+            .await?;
+        if has_field.as_bool() != Some(true) {
+            push(rows, na("no member filter yet"));
+            return Ok(());
+        }
+        let field = p.textbox(FILTER_LABEL).await?;
+        p.reveal(&field).await?;
+        field.click().await?;
+        let backspace = char::from(fantoccini::key::Key::Backspace).to_string();
+        let keys: Vec<String> = FILTER_KEYS
+            .chars()
+            .map(String::from)
+            .chain(FILTER_KEYS.chars().map(|_| backspace.clone()))
+            .collect();
+        let mut times = Vec::new();
+        for k in &keys {
+            let seen = p.marks("member-filter-shown").await?.len();
+            field.send_keys(k).await?;
+            let Ok(shown) = p
+                .wait_marks("member-filter-shown", seen, Duration::from_secs(30))
+                .await
+            else {
+                push(rows, na("the filter sets no member-filter-shown mark"));
+                return Ok(());
+            };
+            let inputs = p.marks("member-filter-input").await?;
+            let (Some(e), Some(s)) = (shown.last(), inputs.last()) else {
+                push(rows, na("the filter sets no member-filter-input mark"));
+                return Ok(());
+            };
+            times.push(e - s);
+        }
+        let max = times.iter().copied().fold(0.0, f64::max);
+        let result = format!("{}, max {}", spread(&times), ms(max));
+        push(
+            rows,
+            if n == 50_000 {
+                judged(what, result, target, max <= 16.0)
+            } else {
+                row(what, result)
+            },
+        );
+        Ok(())
+    }
+
+    /// A save on an RFC 7644 server with ETags: one request, carrying If-Match.
+    async fn etag_save() -> Result<Vec<Row>> {
+        session(
+            "bench-etag-save",
+            &["--mode", "rfc7644", "--group-size", "1000"],
+            |p, rows| async move {
+                p.connect().await?;
+                let id = p.api.group_id_by_name("Scale test").await?;
+                p.fill("Group ID", &id).await?;
+                p.click("Load group").await?;
+                p.wait_marks("group-load-shown", 0, STEP).await?;
+                let remove = p
+                    .client
+                    .find(Locator::XPath(
+                        "(//table//button[starts-with(@aria-label, 'Remove ')])[1]",
+                    ))
+                    .await
+                    .context("the members table has no Remove button")?;
+                remove.click().await?;
+                p.click("Save").await?;
+                p.control.clear_requests().await?;
+                p.click("Confirm save").await?;
+                p.wait_marks("save-shown", 0, STEP).await?;
+                let log = requests(&p).await?;
+                let if_match = log.iter().all(|r| r.if_match.is_some());
+                push(
+                    &rows,
+                    judged(
+                        "requests per save (RFC 7644 server with ETags)",
+                        format!(
+                            "{} ({}{})",
+                            log.len(),
+                            describe(&log),
+                            if if_match {
+                                ", with If-Match"
+                            } else {
+                                ", without If-Match"
+                            }
+                        ),
+                        "1, with If-Match",
+                        log.len() == 1 && if_match,
+                    ),
+                );
+                Ok(())
+            },
+        )
+        .await
+    }
+
+    /// CPU, cores, memory, OS and browser.
+    fn machine() -> Result<String> {
+        let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+        let model = cpuinfo
+            .lines()
+            .find_map(|l| {
+                l.strip_prefix("model name")
+                    .map(|r| r.trim_start_matches([' ', '\t', ':']).to_owned())
+            })
+            .unwrap_or_else(|| "unknown CPU".into());
+        let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+        let meminfo = std::fs::read_to_string("/proc/meminfo").unwrap_or_default();
+        let mem_kb: f64 = meminfo
+            .lines()
+            .find_map(|l| l.strip_prefix("MemTotal:"))
+            .and_then(|r| r.trim().trim_end_matches("kB").trim().parse().ok())
+            .unwrap_or(0.0);
+        let os = std::fs::read_to_string("/etc/os-release")
+            .unwrap_or_default()
+            .lines()
+            .find_map(|l| {
+                l.strip_prefix("PRETTY_NAME=")
+                    .map(|v| v.trim_matches('"').to_owned())
+            })
+            .unwrap_or_default();
+        let version = |bin: &str| {
+            std::process::Command::new(bin)
+                .arg("--version")
+                .output()
+                .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+                .unwrap_or_else(|e| format!("{bin}: {e}"))
+        };
+        let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+        let load: Vec<&str> = load.split_whitespace().take(3).collect();
+        Ok(format!(
+            "Machine: {model}, {cores} cores available, {:.1} GiB RAM, {os}; load average at the end {}\n\
+             Browser: {}, headless (--headless=new), {PRECISE_MEMORY}; {}\n\
+             Network: loopback (sandbox on 127.0.0.1, release build, serving dist/ uncompressed)",
+            mem_kb / 1024.0 / 1024.0,
+            load.join(" "),
+            version(procs::CHROMIUM),
+            version(procs::CHROMEDRIVER),
+        ))
+    }
+
+    fn render(rows: &[Row], machine: &str) -> String {
+        let w0 = rows
+            .iter()
+            .map(|r| r.what.chars().count())
+            .max()
+            .unwrap_or(0);
+        let w1 = rows
+            .iter()
+            .map(|r| r.result.chars().count())
+            .max()
+            .unwrap_or(0);
+        let w2 = rows
+            .iter()
+            .map(|r| r.target.chars().count())
+            .max()
+            .unwrap_or(0)
+            .max(6);
+        let pad =
+            |s: &str, w: usize| format!("{s}{}", " ".repeat(w.saturating_sub(s.chars().count())));
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "{}  {}  {}  verdict",
+            pad("measurement", w0),
+            pad("result", w1),
+            pad("target", w2)
+        );
+        let _ = writeln!(out, "{}", "-".repeat(w0 + w1 + w2 + 13));
+        for r in rows {
+            let verdict = match r.ok {
+                Some(true) => "ok",
+                Some(false) => "over",
+                None => "",
+            };
+            let line = format!(
+                "{}  {}  {}  {verdict}",
+                pad(&r.what, w0),
+                pad(&r.result, w1),
+                pad(&r.target, w2)
+            );
+            let _ = writeln!(out, "{}", line.trim_end());
+        }
+        let _ = write!(out, "\n{machine}");
+        out
+    }
+
+    /// Replaces what lies between the bench markers in `doc` with `table` (as a code block).
+    fn update_doc(doc: &Path, table: &str) -> Result<()> {
+        const START: &str = "<!-- bench:start -->";
+        const END: &str = "<!-- bench:end -->";
+        let text =
+            std::fs::read_to_string(doc).with_context(|| format!("reading {}", doc.display()))?;
+        let (Some(a), Some(b)) = (text.find(START), text.find(END)) else {
+            bail!("{} has no {START} … {END} block", doc.display());
+        };
+        ensure!(a < b, "{START} comes after {END} in {}", doc.display());
+        let new = format!("{}{START}\n```\n{table}\n```\n{}", &text[..a], &text[b..]);
+        std::fs::write(doc, new).with_context(|| format!("writing {}", doc.display()))
+    }
+}
