@@ -60,10 +60,17 @@ mod native {
     const STEP: Duration = Duration::from_secs(120);
     /// Chromium reports exact heap figures only with this flag (else rounded and delayed).
     const PRECISE_MEMORY: &str = "--enable-precise-memory-info";
-    /// Keeps the wasm instance's exports (its linear memory) where the bench can read them:
-    /// Trunk's loader announces the instance in `TrunkApplicationStarted`.
-    const CAPTURE_WASM: &str = "addEventListener('TrunkApplicationStarted', \
-        e => { window.__benchWasm = e.detail && e.detail.wasm; });";
+    /// Runs before the page's scripts. Keeps the wasm instance's exports (its linear memory)
+    /// where the bench can read them (Trunk's loader announces the instance in
+    /// `TrunkApplicationStarted`), and records Chromium's long animation frames (over 50 ms:
+    /// start, duration, when rendering and when style and layout began), to tell script time
+    /// from rendering time.
+    const CAPTURE: &str = "addEventListener('TrunkApplicationStarted', \
+        e => { window.__benchWasm = e.detail && e.detail.wasm; }); \
+        window.__benchFrames = []; \
+        try { new PerformanceObserver(l => { for (const e of l.getEntries()) \
+          window.__benchFrames.push([e.startTime, e.duration, e.renderStart, e.styleAndLayoutStart]); }) \
+          .observe({ type: 'long-animation-frame', buffered: true }); } catch (e) {}";
     /// The member filter's label (issue 5's windowed table adds it, with its own marks).
     const FILTER_LABEL: &str = "Filter members";
     /// Typed into the member filter one key at a time, then erased: narrowing, then widening
@@ -345,6 +352,46 @@ mod native {
         Ok((heap, v[1].as_f64()))
     }
 
+    /// The main thread's time in long animation frames that began between `from` and `to`
+    /// (page times, ms), as (all, rendering: from the frame's render start, i.e. animation
+    /// frame callbacks, style and layout, to its end); `None` when the browser reports none.
+    async fn long_frames(p: &Panel, from: f64, to: f64) -> Result<Option<(f64, f64)>> {
+        let v = p.js("return window.__benchFrames || null;").await?;
+        let Some(frames) = v.as_array() else {
+            return Ok(None);
+        };
+        let (mut busy, mut render) = (0.0, 0.0);
+        let mut any = false;
+        for f in frames {
+            let at = |i: usize| f[i].as_f64().unwrap_or(0.0);
+            let (start, duration, render_start) = (at(0), at(1), at(2));
+            if start + duration < from || start > to {
+                continue;
+            }
+            any = true;
+            busy += duration;
+            if render_start > 0.0 {
+                render += start + duration - render_start;
+            }
+        }
+        Ok(any.then_some((busy, render)))
+    }
+
+    fn frames_row(what: String, frames: Option<(f64, f64)>) -> Row {
+        row(
+            what,
+            match frames {
+                Some((busy, render)) => format!(
+                    "{} in long frames: tasks (wasm, JS, DOM calls) {}, rendering {}",
+                    ms(busy),
+                    ms(busy - render),
+                    ms(render)
+                ),
+                None => "no long frames (none over 50 ms)".into(),
+            },
+        )
+    }
+
     /// Requests the sandbox logged since the last [`crate::support::Control::clear_requests`].
     async fn requests(p: &Panel) -> Result<Vec<LoggedRequest>> {
         p.control.requests().await
@@ -461,7 +508,7 @@ mod native {
             cdp(
                 &p.client,
                 "Page.addScriptToEvaluateOnNewDocument",
-                json!({ "source": CAPTURE_WASM }),
+                json!({ "source": CAPTURE }),
             )
             .await?;
             p.connect().await?;
@@ -472,6 +519,7 @@ mod native {
             let mut loads = Vec::new();
             let mut network = Vec::new();
             let mut load_log = Vec::new();
+            let mut load_frames = None;
             for rep in 0..reps {
                 p.open().await?;
                 p.fill("Group ID", &id).await?;
@@ -489,6 +537,7 @@ mod native {
                     bail!("no group-load-sent mark");
                 };
                 loads.push(e - s);
+                load_frames = long_frames(&p, *s, *e).await?;
                 let fetch = p
                     .js("const e = performance.getEntriesByType('resource').filter(e => e.initiatorType === 'fetch' && e.name.includes('/groups/')).pop(); return e ? e.responseEnd - e.startTime : null;")
                     .await?;
@@ -516,6 +565,10 @@ mod native {
                     format!("{label} members:   of which the GET (sent → answer received)"),
                     format!("median {}", ms(median(&network))),
                 ),
+            );
+            push(
+                &rows,
+                frames_row(format!("{label} members:   main thread (last load)"), load_frames),
             );
 
             let (heap, wasm) = memory(&p).await?;
@@ -579,6 +632,14 @@ mod native {
                 row(
                     format!("{label} members: save, panel's own time (click → sent, answer → shown)"),
                     format!("{} (network {}, click → shown {})", ms(own), ms(net), ms(whole)),
+                ),
+            );
+            let click = p.marks("save-click").await?.last().copied().unwrap_or(0.0);
+            push(
+                &rows,
+                frames_row(
+                    format!("{label} members:   main thread (save)"),
+                    long_frames(&p, click, shown[0]).await?,
                 ),
             );
             push(
