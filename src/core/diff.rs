@@ -2,7 +2,7 @@
 //! did meanwhile, and re-basing the admin's change onto the server's current state.
 
 use super::model::{Group, Member};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 /// A fast hash for user IDs (the rustc "Fx" scheme, eight bytes a step): at 50,000 members
@@ -38,12 +38,14 @@ impl Hasher for IdHasher {
 }
 
 pub type IdHash = BuildHasherDefault<IdHasher>;
-pub type IdSet<'a> = HashSet<&'a str, IdHash>;
+/// User IDs, each with a mark. The one hash table type of the panel's member lists: each
+/// further key or value type would add its own copy of the table code to the bundle.
+pub type IdMap<'a> = HashMap<&'a str, u8, IdHash>;
 
-/// The user IDs of `members`, as a set.
-pub fn id_set(members: &[Member]) -> IdSet<'_> {
-    let mut set = IdSet::with_capacity_and_hasher(members.len(), IdHash::default());
-    set.extend(members.iter().map(|m| m.value.as_str()));
+/// The user IDs of `members` (all marked 0).
+pub fn id_set(members: &[Member]) -> IdMap<'_> {
+    let mut set = IdMap::with_capacity_and_hasher(members.len(), IdHash::default());
+    set.extend(members.iter().map(|m| (m.value.as_str(), 0)));
     set
 }
 
@@ -62,7 +64,7 @@ pub struct MembershipDiff {
 }
 
 impl MembershipDiff {
-    /// O(n + m): one hash map over `before`, looked up once per member of `after`, so
+    /// O(n + m): one hash table over `before`, looked up once per member of `after`, so
     /// 50,000 against 50,000 members takes milliseconds.
     pub fn between(
         before_name: &str,
@@ -70,32 +72,37 @@ impl MembershipDiff {
         after_name: &str,
         after: &[Member],
     ) -> Self {
-        // Each user ID of `before` → (its first position, whether `after` has it).
-        let mut in_before: HashMap<&str, (usize, bool), IdHash> =
-            HashMap::with_capacity_and_hasher(before.len(), IdHash::default());
-        for (i, m) in before.iter().enumerate() {
-            in_before.entry(m.value.as_str()).or_insert((i, false));
-        }
+        const BEFORE: u8 = 0;
+        const BOTH: u8 = 1;
+        const ADDED: u8 = 2;
+        const LISTED: u8 = 3;
+        let mut ids = id_set(before);
+        let distinct_before = ids.len();
         let mut added = Vec::new();
-        let mut added_ids = IdSet::default();
+        let mut unchanged = 0;
         for m in after {
-            match in_before.get_mut(m.value.as_str()) {
-                Some((_, kept)) => *kept = true,
+            match ids.get_mut(m.value.as_str()) {
+                Some(mark) if *mark == BEFORE => {
+                    *mark = BOTH;
+                    unchanged += 1;
+                }
+                Some(_) => {}
                 None => {
-                    if added_ids.insert(m.value.as_str()) {
-                        added.push(m.clone());
-                    }
+                    ids.insert(&m.value, ADDED);
+                    added.push(m.clone());
                 }
             }
         }
-        let mut gone: Vec<usize> = in_before
-            .values()
-            .filter(|(_, kept)| !kept)
-            .map(|(i, _)| *i)
-            .collect();
-        gone.sort_unstable();
-        let unchanged = in_before.len() - gone.len();
-        let removed = gone.into_iter().map(|i| before[i].clone()).collect();
+        let mut removed = Vec::new();
+        if unchanged < distinct_before {
+            // In `before`'s order, each once.
+            for m in before {
+                if let Some(mark) = ids.get_mut(m.value.as_str()).filter(|k| **k == BEFORE) {
+                    *mark = LISTED;
+                    removed.push(m.clone());
+                }
+            }
+        }
         let renamed =
             (before_name != after_name).then(|| (before_name.to_string(), after_name.to_string()));
         Self {
@@ -134,14 +141,14 @@ impl MembershipDiff {
             .as_deref()
             .unwrap_or_default()
             .iter()
-            .filter(|m| !removed.contains(m.value.as_str()))
+            .filter(|m| !removed.contains_key(m.value.as_str()))
             .cloned()
             .collect();
         let present = id_set(&members);
         let new: Vec<Member> = self
             .added
             .iter()
-            .filter(|m| !present.contains(m.value.as_str()))
+            .filter(|m| !present.contains_key(m.value.as_str()))
             .cloned()
             .collect();
         members.extend(new);
@@ -156,15 +163,20 @@ pub fn same_members(a: &[Member], b: &[Member]) -> bool {
     if a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.value == y.value) {
         return true;
     }
-    let ids_a = id_set(a);
-    let mut seen = IdSet::with_capacity_and_hasher(ids_a.len(), IdHash::default());
+    // Each of `a`'s IDs is marked once `b` has it too.
+    let mut ids = id_set(a);
+    let mut both = 0;
     for m in b {
-        if !ids_a.contains(m.value.as_str()) {
-            return false;
+        match ids.get_mut(m.value.as_str()) {
+            Some(mark) if *mark == 0 => {
+                *mark = 1;
+                both += 1;
+            }
+            Some(_) => {}
+            None => return false,
         }
-        seen.insert(m.value.as_str());
     }
-    seen.len() == ids_a.len()
+    both == ids.len()
 }
 
 /// True when the server's group is still the one that was loaded: same name, same member set,

@@ -1,7 +1,7 @@
 //! The group being edited: what was loaded, and what the admin has changed. Views call these
 //! methods and render the result; they hold no rules of their own.
 
-use super::diff::{id_set, same_members, IdSet, MembershipDiff};
+use super::diff::{id_set, same_members, MembershipDiff};
 use super::model::{Group, GroupReplace, Member, MemberRef};
 use super::validation::{display_name_issues, has_errors, member_id_issues, Issue};
 
@@ -55,7 +55,7 @@ impl GroupDraft {
     /// already there, where adding them one by one would scan the whole list for each. Members
     /// that would be an error (already there, malformed ID) are skipped; returns how many
     /// were added.
-    pub fn add_members(&mut self, new: impl IntoIterator<Item = Member>) -> usize {
+    pub fn add_members(&mut self, new: Vec<Member>) -> usize {
         let candidates: Vec<Member> = new
             .into_iter()
             .map(|m| {
@@ -68,11 +68,11 @@ impl GroupDraft {
             .filter(|m| !has_errors(&member_id_issues(&m.value, std::iter::empty())))
             .collect();
         let keep: Vec<bool> = {
-            let present = id_set(&self.members);
-            let mut fresh = IdSet::default();
+            // Marked 1: added by this call.
+            let mut ids = id_set(&self.members);
             candidates
                 .iter()
-                .map(|m| !present.contains(m.value.as_str()) && fresh.insert(m.value.as_str()))
+                .map(|m| ids.insert(&m.value, 1).is_none())
                 .collect()
         };
         let before = self.members.len();
@@ -191,7 +191,7 @@ mod tests {
             value: id.into(),
             display: display.map(String::from),
         };
-        let added = d.add_members([
+        let added = d.add_members(vec![
             member(ADA, Some("again")),
             member(&format!(" {GRACE} "), Some(" grace@example.org ")),
             member(GRACE, None),
