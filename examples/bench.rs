@@ -314,6 +314,7 @@ mod native {
                 }
                 if cached {
                     push(&rows, row("return visit (HTTP cache): navigation → panel ready", spread(&ready)));
+                    push(&rows, row("frame floor: a mark → next paint, no work (in every after-paint time)", spread(&frame_floor(&p).await?)));
                 } else {
                     let m = median(&ready);
                     push(
@@ -337,6 +338,27 @@ mod native {
             Ok(())
         })
         .await
+    }
+
+    /// What the after-paint marks (`perf::mark_after_paint`) add when there is nothing to do:
+    /// the wait for the next frame, its paint and the task after it; 20 times, at random
+    /// moments within a frame.
+    async fn frame_floor(p: &Panel) -> Result<Vec<f64>> {
+        let v = p
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1]; const out = [];
+                 const one = () => { const t0 = performance.now();
+                   requestAnimationFrame(() => setTimeout(() => { out.push(performance.now() - t0);
+                     if (out.length < 20) setTimeout(one, Math.random() * 20); else done(out); }, 0)); };
+                 one();",
+                Vec::new(),
+            )
+            .await
+            .context("measuring the frame floor")?;
+        Ok(v.as_array()
+            .map(|a| a.iter().filter_map(Value::as_f64).collect())
+            .unwrap_or_default())
     }
 
     /// JS heap in use after a forced garbage collection, and the wasm linear memory's size.
