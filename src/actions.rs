@@ -39,6 +39,8 @@ pub fn load_group(state: AppState, id: String) {
         state.loading.set(false);
         match result {
             Ok(group) => {
+                // An edit still waiting to be written belongs to the draft about to be replaced.
+                state.keep_draft_now();
                 let loaded = GroupDraft::from_group(group);
                 let stored = storage::load_draft(&id)
                     .and_then(|json| StoredDraft::parse(&json))

@@ -125,10 +125,13 @@ pub fn GroupEditor(state: AppState, route_id: String) -> impl IntoView {
     let on_found = Callback::new(move |user: DirectoryUser| {
         let _ = add_to_draft(member_of(&user));
     });
+    // One update for the whole list: each update re-checks the draft (unsaved? kept?).
     let on_bulk = Callback::new(move |users: Vec<DirectoryUser>| {
-        for u in &users {
-            let _ = add_to_draft(member_of(u));
-        }
+        draft.update(|d| {
+            if let Some(d) = d {
+                d.add_members(users.iter().map(member_of).collect());
+            }
+        });
     });
 
     let add_member = move || {

@@ -12,7 +12,8 @@ pub const RENDER_ALL_UP_TO: usize = 100;
 pub const STEP: usize = 20;
 /// A row's height in CSS pixels until one has been measured (style/main.css sets it).
 pub const ROW_PX: f64 = 36.0;
-/// Rows assumed on screen before the scroll box has been measured.
+/// Rows assumed on screen when the scroll box's height is not given (style/main.css keeps it
+/// under 640 px: at most 18 rows).
 const ASSUMED_VISIBLE: usize = 20;
 
 /// Whether a list of `total` rows is shown a window at a time.
@@ -90,14 +91,13 @@ impl MemberFilter {
         if self.is_empty() {
             return None;
         }
-        Some(
-            members
-                .iter()
-                .enumerate()
-                .filter(|(_, m)| self.matches(m))
-                .map(|(i, _)| i)
-                .collect(),
-        )
+        let mut found = Vec::new();
+        for (i, m) in members.iter().enumerate() {
+            if self.matches(m) {
+                found.push(i);
+            }
+        }
+        Some(found)
     }
 }
 

@@ -307,6 +307,9 @@ impl Panel {
     /// The data rows (header rows excluded) of the table named `name`, as their text.
     pub async fn rows(&self, name: &str) -> Result<Vec<String>> {
         let table = self.table(name).await?;
+        if let Some(rows) = self.windowed_rows(&table).await? {
+            return Ok(rows);
+        }
         let rows = nodes_within(
             &self.client,
             &table,

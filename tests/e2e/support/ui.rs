@@ -249,28 +249,62 @@ impl Panel {
     }
 
     /// The data rows of the table named `name` (found by role and name), read in one script:
-    /// rows inside `<thead>` and rows of column headers only are left out.
+    /// rows inside `<thead>`, rows of column headers only and `aria-hidden` (spacer) rows are
+    /// left out. A long table rendered a window at a time is read whole by scrolling its box
+    /// (see [`Panel::windowed_rows`]).
     pub async fn row_texts(&self, name: &str) -> Result<Vec<String>> {
         let table = self.table(name).await?;
+        if let Some(rows) = self.windowed_rows(&table).await? {
+            return Ok(rows);
+        }
         let arg = serde_json::to_value(&table).context("serializing an element reference")?;
         let v = self
             .client
             .execute(
-                "return Array.from(arguments[0].querySelectorAll('tr'))\
-                   .filter(r => !r.closest('thead'))\
-                   .filter(r => !Array.from(r.cells).every(c => c.tagName === 'TH' && c.getAttribute('scope') !== 'row'))\
-                   .map(r => r.innerText);",
+                &format!("return {DATA_ROWS}(arguments[0]).map(r => r.innerText);"),
                 vec![arg],
             )
             .await
             .context("reading table rows")?;
-        Ok(v.as_array()
-            .map(|rows| {
-                rows.iter()
-                    .map(|r| a11y::normalize(r.as_str().unwrap_or_default()))
-                    .collect()
-            })
-            .unwrap_or_default())
+        Ok(texts(&v))
+    }
+
+    /// For a table that renders only some of its rows (`aria-rowcount` above the rows in the
+    /// page), all of its data rows, read as a user reads them: scrolling its box from the top
+    /// to the bottom a screen at a time, each row taken by its `aria-rowindex`, then back to
+    /// where it was. `None` for a table that has all its rows in the page.
+    pub async fn windowed_rows(&self, table: &Element) -> Result<Option<Vec<String>>> {
+        let arg = serde_json::to_value(table).context("serializing an element reference")?;
+        let script = format!(
+            r#"const [table, done] = [arguments[0], arguments[arguments.length - 1]];
+            const rows = () => {DATA_ROWS}(table);
+            const want = Number(table.getAttribute('aria-rowcount')) - table.querySelectorAll('thead tr:not([aria-hidden=true])').length;
+            if (!(want > rows().length)) {{ done(null); return; }}
+            let box = table.parentElement;
+            while (box && !(box.scrollHeight > box.clientHeight && /auto|scroll/.test(getComputedStyle(box).overflowY))) box = box.parentElement;
+            if (!box) {{ done(null); return; }}
+            const seen = new Map();
+            const from = box.scrollTop;
+            const frames = (f) => requestAnimationFrame(() => requestAnimationFrame(f));
+            const step = () => {{
+              for (const r of rows()) seen.set(Number(r.getAttribute('aria-rowindex')), r.innerText);
+              if (seen.size >= want || box.scrollTop + box.clientHeight >= box.scrollHeight - 1) {{
+                box.scrollTop = from;
+                frames(() => done([...seen.entries()].sort((a, b) => a[0] - b[0]).map(e => e[1])));
+                return;
+              }}
+              box.scrollTop += Math.max(1, box.clientHeight - 40);
+              frames(step);
+            }};
+            box.scrollTop = 0;
+            frames(step);"#
+        );
+        let v = self
+            .client
+            .execute_async(&script, vec![arg])
+            .await
+            .context("reading a windowed table by scrolling it")?;
+        Ok((!v.is_null()).then(|| texts(&v)))
     }
 
     /// Waits until [`Panel::row_texts`] satisfies `ok`.
@@ -339,4 +373,21 @@ impl Panel {
         let d = self.client.find(Locator::XPath(&xpath)).await?;
         Ok(d.text().await?)
     }
+}
+
+/// A script expression: the function giving a table's data rows (not in `<thead>`, not only
+/// column headers, not `aria-hidden` spacers).
+const DATA_ROWS: &str = "((t) => Array.from(t.querySelectorAll('tr'))\
+    .filter(r => !r.closest('thead') && r.getAttribute('aria-hidden') !== 'true')\
+    .filter(r => !Array.from(r.cells).every(c => c.tagName === 'TH' && c.getAttribute('scope') !== 'row')))";
+
+/// A JSON array of strings, whitespace collapsed.
+fn texts(v: &Value) -> Vec<String> {
+    v.as_array()
+        .map(|rows| {
+            rows.iter()
+                .map(|r| a11y::normalize(r.as_str().unwrap_or_default()))
+                .collect()
+        })
+        .unwrap_or_default()
 }
