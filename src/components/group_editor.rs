@@ -125,11 +125,16 @@ pub fn GroupEditor(state: AppState, route_id: String) -> impl IntoView {
     let on_found = Callback::new(move |user: DirectoryUser| {
         let _ = add_to_draft(member_of(&user));
     });
-    // One update for the whole list: each update re-checks the draft (unsaved? kept?).
+    // One update for the whole list: each update re-checks the draft (unsaved? kept?). Each
+    // add still scans the list for the user (k × n at worst); a hash set here cost the bundle
+    // more than it had room for.
     let on_bulk = Callback::new(move |users: Vec<DirectoryUser>| {
         draft.update(|d| {
             if let Some(d) = d {
-                d.add_members(users.iter().map(member_of).collect());
+                for u in &users {
+                    let m = member_of(u);
+                    let _ = d.add_member(&m.value, m.display.as_deref().unwrap_or(""));
+                }
             }
         });
     });

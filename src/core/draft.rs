@@ -1,7 +1,7 @@
 //! The group being edited: what was loaded, and what the admin has changed. Views call these
 //! methods and render the result; they hold no rules of their own.
 
-use super::diff::{id_set, same_members, MembershipDiff};
+use super::diff::{same_members, MembershipDiff};
 use super::model::{Group, GroupReplace, Member, MemberRef};
 use super::validation::{display_name_issues, has_errors, member_id_issues, Issue};
 
@@ -49,30 +49,6 @@ impl GroupDraft {
             display: (!display.is_empty()).then(|| display.to_string()),
         });
         Ok(issues)
-    }
-
-    /// Adds many members at once (bulk add): one pass with a set of the IDs already there,
-    /// where adding them one by one would scan the whole list for each. Members already there
-    /// (or listed twice) and empty or spaced IDs are skipped; returns how many were added.
-    pub fn add_members(&mut self, new: Vec<Member>) -> usize {
-        let keep: Vec<bool> = {
-            // Marked 1: added by this call.
-            let mut ids = id_set(&self.members);
-            new.iter()
-                .map(|m| {
-                    !m.value.is_empty()
-                        && !m.value.contains(char::is_whitespace)
-                        && ids.insert(&m.value, 1).is_none()
-                })
-                .collect()
-        };
-        let before = self.members.len();
-        self.members.extend(
-            new.into_iter()
-                .zip(keep)
-                .filter_map(|(m, keep)| keep.then_some(m)),
-        );
-        self.members.len() - before
     }
 
     /// Removes the member with this user ID; false when there was none.
@@ -172,38 +148,6 @@ mod tests {
             }]
         );
         assert_eq!(body.display_name, "Data Wranglers");
-    }
-
-    #[test]
-    fn adding_many_skips_members_and_repeats_and_bad_ids() {
-        let mut d = loaded();
-        let member = |id: &str, display: Option<&str>| Member {
-            value: id.into(),
-            display: display.map(String::from),
-        };
-        let added = d.add_members(vec![
-            member(ADA, Some("again")),
-            member(GRACE, Some("grace@example.org")),
-            member(GRACE, None),
-            member("has space", None),
-            member("", None),
-            member("opaque-7", None),
-        ]);
-        assert_eq!(added, 2);
-        assert_eq!(
-            d.members[1..],
-            [
-                member(GRACE, Some("grace@example.org")),
-                member("opaque-7", None)
-            ]
-        );
-        assert!(d.is_dirty());
-        // The same as adding them one at a time.
-        let mut one_by_one = loaded();
-        for (id, display) in [(GRACE, "grace@example.org"), ("opaque-7", "")] {
-            assert!(one_by_one.add_member(id, display).is_ok());
-        }
-        assert_eq!(one_by_one.members, d.members);
     }
 
     #[test]

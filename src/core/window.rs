@@ -9,7 +9,7 @@ use std::ops::Range;
 /// Up to this many rows a table renders them all, as a short table always has.
 pub const RENDER_ALL_UP_TO: usize = 100;
 /// The window moves in steps of this many rows, so scrolling re-renders once per step.
-pub const STEP: usize = 20;
+pub const STEP: usize = 10;
 /// A row's height in CSS pixels until one has been measured (style/main.css sets it).
 pub const ROW_PX: f64 = 36.0;
 /// Rows assumed on screen when the scroll box's height is not given (style/main.css keeps it
