@@ -1,0 +1,249 @@
+//! End-to-end: a group of 5,000 members (sandbox `--group-size 5000`). The members table
+//! renders a window of rows: it still says how many rows there are and where each one sits, the
+//! filter finds a member far down the list, removing that member through the filtered row
+//! reaches the review and the server, and the keyboard reaches the last row (End in the
+//! scroll box) and moves the window along as Tab goes from row to row.
+#![cfg(not(target_arch = "wasm32"))]
+
+#[path = "e2e/support/mod.rs"]
+mod support;
+
+use std::time::Duration;
+
+use anyhow::{ensure, Context, Result};
+use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+use fantoccini::key::Key;
+use serde_json::Value;
+use support::{run_with, Group, Options, Panel};
+
+const SIZE: usize = 5000;
+const GROUP: &str = "Scale test";
+
+/// The rendered data rows of the members table: (aria-rowindex, text), and its aria-rowcount.
+async fn rendered(p: &Panel) -> Result<(usize, Vec<(usize, String)>)> {
+    let table = p.table("Members").await?;
+    let arg = serde_json::to_value(&table)?;
+    let v = p
+        .client
+        .execute(
+            "const t = arguments[0];
+             return [Number(t.getAttribute('aria-rowcount')),
+               Array.from(t.querySelectorAll('tbody tr'))
+                 .map(r => [Number(r.getAttribute('aria-rowindex')), r.innerText])];",
+            vec![arg],
+        )
+        .await
+        .context("reading the rendered rows")?;
+    let count = v[0].as_u64().unwrap_or(0) as usize;
+    let rows = v[1]
+        .as_array()
+        .map(|rows| {
+            rows.iter()
+                .map(|r| {
+                    (
+                        r[0].as_u64().unwrap_or(0) as usize,
+                        support::a11y::normalize(r[1].as_str().unwrap_or_default()),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok((count, rows))
+}
+
+/// What has the keyboard focus: (role-ish description, aria-rowindex of its row if any).
+async fn focused(p: &Panel) -> Result<(String, Option<usize>)> {
+    let v = p
+        .js(
+            "const a = document.activeElement; if (!a) return ['none', null];
+             const row = a.closest('tr[aria-rowindex]');
+             return [a.tagName.toLowerCase() + ':' + (a.getAttribute('aria-label') || ''),
+                     row ? Number(row.getAttribute('aria-rowindex')) : null];",
+        )
+        .await?;
+    Ok((
+        v[0].as_str().unwrap_or_default().to_owned(),
+        v[1].as_u64().map(|i| i as usize),
+    ))
+}
+
+/// Presses `key` where the keyboard focus is, as a user would (WebDriver key actions: sending
+/// keys to an element refuses a focused `div`).
+async fn press(p: &Panel, key: Key) -> Result<()> {
+    let key = char::from(key);
+    let actions = KeyActions::new("keyboard".to_owned())
+        .then(KeyAction::Down { value: key })
+        .then(KeyAction::Up { value: key });
+    p.client
+        .perform_actions(actions)
+        .await
+        .context("pressing a key")
+}
+
+/// The number right after `label` in `text` ("Members removed: 1" → 1).
+fn number_after(text: &str, label: &str) -> Option<usize> {
+    let rest = &text[text.find(label)? + label.len()..];
+    let digits: String = rest
+        .trim_start()
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits.parse().ok()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn five_thousand_members_filter_remove_save_and_keyboard() -> Result<()> {
+    let options = Options::default()
+        .args(&["--group-size", &SIZE.to_string()])
+        .timeout(Duration::from_secs(300));
+    run_with("large-group", options, |panels| async move {
+        let p = &panels[0];
+        p.connect().await?;
+        let id = p.api.group_id_by_name(GROUP).await?;
+        let group: Group = p.api.group(&id).await?;
+        ensure!(group.members.len() == SIZE, "the sandbox's {GROUP:?} has {} members", group.members.len());
+        p.open_group(&id, GROUP, SIZE).await?;
+
+        // A window of rows, which says how many there are and where each sits.
+        let (count, rows) = rendered(p).await?;
+        ensure!(count == SIZE + 1, "aria-rowcount {count}, expected {} (header included)", SIZE + 1);
+        ensure!(
+            !rows.is_empty() && rows.len() <= 100,
+            "{} rows rendered for {SIZE} members",
+            rows.len()
+        );
+        for (k, (index, text)) in rows.iter().enumerate() {
+            let m = &group.members[k];
+            ensure!(
+                *index == k + 2 && text.contains(&m.value),
+                "row {k} has aria-rowindex {index} and text {text:?}, expected {} and {}",
+                k + 2,
+                m.value
+            );
+        }
+        p.screenshot("loaded").await?;
+
+        // The filter finds a member far down the list, by email.
+        let deep = group.members[4321].clone();
+        let email = deep.label().to_owned();
+        let lower = email.to_lowercase();
+        let expected = group
+            .members
+            .iter()
+            .filter(|m| m.label().to_lowercase().contains(&lower) || m.value.to_lowercase().contains(&lower))
+            .count();
+        p.fill("Filter members", &email).await?;
+        let want = format!("Showing {expected} of 5,000 member");
+        p.status_where(&format!("{want:?}"), |s| s.contains(&want)).await?;
+        let rows = p
+            .row_texts_where("Members", "show the member found", |r| {
+                r.len() == expected && r.iter().any(|row| row.contains(&deep.value))
+            })
+            .await?;
+        ensure!(rows.len() == expected, "filtered rows: {rows:?}");
+        p.screenshot("filtered").await?;
+
+        // Removed through the filtered row.
+        p.click(&format!("Remove {email}")).await?;
+        p.row_texts_where("Members", "lose the removed member", |r| {
+            !r.iter().any(|row| row.contains(&deep.value))
+        })
+        .await?;
+        let want = format!("Showing {} of 4,999 member", expected - 1);
+        p.status_where(&format!("{want:?}"), |s| s.contains(&want)).await?;
+        p.fill("Filter members", "").await?;
+        let (count, _) = rendered(p).await?;
+        ensure!(count == SIZE, "aria-rowcount {count} after removing one of {SIZE}");
+
+        // The review shows −1, and the save reaches the server.
+        p.wait_enabled("Save", true).await?;
+        p.click("Save").await?;
+        let review = p.region("Review changes").await?;
+        let text = p
+            .wait_text_in(&review, "the review's counts", |t| t.contains("Members unchanged:"))
+            .await?;
+        ensure!(
+            number_after(&text, "Members added:") == Some(0)
+                && number_after(&text, "Members removed:") == Some(1)
+                && number_after(&text, "Members unchanged:") == Some(SIZE - 1),
+            "review: {text}"
+        );
+        p.click("Confirm save").await?;
+        let want = format!("Saved “{GROUP}”: {} members.", SIZE - 1);
+        p.status_where(&format!("{want:?}"), |s| s.contains(&want)).await?;
+        let after = p.api.group(&id).await?;
+        ensure!(
+            after.members.len() == SIZE - 1 && after.members.iter().all(|m| m.value != deep.value),
+            "the server has {} members{}",
+            after.members.len(),
+            if after.members.iter().any(|m| m.value == deep.value) { ", the removed one among them" } else { "" }
+        );
+
+        // The keyboard: Tab from the filter reaches the scroll box, End shows the last row.
+        let filter = p.textbox("Filter members").await?;
+        p.reveal(&filter).await?;
+        filter.click().await?;
+        press(p, Key::Tab).await?;
+        let (what, _) = focused(p).await?;
+        ensure!(what.starts_with("div"), "Tab from the filter went to {what}, not the member list");
+        p.region("Member list").await?;
+        press(p, Key::End).await?;
+        let last = after.members.last().context("no members left")?;
+        support::eventually("the last row to be rendered", || async {
+            let (_, rows) = rendered(p).await.map_err(|e| e.to_string())?;
+            match rows.last() {
+                Some((index, text)) if *index == SIZE && text.contains(&last.value) => Ok(()),
+                other => Err(format!("last rendered row: {other:?}")),
+            }
+        })
+        .await?;
+        p.screenshot("end").await?;
+
+        // Home, then Tab from row to row past the first window: focus stays on the next row's
+        // button each time, the window following it.
+        press(p, Key::Home).await?;
+        support::eventually("the first row to be rendered again", || async {
+            let (_, rows) = rendered(p).await.map_err(|e| e.to_string())?;
+            match rows.first() {
+                Some((2, _)) => Ok(()),
+                other => Err(format!("first rendered row: {other:?}")),
+            }
+        })
+        .await?;
+        press(p, Key::Tab).await?;
+        for at in 2..72 {
+            let (what, row) = focused(p).await?;
+            ensure!(
+                row == Some(at) && what.starts_with("button:Remove "),
+                "expected the Remove button of row {at} focused, found {what:?} in row {row:?}"
+            );
+            press(p, Key::Tab).await?;
+        }
+        let (_, rows) = rendered(p).await?;
+        ensure!(
+            rows.first().is_some_and(|(i, _)| *i > 2),
+            "the window did not move along with the focus: rows {:?}…",
+            rows.first()
+        );
+
+        // Page Down with a row's button focused scrolls past it: the focus is not lost, it
+        // stays in the member list.
+        for _ in 0..5 {
+            press(p, Key::PageDown).await?;
+        }
+        support::eventually("the focus to stay in the member list", || async {
+            let v = p
+                .js("const b = document.getElementById('member-list'); return b.contains(document.activeElement);")
+                .await
+                .map_err(|e| e.to_string())?;
+            if v == Value::Bool(true) {
+                Ok(())
+            } else {
+                Err(format!("focus on {:?}", focused(p).await.map_err(|e| e.to_string())?))
+            }
+        })
+        .await?;
+        Ok(())
+    })
+    .await
+}
