@@ -163,7 +163,7 @@ pub fn MembersTable(
     });
 
     // One click handler for every row's Remove button (the button's value is the user ID):
-    // rows are redrawn as the window moves, and a handler per row made each redraw slower.
+    // the rows are written by `show_rows`, outside Leptos, as the window moves.
     let on_remove = move |ev: leptos::ev::MouseEvent| {
         let Some(button) = event_target::<web_sys::Element>(&ev)
             .closest("button[value]")
