@@ -15,7 +15,9 @@ use std::time::Duration;
 
 use anyhow::{ensure, Context, Result};
 use support::api::{LoggedRequest, User};
-use support::{members_text, requests_text, run, run_with, Group, Options, Panel};
+use support::{
+    counts, members_text, number_after, requests_text, run, run_with, Group, Options, Panel,
+};
 
 const CONFLICT: &str = "The group changed on the server since you loaded it";
 const REVIEW: &str = "Review changes";
@@ -36,26 +38,6 @@ async fn load(p: &Panel, name: &str) -> Result<Group> {
     let g = server_group(p, name).await?;
     p.open_group(&g.id, name, g.members.len()).await?;
     Ok(g)
-}
-
-/// The number right after `label` in `text` ("Members added: 12" → 12).
-fn number_after(text: &str, label: &str) -> Option<usize> {
-    let rest = &text[text.find(label)? + label.len()..];
-    let digits: String = rest
-        .trim_start()
-        .chars()
-        .take_while(char::is_ascii_digit)
-        .collect();
-    digits.parse().ok()
-}
-
-/// Counts a change summary states: (added, removed, unchanged if shown).
-fn counts(text: &str) -> (Option<usize>, Option<usize>, Option<usize>) {
-    (
-        number_after(text, "Members added:"),
-        number_after(text, "Members removed:"),
-        number_after(text, "Members unchanged:"),
-    )
 }
 
 /// Presses Save and waits for the review; returns the review's text.

@@ -37,6 +37,26 @@ const TEST_TIMEOUT: Duration = Duration::from_secs(180);
 /// One browser at a time: on 2 cores, parallel Chromiums make each other time out.
 static BROWSER: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
+/// The number right after `label` in `text` ("Members added: 12" → 12).
+pub fn number_after(text: &str, label: &str) -> Option<usize> {
+    let rest = &text[text.find(label)? + label.len()..];
+    let digits: String = rest
+        .trim_start()
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits.parse().ok()
+}
+
+/// Counts a change summary states: (added, removed, unchanged if shown).
+pub fn counts(text: &str) -> (Option<usize>, Option<usize>, Option<usize>) {
+    (
+        number_after(text, "Members added:"),
+        number_after(text, "Members removed:"),
+        number_after(text, "Members unchanged:"),
+    )
+}
+
 /// Polls `attempt` until it yields `Ok`, for at most [`WAIT`]. `Err(state)` means "not yet" and
 /// describes what was seen, for the timeout message.
 pub async fn eventually<T, F, Fut>(what: &str, mut attempt: F) -> Result<T>
