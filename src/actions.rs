@@ -44,7 +44,7 @@ pub fn load_group(state: AppState, id: String) {
                 let loaded = GroupDraft::from_group(group);
                 let stored = storage::load_draft(&id)
                     .and_then(|json| StoredDraft::parse(&json))
-                    .filter(|s| s.clone().into_draft().is_dirty());
+                    .filter(StoredDraft::has_changes);
                 state.load_notice.set(Some(Notice::Success(format!(
                     "Loaded “{}” with {} members.",
                     isolate(&loaded.display_name),
@@ -149,7 +149,6 @@ pub async fn save(client: &ScimClient, draft: &GroupDraft, request: &SaveRequest
                 meta: Meta {
                     last_modified: None,
                     version: etag,
-                    ..base.meta
                 },
             })
         }

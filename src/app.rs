@@ -174,6 +174,8 @@ pub fn App() -> impl IntoView {
             }
         });
     });
+    // Mobile browsers and the back/forward cache may skip beforeunload; pagehide still comes.
+    let _hide = window_event_listener(leptos::ev::pagehide, move |_| state.keep_draft_now());
     // Closing the tab with unsaved changes asks first.
     let _unload = window_event_listener(leptos::ev::beforeunload, move |ev| {
         // Before the page goes (a reload too): the edit still waiting to be written.

@@ -843,6 +843,76 @@ async fn draft_is_restored_after_a_reload() -> Result<()> {
     .await
 }
 
+/// A kept draft restored after someone else changed the group: A's change goes on top of the
+/// group as it is now (B's removal stays), the panel says so, and the review and the save show
+/// exactly that.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn draft_restored_after_the_group_changed_keeps_their_change() -> Result<()> {
+    run_with(
+        "draft-restore-changed",
+        Options::default().browsers(2),
+        |mut ps| async move {
+            let b = ps.pop().context("two panels")?;
+            let a = ps.pop().context("two panels")?;
+            a.connect().await?;
+            b.connect().await?;
+            let before = load(&a, "Support").await?;
+            let n = before.members.len();
+            ensure!(n >= 2, "Support needs 2+ members");
+            let (mine, theirs) = (before.members[0].clone(), before.members[1].clone());
+            remove(&a, mine.label(), &mine.value).await?;
+            a.wait_text("Unsaved changes.").await?;
+            let id = before.id.clone();
+            support::eventually("A's draft in sessionStorage", || async {
+                let stored = a.session_storage().await.map_err(|e| e.to_string())?;
+                if stored.iter().any(|(k, _)| k.contains(&id)) {
+                    Ok(())
+                } else {
+                    Err(format!("sessionStorage: {stored:?}"))
+                }
+            })
+            .await?;
+
+            // Meanwhile B removes another member and saves.
+            b.open_group(&id, "Support", n).await?;
+            remove(&b, theirs.label(), &theirs.value).await?;
+            open_review(&b).await?;
+            confirm_saved(&b, "Support", n - 1).await?;
+
+            reload(&a).await?;
+            a.open_group(&id, "Support", n - 1).await?;
+            a.region("Unsaved changes").await?;
+            a.click("Restore changes").await?;
+            a.status_where("the restore notice", |s| {
+                s.contains("restored onto the group as it is now")
+            })
+            .await?;
+            let (gone_a, gone_b) = (mine.value.clone(), theirs.value.clone());
+            a.row_texts_where("Members", "lack both removed members", |r| {
+                r.len() == n - 2
+                    && !r
+                        .iter()
+                        .any(|row| row.contains(&gone_a) || row.contains(&gone_b))
+            })
+            .await?;
+            // The review is against the server's state now: only A's removal.
+            let review = open_review(&a).await?;
+            expect_counts(&review, 0, 1, n - 2)?;
+            confirm_saved(&a, "Support", n - 2).await?;
+            let after = a.api.group(&id).await?;
+            ensure!(
+                after.members.len() == n - 2
+                    && !has_member(&after, &mine.value)
+                    && !has_member(&after, &theirs.value),
+                "server members: {}",
+                members_text(&after.members)
+            );
+            Ok(())
+        },
+    )
+    .await
+}
+
 /// Reloads the page. The panel asks before leaving unsaved changes (beforeunload); a reload
 /// through WebDriver may meet that prompt, which is accepted, as the admin would.
 async fn reload(p: &Panel) -> Result<()> {

@@ -338,17 +338,24 @@ proptest! {
     fn stored_drafts_read_back_as_written(json in body()) {
         if let Some(d) = StoredDraft::parse(&json) {
             prop_assert_eq!(StoredDraft::parse(&d.to_json()), Some(d.clone()));
-            let draft = d.into_draft();
-            let _ = (draft.is_dirty(), draft.can_save(), draft.replace_body().to_json());
+            // Whatever a damaged or hostile draft says, restoring it onto a group is safe.
+            let loaded = d.loaded.clone();
+            let restored = d.restore_onto(&loaded).draft;
+            let _ = (restored.is_dirty(), restored.can_save(), restored.replace_body().to_json());
         }
     }
 
     #[test]
     fn stored_drafts_of_any_group_read_back(g in group(), name in text(), at in any::<u64>()) {
-        let mut draft = omni_scim_panel::core::draft::GroupDraft::from_group(g);
+        let mut draft = omni_scim_panel::core::draft::GroupDraft::from_group(g.clone());
         draft.display_name = name;
         let stored = StoredDraft::from_draft(&draft, at);
-        prop_assert_eq!(StoredDraft::parse(&stored.to_json()), Some(stored));
+        prop_assert_eq!(StoredDraft::parse(&stored.to_json()), Some(stored.clone()));
+        // The kept change restored onto the group it was made on gives the same draft back.
+        let restored = stored.restore_onto(&g);
+        prop_assert!(restored.same_base);
+        prop_assert_eq!(restored.draft.display_name, draft.display_name);
+        prop_assert!(omni_scim_panel::core::diff::same_members(&restored.draft.members, &draft.members));
         let _ = describe_age(at, at.wrapping_mul(3));
     }
 

@@ -125,16 +125,11 @@ pub fn GroupEditor(state: AppState, route_id: String) -> impl IntoView {
     let on_found = Callback::new(move |user: DirectoryUser| {
         let _ = add_to_draft(member_of(&user));
     });
-    // One update for the whole list: each update re-checks the draft (unsaved? kept?). Each
-    // add still scans the list for the user (k × n at worst); a hash set here cost the bundle
-    // more than it had room for.
+    // One update for the whole list: each update re-checks the draft (unsaved? kept?).
     let on_bulk = Callback::new(move |users: Vec<DirectoryUser>| {
         draft.update(|d| {
             if let Some(d) = d {
-                for u in &users {
-                    let m = member_of(u);
-                    let _ = d.add_member(&m.value, m.display.as_deref().unwrap_or(""));
-                }
+                d.add_members(users.iter().map(member_of).collect());
             }
         });
     });
@@ -372,9 +367,18 @@ pub fn GroupEditor(state: AppState, route_id: String) -> impl IntoView {
                 <p>{format!("This tab kept unsaved changes to this group from {age}.")}</p>
                 <div class="actions">
                     <button type="button" class="primary" on:click=move |_| {
-                        draft.set(Some(for_restore.clone().into_draft()));
+                        let mut said = "Unsaved changes restored.";
+                        draft.update(|d| {
+                            if let Some(d) = d {
+                                let restored = for_restore.clone().restore_onto(&d.loaded);
+                                if !restored.same_base {
+                                    said = "Unsaved changes restored onto the group as it is now (it changed on the server since). Check the review before saving.";
+                                }
+                                *d = restored.draft;
+                            }
+                        });
                         state.restorable.set(None);
-                        notice.set(Some(Notice::Progress("Unsaved changes restored.".into())));
+                        notice.set(Some(Notice::Progress(said.into())));
                     }>"Restore changes"</button>
                     <button type="button" class="danger" on:click=move |_| {
                         if let Some(d) = draft.get_untracked() {

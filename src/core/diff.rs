@@ -182,6 +182,15 @@ pub fn same_members(a: &[Member], b: &[Member]) -> bool {
 /// True when the server's group is still the one that was loaded: same name, same member set,
 /// same `meta.lastModified` (when both carry one) and same `meta.version` (when both carry one).
 pub fn unchanged_since_load(loaded: &Group, current: &Group) -> bool {
+    same_version(loaded, current)
+        && same_members(
+            loaded.members.as_deref().unwrap_or_default(),
+            current.members.as_deref().unwrap_or_default(),
+        )
+}
+
+/// [`unchanged_since_load`] but for the members: same name, `lastModified` and `version`.
+pub fn same_version(loaded: &Group, current: &Group) -> bool {
     let same_stamp = |a: &Option<String>, b: &Option<String>| match (a, b) {
         (Some(a), Some(b)) => a == b,
         _ => true,
@@ -189,10 +198,6 @@ pub fn unchanged_since_load(loaded: &Group, current: &Group) -> bool {
     loaded.display_name == current.display_name
         && same_stamp(&loaded.meta.last_modified, &current.meta.last_modified)
         && same_stamp(&loaded.meta.version, &current.meta.version)
-        && same_members(
-            loaded.members.as_deref().unwrap_or_default(),
-            current.members.as_deref().unwrap_or_default(),
-        )
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]

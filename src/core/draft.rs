@@ -1,7 +1,7 @@
 //! The group being edited: what was loaded, and what the admin has changed. Views call these
 //! methods and render the result; they hold no rules of their own.
 
-use super::diff::{same_members, MembershipDiff};
+use super::diff::{id_set, same_members, MembershipDiff};
 use super::model::{Group, GroupReplace, Member, MemberRef};
 use super::validation::{display_name_issues, has_errors, member_id_issues, Issue};
 
@@ -43,12 +43,32 @@ impl GroupDraft {
         if has_errors(&issues) {
             return Err(issues);
         }
-        let display = display.trim();
-        self.members.push(Member {
-            value: id.trim().to_string(),
-            display: (!display.is_empty()).then(|| display.to_string()),
-        });
+        self.members.push(new_member(id, display));
         Ok(issues)
+    }
+
+    /// Adds each of `new` that is a valid user ID and not a member yet (bulk add): one hash
+    /// set for the whole list, so 5,000 users join 50,000 members in milliseconds. Returns how
+    /// many were added.
+    pub fn add_members(&mut self, new: Vec<Member>) -> usize {
+        let keep: Vec<bool> = {
+            let mut ids = id_set(&self.members);
+            new.iter()
+                .map(|m| {
+                    let id = m.value.trim();
+                    !has_errors(&member_id_issues(id, std::iter::empty()))
+                        && ids.insert(id, 0).is_none()
+                })
+                .collect()
+        };
+        let before = self.members.len();
+        self.members.extend(
+            new.iter()
+                .zip(keep)
+                .filter(|(_, k)| *k)
+                .map(|(m, _)| new_member(&m.value, m.display.as_deref().unwrap_or(""))),
+        );
+        self.members.len() - before
     }
 
     /// Removes the member with this user ID; false when there was none.
@@ -91,6 +111,16 @@ impl GroupDraft {
                 })
                 .collect(),
         )
+    }
+}
+
+/// A member as the admin gave it: trimmed, and no `display` rather than a blank one (the PUT
+/// body then uses the ID, as Omni requires one).
+fn new_member(id: &str, display: &str) -> Member {
+    let display = display.trim();
+    Member {
+        value: id.trim().to_string(),
+        display: (!display.is_empty()).then(|| display.to_string()),
     }
 }
 
@@ -148,6 +178,37 @@ mod tests {
             }]
         );
         assert_eq!(body.display_name, "Data Wranglers");
+    }
+
+    #[test]
+    fn bulk_add_skips_members_repeats_and_invalid_ids() {
+        let mut d = loaded();
+        let m = |id: &str, display: &str| Member {
+            value: id.into(),
+            display: Some(display.into()),
+        };
+        let added = d.add_members(vec![
+            m(ADA, "already a member"),
+            m(&format!(" {GRACE} "), " grace@example.org "),
+            m(GRACE, "twice in the list"),
+            m("has space", ""),
+            m("", ""),
+            m("opaque-7", ""),
+        ]);
+        assert_eq!(added, 2);
+        assert_eq!(d.members[1], m(GRACE, "grace@example.org"));
+        assert_eq!(
+            d.members[2],
+            Member {
+                value: "opaque-7".into(),
+                display: None
+            }
+        );
+        // The same users one at a time end the same way.
+        let mut one_by_one = loaded();
+        let _ = one_by_one.add_member(GRACE, "grace@example.org");
+        let _ = one_by_one.add_member("opaque-7", "");
+        assert_eq!(d, one_by_one);
     }
 
     #[test]

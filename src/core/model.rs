@@ -15,18 +15,16 @@ pub struct Member {
     pub display: Option<String>,
 }
 
+/// What the panel uses of `meta` (the version stamps for lost-update checks); the rest
+/// (`created`, `resourceType`, `location`) is skipped when read.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Meta {
-    #[serde(default)]
-    pub created: Option<String>,
     #[serde(default)]
     pub last_modified: Option<String>,
     /// RFC 7644 §3.14 version (ETag); Omni sends none.
     #[serde(default)]
     pub version: Option<String>,
-    #[serde(default)]
-    pub resource_type: Option<String>,
 }
 
 /// A group as a server returns it (serialisable so an unsaved draft can keep it).

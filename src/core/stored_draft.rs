@@ -1,39 +1,95 @@
 //! Unsaved edits kept in the tab's session storage, so a reload or a crashed tab loses nothing.
 //! A stored draft holds the group as loaded and the admin's edits; never the key.
 
+use super::diff::{same_version, IdHasher, MembershipDiff};
 use super::draft::GroupDraft;
 use super::model::{Group, Member};
 use serde::{Deserialize, Serialize};
+use std::hash::Hasher;
 
 /// Storage item name for a group's draft.
 pub fn storage_name(group_id: &str) -> String {
     format!("omni-scim-panel.draft.{group_id}")
 }
 
+/// A draft kept as its change, not as two copies of the membership: a 50,000-member group's
+/// lists are megabytes of JSON, more than a tab's session storage holds, while the change an
+/// admin makes is a handful of members.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct StoredDraft {
     /// Milliseconds since the Unix epoch when it was last written.
     pub saved_at_ms: u64,
+    /// The group as loaded, without its members: id, name and `meta`.
     pub loaded: Group,
-    pub display_name: String,
-    pub members: Vec<Member>,
+    /// Which members it had then: an order-independent hash of their IDs and their count.
+    pub loaded_members: u64,
+    /// The new display name, when it was changed.
+    pub renamed: Option<String>,
+    pub added: Vec<Member>,
+    pub removed: Vec<Member>,
+}
+
+/// An order-independent hash of a membership's user IDs and their count (one number: a pair
+/// cost the bundle its own JSON reader).
+fn members_stamp(group: &Group) -> u64 {
+    let members = group.members.as_deref().unwrap_or_default();
+    members.iter().fold(members.len() as u64, |sum, m| {
+        let mut h = IdHasher::default();
+        h.write(m.value.as_bytes());
+        sum.wrapping_add(h.finish())
+    })
+}
+
+/// A draft restored onto the group as the server has it now.
+pub struct Restored {
+    pub draft: GroupDraft,
+    /// False when the group changed on the server after the draft was kept: the change was
+    /// applied on top of the server's current state, keeping what someone else did meanwhile.
+    pub same_base: bool,
 }
 
 impl StoredDraft {
     pub fn from_draft(draft: &GroupDraft, now_ms: u64) -> Self {
+        let diff = draft.diff();
         Self {
             saved_at_ms: now_ms,
-            loaded: draft.loaded.clone(),
-            display_name: draft.display_name.clone(),
-            members: draft.members.clone(),
+            loaded: Group {
+                id: draft.loaded.id.clone(),
+                display_name: draft.loaded.display_name.clone(),
+                members: None,
+                meta: draft.loaded.meta.clone(),
+            },
+            loaded_members: members_stamp(&draft.loaded),
+            renamed: diff.renamed.map(|(_, new)| new),
+            added: diff.added,
+            removed: diff.removed,
         }
     }
 
-    pub fn into_draft(self) -> GroupDraft {
-        GroupDraft {
-            loaded: self.loaded,
-            display_name: self.display_name,
-            members: self.members,
+    /// True when it holds any change worth offering back.
+    pub fn has_changes(&self) -> bool {
+        self.renamed.is_some() || !self.added.is_empty() || !self.removed.is_empty()
+    }
+
+    /// This change applied to `current`, the group as just loaded. A save then checks against
+    /// `current`, so nothing the server has now is overwritten unseen.
+    pub fn restore_onto(self, current: &Group) -> Restored {
+        let same_base =
+            members_stamp(current) == self.loaded_members && same_version(&self.loaded, current);
+        let change = MembershipDiff {
+            renamed: self.renamed.map(|new| (String::new(), new)),
+            added: self.added,
+            removed: self.removed,
+            unchanged: 0,
+        };
+        let (display_name, members) = change.apply_to(current);
+        Restored {
+            draft: GroupDraft {
+                loaded: current.clone(),
+                display_name,
+                members,
+            },
+            same_base,
         }
     }
 
@@ -63,32 +119,121 @@ pub fn describe_age(saved_at_ms: u64, now_ms: u64) -> String {
 mod tests {
     use super::*;
     use crate::core::model::Meta;
+    use proptest::prelude::*;
 
-    #[test]
-    fn round_trip_keeps_everything_but_nothing_secret() {
-        let mut d = GroupDraft::from_group(Group {
+    fn member(id: &str) -> Member {
+        Member {
+            value: id.into(),
+            display: Some(format!("{id}@example.org")),
+        }
+    }
+
+    fn group(name: &str, ids: &[&str], modified: &str) -> Group {
+        Group {
             id: "g1".into(),
-            display_name: "Team".into(),
-            members: Some(vec![Member {
-                value: "1".into(),
-                display: None,
-            }]),
+            display_name: name.into(),
+            members: Some(ids.iter().map(|i| member(i)).collect()),
             meta: Meta {
-                last_modified: Some("t1".into()),
+                last_modified: Some(modified.into()),
                 ..Meta::default()
             },
-        });
+        }
+    }
+
+    #[test]
+    fn round_trip_restores_the_same_draft_and_nothing_secret() {
+        let loaded = group("Team", &["1", "2", "3"], "t1");
+        let mut d = GroupDraft::from_group(loaded.clone());
         d.display_name = "Team 2".into();
-        d.members.push(Member {
-            value: "2".into(),
-            display: Some("b@x.co".into()),
-        });
+        assert!(d.remove_member("2"));
+        d.members.push(member("4"));
         let json = StoredDraft::from_draft(&d, 1000).to_json();
         assert!(!json.to_lowercase().contains("key") && !json.contains("Bearer"));
-        let back = StoredDraft::parse(&json).map(StoredDraft::into_draft);
-        assert_eq!(back, Some(d));
+        let back = StoredDraft::parse(&json).map(|s| s.restore_onto(&loaded));
+        let back = back.map(|r| (r.same_base, r.draft));
+        assert_eq!(back, Some((true, d)));
         assert_eq!(StoredDraft::parse("{broken"), None);
         assert_eq!(storage_name("g1"), "omni-scim-panel.draft.g1");
+    }
+
+    #[test]
+    fn a_large_group_keeps_only_its_change() {
+        let ids: Vec<String> = (0..50_000).map(|i| format!("user-{i:05}")).collect();
+        let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+        let loaded = group("Everyone", &refs, "t1");
+        let mut d = GroupDraft::from_group(loaded.clone());
+        assert!(d.remove_member("user-04322"));
+        let stored = StoredDraft::from_draft(&d, 0);
+        assert!(stored.has_changes());
+        let json = stored.to_json();
+        assert!(json.len() < 400, "{} bytes: {json}", json.len());
+        let restored = stored.restore_onto(&loaded);
+        assert!(restored.same_base);
+        assert_eq!(restored.draft, d);
+        let unchanged = StoredDraft::from_draft(&GroupDraft::from_group(loaded), 0);
+        assert!(!unchanged.has_changes());
+    }
+
+    #[test]
+    fn a_group_changed_since_gets_the_change_on_top_of_its_state_now() {
+        let loaded = group("Team", &["1", "2", "3"], "t1");
+        let mut d = GroupDraft::from_group(loaded.clone());
+        assert!(d.remove_member("1"));
+        d.members.push(member("4"));
+        let stored = StoredDraft::from_draft(&d, 0);
+        // Meanwhile someone removed 3 and added 5; same name, same count.
+        for now in [
+            group("Team", &["1", "2", "5"], "t2"),
+            group("Team", &["1", "2", "5"], "t1"),
+            group("Team B", &["1", "2", "3"], "t1"),
+        ] {
+            let restored = stored.clone().restore_onto(&now);
+            assert!(!restored.same_base, "{now:?}");
+            assert_eq!(restored.draft.loaded, now);
+        }
+        let restored = stored.restore_onto(&group("Team", &["1", "2", "5"], "t2"));
+        let ids: Vec<&str> = restored
+            .draft
+            .members
+            .iter()
+            .map(|m| m.value.as_str())
+            .collect();
+        assert_eq!(ids, ["2", "5", "4"]);
+        assert_eq!(restored.draft.display_name, "Team");
+    }
+
+    proptest! {
+        /// Whatever the edits, the kept change restored onto the same group is the same draft.
+        #[test]
+        fn restoring_onto_the_same_group_gives_the_same_draft(
+            n in 0usize..40,
+            removes in proptest::collection::vec(0usize..40, 0..10),
+            adds in proptest::collection::vec(40usize..80, 0..10),
+            rename in proptest::option::of("[a-z ]{0,8}"),
+        ) {
+            let ids: Vec<String> = (0..n).map(|i| i.to_string()).collect();
+            let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+            let loaded = group("Team", &refs, "t1");
+            let mut d = GroupDraft::from_group(loaded.clone());
+            for r in removes {
+                d.remove_member(&r.to_string());
+            }
+            for a in adds {
+                let _ = d.add_member(&a.to_string(), "");
+            }
+            if let Some(name) = rename {
+                d.display_name = name;
+            }
+            let json = StoredDraft::from_draft(&d, 0).to_json();
+            let stored = StoredDraft::parse(&json);
+            prop_assert!(stored.is_some());
+            if let Some(stored) = stored {
+                prop_assert_eq!(stored.has_changes(), d.is_dirty());
+                let restored = stored.restore_onto(&loaded);
+                prop_assert!(restored.same_base);
+                prop_assert_eq!(restored.draft, d);
+            }
+        }
     }
 
     #[test]
