@@ -6,6 +6,7 @@
 
 pub mod a11y;
 pub mod api;
+pub mod axe;
 pub mod cdp;
 pub mod console;
 pub mod csp;
