@@ -1,0 +1,248 @@
+//! Accessibility of every screen, checked by axe-core (WCAG 2.0–2.2, levels A and AA) inside
+//! the real panel in Chromium, against the sandbox: connect, a field error, a refused key, the
+//! groups list, the editor, find user, bulk add, the review, a conflict (two admins), the
+//! activity page and the restore banner. Each screen is scanned in the light and the dark
+//! colour scheme at 1280 and 360 px wide (where the page must not scroll sideways) and
+//! photographed as target/screenshots/a11y-<screen>-<light|dark>-<360|1280>.png; with
+//! prefers-reduced-motion nothing may move.
+//!
+//! Needs what tests/e2e.rs needs, plus axe-core in target/npm (scripts/setup installs it).
+#![cfg(not(target_arch = "wasm32"))]
+
+#[path = "e2e/support/mod.rs"]
+mod support;
+
+use std::time::Duration;
+
+use anyhow::{bail, ensure, Context, Result};
+use serde_json::Value;
+use support::api::User;
+use support::{axe, run_with, Group, Options, Panel};
+
+const THEMES: [&str; 2] = ["light", "dark"];
+/// (width, height): a desktop and the narrowest phone the layout must fit.
+const SIZES: [(u32, u32); 2] = [(1280, 900), (360, 800)];
+
+/// Scans the screen now shown in each theme and size, photographs it with `anchor` (a CSS
+/// selector) scrolled to the top, and checks reduced motion. Leaves the browser as it was
+/// (no emulation).
+async fn screen(p: &Panel, name: &str, anchor: &str) -> Result<()> {
+    for theme in THEMES {
+        for (width, height) in SIZES {
+            let what = format!("the {name} screen ({theme}, {width} px)");
+            // The theme switches with reduced motion, so colours do not fade (CSS transitions)
+            // while axe measures contrast; the scan and screenshot are without it.
+            axe::emulate_media(&p.client, theme, true).await?;
+            axe::set_viewport(&p.client, width, height).await?;
+            show(p, anchor).await.with_context(|| what.clone())?;
+            axe::emulate_media(&p.client, theme, false).await?;
+            axe::check(&p.client, &what).await?;
+            if width < 1000 {
+                axe::check_no_sideways_scroll(&p.client, &what).await?;
+            }
+            p.screenshot(&format!("{name}-{theme}-{width}")).await?;
+        }
+    }
+    axe::emulate_media(&p.client, "light", true).await?;
+    let moving = axe::moving(&p.client).await?;
+    ensure!(
+        moving.is_empty(),
+        "the {name} screen still moves with prefers-reduced-motion: reduce: {moving:?}"
+    );
+    axe::reset(&p.client).await
+}
+
+/// Shows the top of the page, or, when the first element matching `anchor` is not in its upper
+/// part, scrolls that element to the top; then waits two frames, so layout (and the members
+/// table's row window) has caught up before a scan or screenshot.
+async fn show(p: &Panel, anchor: &str) -> Result<()> {
+    let found = p
+        .client
+        .execute_async(
+            "const [sel, done] = arguments; const el = document.querySelector(sel);
+             if (!el) { done(false); return; }
+             window.scrollTo(0, 0);
+             if (el.getBoundingClientRect().top > innerHeight * 0.4) el.scrollIntoView({block: 'start'});
+             requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+            vec![Value::String(anchor.to_owned())],
+        )
+        .await
+        .with_context(|| format!("scrolling {anchor} into view"))?;
+    if found != Value::Bool(true) {
+        bail!("nothing on the page matches {anchor}");
+    }
+    Ok(())
+}
+
+/// Reloads the page, accepting the "Leave site?" prompt unsaved changes raise.
+async fn reload(p: &Panel) -> Result<()> {
+    let refresh = tokio::time::timeout(support::WAIT, p.client.refresh()).await;
+    if !matches!(refresh, Ok(Ok(()))) {
+        let _ = p.client.accept_alert().await;
+    }
+    support::eventually("the panel to render after the reload", || async {
+        if p.client.accept_alert().await.is_ok() {
+            return Err("accepted a prompt".to_owned());
+        }
+        p.button("Connect")
+            .await
+            .map(drop)
+            .map_err(|e| e.to_string())
+    })
+    .await
+}
+
+fn outsiders<'a>(users: &'a [User], group: &Group) -> Vec<&'a User> {
+    users
+        .iter()
+        .filter(|u| group.members.iter().all(|m| m.value != u.id) && u.user_name.contains('@'))
+        .collect()
+}
+
+async fn walk(a: Panel, b: Panel) -> Result<()> {
+    // Motion: the check sees transitions when motion is allowed, so "nothing moves" under
+    // prefers-reduced-motion is a real finding.
+    let moving = axe::moving(&a.client).await?;
+    ensure!(
+        !moving.is_empty(),
+        "nothing has a transition without prefers-reduced-motion: the motion check would see nothing"
+    );
+
+    // The scan finds what it should: an input without a label fails it.
+    a.js("const i = document.createElement('input'); i.id = 'e2e-unlabelled'; document.querySelector('main').append(i);")
+        .await?;
+    match axe::check(&a.client, "a page with an unlabelled input").await {
+        Err(e) if e.to_string().contains("#e2e-unlabelled") => {}
+        other => bail!("axe did not report the unlabelled input: {other:?}"),
+    }
+    a.js("document.getElementById('e2e-unlabelled').remove();")
+        .await?;
+
+    screen(&a, "connect", "#connect-heading").await?;
+
+    // A required field left empty: the field's own error, and the alert.
+    a.fill("SCIM base URL", "/api/scim/v2").await?;
+    a.click("Connect").await?;
+    a.field_error("API key", "enter the API key").await?;
+    screen(&a, "field-error", "#connect-heading").await?;
+
+    // A refused key: the alert.
+    a.connect_with(&format!("{}-wrong", a.key)).await?;
+    a.alert_containing("API key").await?;
+    screen(&a, "error", "[role=alert]").await?;
+
+    a.connect().await?;
+    b.connect().await?;
+    a.click_link("Groups").await?;
+    a.row_texts_where("Groups", "list the seeded groups", |r| r.len() >= 3)
+        .await?;
+    screen(&a, "groups", "#groups-heading").await?;
+
+    let id = a.api.group_id_by_name("Engineering").await?;
+    let group = a.api.group(&id).await?;
+    let n = group.members.len();
+    ensure!(n >= 2, "Engineering needs 2+ members, has {n}");
+    a.open_group(&id, "Engineering", n).await?;
+    b.open_group(&id, "Engineering", n).await?;
+    screen(&a, "editor", "#editor-heading").await?;
+
+    let users = a.api.all_users().await?;
+    let outside = outsiders(&users, &group);
+    ensure!(outside.len() >= 3, "too few users outside Engineering");
+
+    // Find user with matches listed.
+    let found = outside[0];
+    let shown = found.display_name.clone().unwrap_or_default();
+    let first_name = shown
+        .split_whitespace()
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    ensure!(!first_name.is_empty(), "{} has no display name", found.id);
+    a.fill("Find user", &first_name).await?;
+    let add = format!("Add {shown} ({})", found.user_name);
+    a.button(&add).await?;
+    screen(&a, "find-user", "#find-user").await?;
+    a.click(&add).await?;
+    a.wait_text(&format!("Added {shown}. Not saved yet."))
+        .await?;
+
+    // Bulk add with a preview of every kind of line.
+    a.click("Bulk add").await?;
+    let text = format!(
+        "{}\n{}\nnobody.here@blobsrus.co\nnot-an-email\n{}\n",
+        outside[1].user_name,
+        outside[2].user_name,
+        outside[1].user_name.to_uppercase()
+    );
+    a.paste("Emails to add", &text).await?;
+    a.click("Preview").await?;
+    a.wait_text("Will be added").await?;
+    screen(&a, "bulk-add", ".bulk-panel").await?;
+    a.click("Cancel").await?;
+
+    // B removes a member and saves, so A's save below meets a conflict.
+    let gone = &group.members[0];
+    b.click(&format!("Remove {}", gone.label())).await?;
+    b.wait_enabled("Save", true).await?;
+    b.click("Save").await?;
+    b.click("Confirm save").await?;
+    b.status_where("B's save", |s| s.contains("Saved")).await?;
+
+    a.wait_enabled("Save", true).await?;
+    a.click("Save").await?;
+    a.heading("Review changes").await?;
+    screen(&a, "review", "#review-heading").await?;
+
+    a.click("Confirm save").await?;
+    a.heading("The group changed on the server since you loaded it")
+        .await?;
+    screen(&a, "conflict", "#conflict-heading").await?;
+
+    a.click("Apply my changes on top").await?;
+    a.heading("Review changes").await?;
+    a.click("Confirm save").await?;
+    a.status_where("A's save", |s| s.contains("Saved")).await?;
+
+    a.click_link("Activity").await?;
+    a.row_texts_where("Saves and attempts", "list A's two attempts", |r| {
+        r.len() == 2
+    })
+    .await?;
+    screen(&a, "activity", "#activity-heading").await?;
+
+    // The restore banner: an unsaved rename kept across a reload.
+    a.open_group(&id, "Engineering", n).await?;
+    a.fill("Display name", "Engineering (renamed)").await?;
+    support::eventually("the draft in sessionStorage", || async {
+        let stored = a.session_storage().await.map_err(|e| e.to_string())?;
+        if stored
+            .iter()
+            .any(|(_, v)| v.contains("Engineering (renamed)"))
+        {
+            Ok(())
+        } else {
+            Err(format!("{} entries", stored.len()))
+        }
+    })
+    .await?;
+    reload(&a).await?;
+    a.connect().await?;
+    a.open_group(&id, "Engineering", n).await?;
+    a.region("Unsaved changes").await?;
+    screen(&a, "restore", ".banner").await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_screen_passes_axe_in_both_themes_at_360_and_1280_px() -> Result<()> {
+    let options = Options::default()
+        .browsers(2)
+        .timeout(Duration::from_secs(420));
+    run_with("a11y", options, |mut ps| async move {
+        let b = ps.remove(1);
+        let a = ps.remove(0);
+        walk(a, b).await
+    })
+    .await
+}
