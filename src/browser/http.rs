@@ -94,8 +94,10 @@ impl ScimClient {
 
     async fn read_group(&self, op: Operation, id: &str) -> Result<Group, ApiError> {
         let url = endpoints::group(&self.base, id);
-        let (status, body, _) = self.send(op, Method::GET, &url, None, None).await?;
-        model::parse_group(&body, id).map_err(|e| self.unusable(op, status, e.0))
+        let (status, body, etag) = self.send(op, Method::GET, &url, None, None).await?;
+        model::parse_group(&body, id)
+            .map(|g| g.with_etag(etag))
+            .map_err(|e| self.unusable(op, status, e.0))
     }
 
     /// Sends a reviewed save exactly as reviewed, once: a save is never repeated behind the
@@ -120,7 +122,7 @@ impl ScimClient {
             return Ok(SaveAnswer::NoContent { etag });
         }
         model::parse_group(&text, id)
-            .map(SaveAnswer::Group)
+            .map(|g| SaveAnswer::Group(g.with_etag(etag)))
             .map_err(|e| self.unusable(op, status, e.0))
     }
 

@@ -332,7 +332,7 @@ impl ApiError {
             ErrorKind::Changed => "the group changed on the server since it was loaded (412). Load it again.".to_string(),
             ErrorKind::TooLarge => "the request was too large for the server (413).".to_string(),
             ErrorKind::RateLimited { wait_seconds: Some(s) } => format!("too many requests (429); the server asks to wait {}. Try again after that.", describe_seconds(*s)),
-            ErrorKind::RateLimited { wait_seconds: None } => "too many requests (429): Omni allows 60 a minute per key. Wait a moment, then try again.".to_string(),
+            ErrorKind::RateLimited { wait_seconds: None } => "too many requests (429): the server limits requests per key (Omni: 60 a minute). Wait a moment, then try again.".to_string(),
             ErrorKind::ServerError => format!(
                 "the server had a problem ({}). Try again in a moment.",
                 self.status.unwrap_or(500)

@@ -41,6 +41,15 @@ pub struct Group {
 }
 
 impl Group {
+    /// RFC 7644 §3.14 carries a version both in `meta.version` and in the `ETag` header; a
+    /// server may send only the header. The body's wins when both are there.
+    pub fn with_etag(mut self, etag: Option<String>) -> Self {
+        if self.meta.version.is_none() {
+            self.meta.version = etag.filter(|e| !e.trim().is_empty());
+        }
+        self
+    }
+
     /// True when this group has `name` (as servers store it, trimmed) and exactly the members
     /// `members` by ID: what a save of that name and membership leaves on the server.
     pub fn holds(&self, name: &str, members: &[Member]) -> bool {
@@ -214,6 +223,24 @@ pub(crate) fn looks_like_html(body: &str) -> bool {
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
+    #[test]
+    fn the_etag_header_stands_in_for_a_missing_meta_version() {
+        let g = |version: Option<&str>| Group {
+            id: "g".into(),
+            display_name: "G".into(),
+            members: None,
+            meta: Meta {
+                last_modified: None,
+                version: version.map(str::to_owned),
+            },
+        };
+        let tag = || Some("W/\"2\"".to_owned());
+        assert_eq!(g(None).with_etag(tag()).meta.version, tag());
+        assert_eq!(g(Some("W/\"1\"")).with_etag(tag()), g(Some("W/\"1\"")));
+        assert_eq!(g(None).with_etag(Some(" ".into())).meta.version, None);
+        assert_eq!(g(None).with_etag(None), g(None));
+    }
+
     use super::*;
     use serde_json::{json, Value};
 
