@@ -87,6 +87,8 @@ pub struct AppState {
     pub draft_kept: RwSignal<bool>,
     /// Bumped by every load, so an older answer arriving late is ignored.
     pub load_seq: RwSignal<u64>,
+    /// The editor's step beyond editing ("Review changes"; empty while editing), for the title.
+    pub editor_step: RwSignal<&'static str>,
     /// Changes to the draft so far: a write waits until no newer one has come.
     draft_edits: StoredValue<u64>,
 }
@@ -110,6 +112,7 @@ impl AppState {
             use_patch: RwSignal::new(false),
             draft_kept: RwSignal::new(true),
             load_seq: RwSignal::new(0),
+            editor_step: RwSignal::new(""),
             draft_edits: StoredValue::new(0),
         }
     }
@@ -157,6 +160,24 @@ pub fn App() -> impl IntoView {
                 crate::actions::load_group(state, id);
             }
         }
+    });
+    crate::components::focus::escape_closes_panels();
+    // The tab's title names the screen (and the group or step), so tabs and history are told
+    // apart and screen readers announce where a route change went.
+    Effect::new(move |_| {
+        let screen = match state.route.get() {
+            Route::Activity => "Activity".to_string(),
+            _ if session.connected.with(Option::is_none) => "Connect".to_string(),
+            Route::Groups => "Groups".to_string(),
+            Route::Group(id) => match state.editor_step.get() {
+                "" => draft.with(|d| match d {
+                    Some(d) if d.id() == id => format!("“{}”", d.loaded.display_name),
+                    _ => format!("Group {id}"),
+                }),
+                step => step.to_string(),
+            },
+        };
+        document().set_title(&format!("{screen} — omni-scim-panel"));
     });
     // Unsaved edits go to session storage once edits pause, and at once when the page goes
     // (below) or another group is loaded, so a reload loses nothing.

@@ -387,6 +387,7 @@ async fn conflict_shows_both_changes_and_both_ways_on() {
     let mine = MembershipDiff::from_group(&loaded, &loaded.display_name, &mine_members);
     let applied = RwSignal::new(0);
     let reloaded = RwSignal::new(0);
+    let closed = RwSignal::new(0);
     let data = ConflictData {
         current,
         theirs,
@@ -398,6 +399,7 @@ async fn conflict_shows_both_changes_and_both_ways_on() {
                 data=data
                 on_apply_mine=Callback::new(move |()| applied.update(|n| *n += 1))
                 on_reload=Callback::new(move |()| reloaded.update(|n| *n += 1))
+                on_close=Callback::new(move |()| closed.update(|n| *n += 1))
             />
         }
     });
@@ -409,5 +411,13 @@ async fn conflict_shows_both_changes_and_both_ways_on() {
     assert!(text_of(&root, "[role=alert]").contains("Nothing was saved"));
     click(&button(&root, "Apply my changes on top")).await;
     click(&button(&root, "Reload")).await;
-    assert_eq!((applied.get_untracked(), reloaded.get_untracked()), (1, 1));
+    click(&button(&root, "Back to editing")).await;
+    assert_eq!(
+        (
+            applied.get_untracked(),
+            reloaded.get_untracked(),
+            closed.get_untracked()
+        ),
+        (1, 1, 1)
+    );
 }

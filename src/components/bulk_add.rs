@@ -2,6 +2,7 @@
 //! changes; "Apply" adds the users found. Emails are resolved against the directory, so 500
 //! emails cost a handful of list requests, not 500 lookups.
 
+use super::focus::focus_soon;
 use super::notice::{Notice, NoticeArea};
 use super::progress::{ListingProgress, ListingState};
 use crate::actions;
@@ -108,6 +109,20 @@ pub fn BulkAdd(state: AppState, on_apply: Callback<Vec<DirectoryUser>>) -> impl 
         });
     };
 
+    // Closing hands the focus back to the button that opened the panel.
+    let close = move || {
+        if open.get_untracked() {
+            open.set(false);
+            focus_soon("bulk-add");
+        }
+    };
+    let toggle = move |_| {
+        open.update(|o| *o = !*o);
+        if open.get_untracked() {
+            focus_soon("bulk-text");
+        }
+    };
+
     let apply = move |_| {
         let Some(p) = result.get_untracked() else {
             return;
@@ -115,15 +130,15 @@ pub fn BulkAdd(state: AppState, on_apply: Callback<Vec<DirectoryUser>>) -> impl 
         let n = p.resolved.len();
         on_apply.run(p.resolved);
         text.set(String::new());
-        open.set(false);
+        close();
         notice.set(Some(Notice::Success(format!(
             "Added {n} members. Not saved yet."
         ))));
     };
 
     view! {
-        <div class="bulk-add">
-            <button type="button" aria-expanded=move || open.get().to_string() on:click=move |_| open.update(|o| *o = !*o)>
+        <div class="bulk-add" data-escape="bulk-cancel">
+            <button type="button" id="bulk-add" aria-expanded=move || open.get().to_string() on:click=toggle>
                 "Bulk add"
             </button>
             {move || open.get().then(|| view! {
@@ -133,7 +148,9 @@ pub fn BulkAdd(state: AppState, on_apply: Callback<Vec<DirectoryUser>>) -> impl 
                         <textarea
                             id="bulk-text"
                             rows="6"
-                            aria-describedby="bulk-text-hint"
+                            // The preview says what in the text is not an email address.
+                            aria-describedby="bulk-text-hint bulk-preview"
+                            aria-invalid=move || if result.with(|p| p.as_ref().is_some_and(|p| !p.malformed.is_empty())) { "true" } else { "false" }
                             prop:value=move || text.get()
                             on:input=move |ev| text.set(event_target_value(&ev))
                         ></textarea>
@@ -152,7 +169,7 @@ pub fn BulkAdd(state: AppState, on_apply: Callback<Vec<DirectoryUser>>) -> impl 
                     </div>
                     <ListingProgress progress=progress />
                     {move || result.get().map(|p| view! {
-                        <div class="bulk-preview" aria-live="polite">
+                        <div class="bulk-preview" id="bulk-preview" aria-live="polite">
                             <Category title="Will be added" count=p.resolved.len() items=names(&p.resolved) />
                             <Category title="Already members" count=p.already_members.len() items=names(&p.already_members) />
                             <Category title="Unknown emails" count=p.unknown.len() items=p.unknown.join(", ") />
@@ -169,7 +186,7 @@ pub fn BulkAdd(state: AppState, on_apply: Callback<Vec<DirectoryUser>>) -> impl 
                         >
                             {move || format!("Apply: add {}", result.with(|p| p.as_ref().map_or(0, |p| p.resolved.len())))}
                         </button>
-                        <button type="button" on:click=move |_| open.set(false)>"Cancel"</button>
+                        <button type="button" id="bulk-cancel" on:click=move |_| close()>"Cancel"</button>
                     </div>
                 </div>
             })}

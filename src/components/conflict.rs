@@ -22,6 +22,8 @@ pub fn Conflict(
     data: ConflictData,
     on_apply_mine: Callback<()>,
     on_reload: Callback<()>,
+    /// Back to the editor, changes kept, nothing chosen yet (also Escape).
+    on_close: Callback<()>,
 ) -> impl IntoView {
     let heading = NodeRef::<html::H3>::new();
     Effect::new(move |_| {
@@ -30,7 +32,11 @@ pub fn Conflict(
         }
     });
     view! {
-        <section class="conflict" aria-labelledby="conflict-heading">
+        <section
+            class="conflict"
+            aria-labelledby="conflict-heading"
+            data-escape="conflict-back"
+        >
             <h3 id="conflict-heading" tabindex="-1" node_ref=heading>
                 "The group changed on the server since you loaded it"
             </h3>
@@ -53,6 +59,9 @@ pub fn Conflict(
                 </button>
                 <button type="button" on:click=move |_| on_reload.run(())>
                     "Reload"
+                </button>
+                <button type="button" id="conflict-back" on:click=move |_| on_close.run(())>
+                    "Back to editing"
                 </button>
             </div>
             <p class="hint">

@@ -189,11 +189,12 @@ pub fn ConnectPanel(state: AppState) -> impl IntoView {
                 <input
                     id="use-patch"
                     type="checkbox"
+                    aria-describedby="use-patch-hint"
                     prop:checked=move || state.use_patch.get()
                     on:change=move |ev| state.use_patch.set(event_target_checked(&ev))
                 />
                 <label for="use-patch">"Save with PATCH"</label>
-                <p class="hint">"Send only the changes instead of the whole member list. Omni accepts both."</p>
+                <p class="hint" id="use-patch-hint">"Send only the changes instead of the whole member list. Omni accepts both."</p>
             </div>
             <NoticeArea notice=notice />
         </section>

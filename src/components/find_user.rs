@@ -3,6 +3,7 @@
 //! the directory, listed once per connection, locally; servers that filter (`co`) are asked.
 
 use super::field::TextField;
+use super::focus::focus_soon;
 use super::notice::{Notice, NoticeArea};
 use super::progress::{ListingProgress, ListingState};
 use crate::actions;
@@ -70,6 +71,8 @@ pub fn FindUser(
         on_add.run(user);
         query.set(String::new());
         results.set(Vec::new());
+        // An Add button in the results goes with them: the focus goes back to the field.
+        focus_soon("find-user");
         notice.set(Some(Notice::Progress(format!(
             "Added {name}. Not saved yet."
         ))));
@@ -91,6 +94,7 @@ pub fn FindUser(
             let found: Result<Vec<DirectoryUser>, String> = if have_directory && !refresh {
                 search_directory(state, &q, false, reads, progress).await
             } else if looks_like_email(&q) || filterable {
+                notice.set(Some(Notice::Progress("Searching…".into())));
                 let filter = if looks_like_email(&q) {
                     user_name_filter(&q)
                 } else {
@@ -157,7 +161,7 @@ pub fn FindUser(
                         }
                     }
                     notice.set(Some(Notice::Progress(if users.is_empty() {
-                        format!("No user matches “{q}”.")
+                        format!("No user matches “{q}”. Check the spelling, or press Refresh user list for users added since.")
                     } else if users.len() == 1 {
                         "1 matching user.".to_string()
                     } else {

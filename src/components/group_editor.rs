@@ -6,6 +6,7 @@ use super::bulk_add::BulkAdd;
 use super::conflict::{Conflict, ConflictData};
 use super::field::TextField;
 use super::find_user::FindUser;
+use super::focus::focus_soon;
 use super::members_table::MembersTable;
 use super::notice::{Notice, NoticeArea};
 use super::review::{Review, ReviewData};
@@ -49,7 +50,6 @@ pub fn GroupEditor(state: AppState, route_id: String) -> impl IntoView {
     let retry_in = RwSignal::new(0u64);
     let countdown = StoredValue::new(0u64);
     let rate_limited_saves = StoredValue::new(0u64);
-
     // Only the group the route names is shown, never a previous one while the next loads.
     let route_for_shown = route_id.clone();
     // A memo: the editor is rebuilt only when this flips, not at every keystroke.
@@ -286,6 +286,7 @@ pub fn GroupEditor(state: AppState, route_id: String) -> impl IntoView {
                         }
                     });
                     saved.set(Some(group));
+                    focus_soon("save");
                     crate::browser::perf::mark_after_paint("save-shown");
                 }
                 SaveOutcome::Conflict { current } => {
@@ -308,6 +309,8 @@ pub fn GroupEditor(state: AppState, route_id: String) -> impl IntoView {
                     record(&sent, method, Outcome::Failed, Some(err.to_string()));
                     notice.set(Some(Notice::Error(err.to_string())));
                     failed.set(true);
+                    // Confirm save was disabled while saving, which took the focus from it.
+                    focus_soon("review-heading");
                     if let ErrorKind::RateLimited { wait_seconds } = err.kind {
                         // The server's wait, else a backoff growing with each refused save.
                         rate_limited_saves.update_value(|n| *n += 1);
@@ -322,9 +325,19 @@ pub fn GroupEditor(state: AppState, route_id: String) -> impl IntoView {
             }
         });
     });
+    // Closing the review or the conflict hands the focus back to Save, which opened it.
     let back = Callback::new(move |()| {
         review.set(None);
         notice.set(None);
+        focus_soon("save");
+    });
+    let close_conflict = Callback::new(move |()| {
+        conflict.set(None);
+        notice.set(Some(Notice::Progress(
+            "Nothing was saved; your changes are kept. Saving again stops at the same conflict."
+                .into(),
+        )));
+        focus_soon("save");
     });
     let apply_mine = Callback::new(move |()| {
         let Some(c) = conflict.get_untracked() else {
@@ -348,6 +361,7 @@ pub fn GroupEditor(state: AppState, route_id: String) -> impl IntoView {
         notice.set(Some(Notice::Progress(
             "Reloaded the group as it is now; your changes were dropped.".into(),
         )));
+        focus_soon("save");
     });
     let discard = move |_| {
         draft.update(|d| {
@@ -446,6 +460,7 @@ pub fn GroupEditor(state: AppState, route_id: String) -> impl IntoView {
                 <div class="actions">
                     <button
                         type="button"
+                        id="save"
                         class="primary"
                         on:click=move |_| open_review()
                         disabled=move || !can_save()
@@ -474,10 +489,18 @@ pub fn GroupEditor(state: AppState, route_id: String) -> impl IntoView {
         <section class="card editor" aria-labelledby="editor-heading">
             <h2 id="editor-heading">"Edit group"</h2>
             {move || {
+                // The page title (app.rs) names the step shown here.
+                state.editor_step.set(if conflict.with(Option::is_some) {
+                    "Group changed on the server"
+                } else if review.with(Option::is_some) {
+                    "Review changes"
+                } else {
+                    ""
+                });
                 if !shown.get() {
                     view! { <p class="empty">"Load a group by its ID, or pick one from the Groups list."</p> }.into_any()
                 } else if let Some(c) = conflict.get() {
-                    view! { <Conflict data=c on_apply_mine=apply_mine on_reload=reload /> }.into_any()
+                    view! { <Conflict data=c on_apply_mine=apply_mine on_reload=reload on_close=close_conflict /> }.into_any()
                 } else if let Some(r) = review.get() {
                     view! {
                         <Review

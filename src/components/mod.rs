@@ -6,6 +6,7 @@ pub mod conflict;
 pub mod connect;
 pub mod field;
 pub mod find_user;
+pub mod focus;
 pub mod group_editor;
 pub mod group_loader;
 pub mod groups_list;

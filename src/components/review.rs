@@ -6,6 +6,7 @@ use crate::core::diff::MembershipDiff;
 use crate::core::draft::member_label;
 use crate::core::model::Member;
 use crate::core::save_request::SaveRequest;
+use crate::core::validation::{Issue, Severity};
 use leptos::html;
 use leptos::prelude::*;
 
@@ -95,6 +96,19 @@ pub fn Review(
         Some(name) => typed.with(|t| t.trim() == name.trim()),
         None => true,
     };
+    // A typo is said at once; a name still being typed is not an error.
+    let required_for_issues = required.clone().unwrap_or_default();
+    let typed_issues = Signal::derive(move || {
+        let t = typed.get();
+        let name = required_for_issues.trim();
+        if t.trim().is_empty() || name.starts_with(t.trim()) {
+            return Vec::new();
+        }
+        vec![Issue {
+            severity: Severity::Error,
+            message: format!("This is not the group's name, “{name}”."),
+        }]
+    });
     let empty = data.diff.is_empty();
     let removes = !data.diff.removed.is_empty();
     let curl = data.request.curl(&data.origin);
@@ -103,7 +117,12 @@ pub fn Review(
     let method_url = format!("{} {}", data.request.method.as_str(), data.request.url);
 
     view! {
-        <section class="review" aria-labelledby="review-heading">
+        // Escape goes Back (focus.rs).
+        <section
+            class="review"
+            aria-labelledby="review-heading"
+            data-escape="review-back"
+        >
             <h3 id="review-heading" tabindex="-1" node_ref=heading>"Review changes"</h3>
             {if empty {
                 view! { <p>"Nothing has changed since the group was loaded; there is nothing to save."</p> }.into_any()
@@ -123,6 +142,7 @@ pub fn Review(
                         label="Type the group name to confirm"
                         value=typed
                         on_input=move |v| typed.set(v)
+                        issues=typed_issues
                     />
                 </div>
             })}
@@ -148,7 +168,7 @@ pub fn Review(
                 >
                     {move || if failed.get() { "Retry save" } else { "Confirm save" }}
                 </button>
-                <button type="button" on:click=move |_| on_back.run(()) disabled=move || saving.get()>
+                <button type="button" id="review-back" on:click=move |_| on_back.run(()) disabled=move || saving.get()>
                     "Back"
                 </button>
             </div>

@@ -1,0 +1,349 @@
+//! End-to-end, keyboard only: once the page is open, every step is a key press (Tab,
+//! Shift+Tab, Enter, Escape, typed text), as for an admin who does not use a mouse. Connect,
+//! open a group by its ID, find a user and add them, remove a member, save through the review;
+//! the server gets exactly that change. On the way: focus moves into the review and the bulk
+//! add panel when they open and back to the button that opened them when Escape closes them,
+//! the focused element always shows a focus indicator, and the tab's title names the screen.
+#![cfg(not(target_arch = "wasm32"))]
+
+#[path = "e2e/support/mod.rs"]
+mod support;
+
+use anyhow::{bail, ensure, Context, Result};
+use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+use fantoccini::key::Key;
+use support::{a11y, members_text, run, Panel};
+
+const TITLE: &str = " — omni-scim-panel";
+/// Tab presses allowed to reach a control: the seeded Engineering group has about a hundred
+/// members, each with a Remove button on the way to Save.
+const MAX_TABS: usize = 250;
+
+/// Presses the keys of `keys` where the focus is (WebDriver key actions, each key down and up).
+async fn keys(p: &Panel, keys: &[char]) -> Result<()> {
+    let mut actions = KeyActions::new("keyboard".to_owned());
+    for &k in keys {
+        actions = actions
+            .then(KeyAction::Down { value: k })
+            .then(KeyAction::Up { value: k });
+    }
+    p.client
+        .perform_actions(actions)
+        .await
+        .context("pressing keys")
+}
+
+async fn press(p: &Panel, key: Key) -> Result<()> {
+    keys(p, &[char::from(key)]).await
+}
+
+/// Types `text` into whatever has the focus.
+async fn type_text(p: &Panel, text: &str) -> Result<()> {
+    keys(p, &text.chars().collect::<Vec<_>>()).await
+}
+
+/// Shift+Tab.
+async fn back_tab(p: &Panel) -> Result<()> {
+    let (shift, tab) = (char::from(Key::Shift), char::from(Key::Tab));
+    let actions = KeyActions::new("keyboard".to_owned())
+        .then(KeyAction::Down { value: shift })
+        .then(KeyAction::Down { value: tab })
+        .then(KeyAction::Up { value: tab })
+        .then(KeyAction::Up { value: shift });
+    p.client
+        .perform_actions(actions)
+        .await
+        .context("pressing Shift+Tab")
+}
+
+/// What has the focus, as a screen reader names it: `role "name"` (Chromium's computed role
+/// and accessible name), e.g. `button "Save"`, so a failure says where the focus went.
+async fn focused(p: &Panel) -> Result<String> {
+    let el = p
+        .client
+        .active_element()
+        .await
+        .context("the focused element")?;
+    let role = a11y::role(&p.client, &el).await?;
+    let name = a11y::name(&p.client, &el).await?;
+    let role = if role.is_empty() {
+        el.tag_name().await.unwrap_or_default()
+    } else {
+        role
+    };
+    Ok(format!("{role} {name:?}"))
+}
+
+/// Waits until the focus is on the element `role "name"` (focus moved by the panel lands a
+/// frame after the key press).
+async fn wait_focus(p: &Panel, role: &str, name: &str) -> Result<()> {
+    let want = format!("{role} {name:?}");
+    let want = want.as_str();
+    support::eventually(&format!("the focus on {want}"), || async move {
+        let now = focused(p).await.map_err(|e| e.to_string())?;
+        if now == want {
+            Ok(())
+        } else {
+            Err(format!("focus on {now}"))
+        }
+    })
+    .await
+}
+
+/// Presses Tab (or Shift+Tab when `back`) until the focus is on a control whose
+/// `role "name"` satisfies `ok`; fails with the way the focus went.
+async fn tab_until(p: &Panel, what: &str, back: bool, ok: impl Fn(&str) -> bool) -> Result<String> {
+    let mut trail = Vec::new();
+    for _ in 0..MAX_TABS {
+        if back {
+            back_tab(p).await?;
+        } else {
+            press(p, Key::Tab).await?;
+        }
+        let now = focused(p).await?;
+        if ok(&now) {
+            return Ok(now);
+        }
+        trail.push(now);
+    }
+    bail!(
+        "{what} not reached in {MAX_TABS} {}; the focus went: {}",
+        if back { "Shift+Tabs" } else { "Tabs" },
+        trail.join(" → ")
+    )
+}
+
+async fn tab_to(p: &Panel, role: &str, name: &str) -> Result<()> {
+    let want = format!("{role} {name:?}");
+    tab_until(p, &want, false, |f| f == want).await.map(|_| ())
+}
+
+async fn back_tab_to(p: &Panel, role: &str, name: &str) -> Result<()> {
+    let want = format!("{role} {name:?}");
+    tab_until(p, &want, true, |f| f == want).await.map(|_| ())
+}
+
+/// The focused element shows a focus indicator: an outline or a box shadow, as computed.
+async fn focus_is_visible(p: &Panel, at: &str) -> Result<()> {
+    let v = p
+        .js(
+            "const a = document.activeElement; const s = getComputedStyle(a);
+             return [s.outlineStyle, s.outlineWidth, s.boxShadow];",
+        )
+        .await?;
+    let (style, width, shadow) = (
+        v[0].as_str().unwrap_or_default(),
+        v[1].as_str().unwrap_or_default(),
+        v[2].as_str().unwrap_or_default(),
+    );
+    let outline = style != "none" && width != "0px";
+    ensure!(
+        outline || shadow != "none",
+        "{at}: no visible focus on {} (outline {style} {width}, box-shadow {shadow})",
+        focused(p).await?
+    );
+    Ok(())
+}
+
+async fn wait_title(p: &Panel, screen: &str) -> Result<()> {
+    let want = format!("{screen}{TITLE}");
+    let want = want.as_str();
+    support::eventually(&format!("the title {want:?}"), || async move {
+        let t = p.client.title().await.map_err(|e| e.to_string())?;
+        if t == want {
+            Ok(())
+        } else {
+            Err(format!("title {t:?}"))
+        }
+    })
+    .await
+}
+
+async fn expanded(p: &Panel, button: &str) -> Result<Option<String>> {
+    Ok(p.button(button).await?.attr("aria-expanded").await?)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn keyboard_only_connect_find_add_remove_and_save() -> Result<()> {
+    run("keyboard", |p| async move {
+        // Set up past the panel: the group and a user outside it, from the server.
+        let id = p.api.group_id_by_name("Engineering").await?;
+        let before: support::Group = p.api.group(&id).await?;
+        ensure!(
+            before.members.len() >= 2,
+            "Engineering needs 2 members: {}",
+            members_text(&before.members)
+        );
+        let users = p.api.users().await?;
+        let names = |u: &support::api::User| u.display_name.clone().unwrap_or_default();
+        let newcomer = users
+            .iter()
+            .filter(|u| before.members.iter().all(|m| m.value != u.id))
+            .find(|u| {
+                let n = names(u);
+                !n.is_empty()
+                    && n.is_ascii()
+                    && users.iter().filter(|o| names(o).contains(&n)).count() == 1
+            })
+            .context("no user outside Engineering with a name of their own")?
+            .clone();
+        let newcomer_name = names(&newcomer);
+        let removed = before.members[0].clone();
+
+        // The page is open: a favicon the policy allows, and a title that says "connect".
+        let icon = p
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 const l = document.querySelector('link[rel=icon]');
+                 if (!l) { done('no <link rel=icon>'); return; }
+                 const i = new Image(); i.onload = () => done(i.naturalWidth > 0 ? 'ok' : 'empty');
+                 i.onerror = () => done('failed to load ' + l.href); i.src = l.href;",
+                Vec::new(),
+            )
+            .await?;
+        ensure!(icon == "ok", "favicon: {icon}");
+        wait_title(&p, "Connect").await?;
+
+        // Connect: base URL, key, Enter.
+        tab_to(&p, "textbox", "SCIM base URL").await?;
+        focus_is_visible(&p, "the base URL field").await?;
+        type_text(&p, "/api/scim/v2").await?;
+        tab_until(&p, "the API key field", false, |f| {
+            f.ends_with("\"API key\"")
+        })
+        .await?;
+        type_text(&p, &p.key).await?;
+        press(&p, Key::Enter).await?;
+        p.status_where("Connected", support::is_connected).await?;
+        wait_title(&p, "Groups").await?;
+
+        // The Activity link, back up the page, then down to the Group ID.
+        back_tab_to(&p, "link", "Activity").await?;
+        focus_is_visible(&p, "the Activity link").await?;
+        press(&p, Key::Enter).await?;
+        wait_title(&p, "Activity").await?;
+        tab_to(&p, "textbox", "Group ID").await?;
+        type_text(&p, &id).await?;
+        press(&p, Key::Enter).await?;
+        let loaded = format!(
+            "Loaded “Engineering” with {} members.",
+            before.members.len()
+        );
+        p.status_where(&format!("{loaded:?}"), |s| s.contains(&loaded))
+            .await?;
+        wait_title(&p, "“Engineering”").await?;
+
+        // Find user: type the name, Tab to its Add button, Enter. The button goes with the
+        // results; the focus goes back to the field.
+        tab_to(&p, "textbox", "Find user").await?;
+        type_text(&p, &newcomer_name).await?;
+        let add = format!("Add {newcomer_name}");
+        tab_until(&p, &format!("a button {add:?}…"), false, |f| {
+            f.starts_with(&format!("button \"{add}"))
+        })
+        .await?;
+        focus_is_visible(&p, "a search result's Add button").await?;
+        press(&p, Key::Enter).await?;
+        p.status_where("the user added", |s| {
+            s.contains(&format!("Added {newcomer_name}"))
+        })
+        .await?;
+        wait_focus(&p, "textbox", "Find user").await?;
+
+        // Bulk add opens into its text area; Escape closes it and returns to its button.
+        tab_to(&p, "button", "Bulk add").await?;
+        press(&p, Key::Enter).await?;
+        wait_focus(&p, "textbox", "Emails to add").await?;
+        focus_is_visible(&p, "the bulk add text area").await?;
+        ensure!(
+            expanded(&p, "Bulk add").await?.as_deref() == Some("true"),
+            "Bulk add is not expanded while open"
+        );
+        press(&p, Key::Escape).await?;
+        wait_focus(&p, "button", "Bulk add").await?;
+        ensure!(
+            expanded(&p, "Bulk add").await?.as_deref() == Some("false"),
+            "Bulk add still expanded after Escape"
+        );
+        ensure!(
+            !p.visible_text().await?.contains("Emails to add"),
+            "the bulk add panel is still on screen after Escape"
+        );
+
+        // Remove a member: Tab to its Remove button, Enter.
+        let remove = format!("Remove {}", removed.label());
+        tab_to(&p, "button", &remove).await?;
+        focus_is_visible(&p, "a Remove button").await?;
+        press(&p, Key::Enter).await?;
+        let gone = removed.label().to_owned();
+        p.rows_where("Members", "drop the removed member", |rows| {
+            !rows.iter().any(|r| r.contains(&gone))
+        })
+        .await?;
+        p.screenshot("edited").await?;
+
+        // Save opens the review with the focus on its heading; Escape goes back to Save.
+        tab_to(&p, "button", "Save").await?;
+        press(&p, Key::Enter).await?;
+        wait_focus(&p, "heading", "Review changes").await?;
+        focus_is_visible(&p, "the review's heading").await?;
+        wait_title(&p, "Review changes").await?;
+        p.screenshot("review").await?;
+        press(&p, Key::Escape).await?;
+        wait_focus(&p, "button", "Save").await?;
+        focus_is_visible(&p, "Save, after the review closed").await?;
+        wait_title(&p, "“Engineering”").await?;
+        ensure!(
+            !p.has_region("Review changes").await?,
+            "the review is still open after Escape"
+        );
+
+        // Again, through to Confirm save.
+        press(&p, Key::Enter).await?;
+        wait_focus(&p, "heading", "Review changes").await?;
+        let review = p.region("Review changes").await?;
+        let text = p
+            .wait_text_in(&review, "the review's counts", |t| {
+                t.contains("Members unchanged:")
+            })
+            .await?;
+        let kept = before.members.len() - 1;
+        ensure!(
+            support::counts(&text) == (Some(1), Some(1), Some(kept)),
+            "review: {text}"
+        );
+        tab_to(&p, "button", "Confirm save").await?;
+        press(&p, Key::Enter).await?;
+        let saved = format!("Saved “Engineering”: {} members.", before.members.len());
+        p.status_where(&format!("{saved:?}"), |s| s.contains(&saved))
+            .await?;
+        wait_focus(&p, "button", "Save").await?;
+        wait_title(&p, "“Engineering”").await?;
+        p.screenshot("saved").await?;
+
+        // The server has exactly that change: one added, one removed, the rest and the name kept.
+        let after = p.api.group(&id).await?;
+        let mut want: Vec<&str> = before.members[1..]
+            .iter()
+            .map(|m| m.value.as_str())
+            .collect();
+        want.push(&newcomer.id);
+        want.sort_unstable();
+        let mut got: Vec<&str> = after.members.iter().map(|m| m.value.as_str()).collect();
+        got.sort_unstable();
+        ensure!(
+            got == want && after.display_name == "Engineering",
+            "the server has {:?} with {}",
+            after.display_name,
+            members_text(&after.members)
+        );
+        ensure!(
+            p.alerts().await?.is_empty(),
+            "alerts: {:?}",
+            p.alerts().await?
+        );
+        Ok(())
+    })
+    .await
+}
