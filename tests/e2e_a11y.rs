@@ -2,9 +2,10 @@
 //! the real panel in Chromium, against the sandbox: connect, a field error, a refused key, the
 //! groups list, the editor, find user, bulk add, the review, a conflict (two admins), the
 //! activity page and the restore banner. Each screen is scanned in the light and the dark
-//! colour scheme at 1280 and 360 px wide (the page must not scroll sideways at either) and
-//! photographed as target/screenshots/a11y-<screen>-<light|dark>-<360|1280>.png; with
-//! prefers-reduced-motion nothing may move.
+//! colour scheme at 1280 and 360 px wide and photographed as
+//! target/screenshots/a11y-<screen>-<light|dark>-<360|1280>.png; the page must not scroll
+//! sideways at those widths nor at 320 px (WCAG's reflow width); with prefers-reduced-motion
+//! nothing may move.
 //!
 //! Needs what tests/e2e.rs needs, plus axe-core in target/npm (scripts/setup installs it).
 #![cfg(not(target_arch = "wasm32"))]
@@ -41,6 +42,10 @@ async fn screen(p: &Panel, name: &str, anchor: &str) -> Result<()> {
             p.screenshot(&format!("{name}-{theme}-{width}")).await?;
         }
     }
+    // WCAG 1.4.10 (reflow) is stated at 320 CSS px: no sideways scrolling there either.
+    axe::set_viewport(&p.client, 320, 640).await?;
+    show(p, anchor).await?;
+    axe::check_no_sideways_scroll(&p.client, &format!("the {name} screen (320 px)")).await?;
     axe::emulate_media(&p.client, "light", true).await?;
     let moving = axe::moving(&p.client).await?;
     ensure!(
