@@ -12,7 +12,7 @@ mod support;
 use anyhow::{bail, ensure, Context, Result};
 use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::key::Key;
-use support::{a11y, members_text, run, Panel};
+use support::{a11y, members_text, run, run_with, Options, Panel};
 
 const TITLE: &str = " — omni-scim-panel";
 /// Tab presses allowed to reach a control: the seeded Engineering group has about a hundred
@@ -163,6 +163,23 @@ async fn expanded(p: &Panel, button: &str) -> Result<Option<String>> {
     Ok(p.button(button).await?.attr("aria-expanded").await?)
 }
 
+/// Connects by keyboard from a page just opened: Tab to the base URL, type it, Tab to the key,
+/// type it, Enter.
+async fn connect(p: &Panel) -> Result<()> {
+    wait_title(p, "Connect").await?;
+    tab_to(p, "textbox", "SCIM base URL").await?;
+    focus_is_visible(p, "the base URL field").await?;
+    type_text(p, "/api/scim/v2").await?;
+    tab_until(p, "the API key field", false, |f| {
+        f.ends_with("\"API key\"")
+    })
+    .await?;
+    type_text(p, &p.key).await?;
+    press(p, Key::Enter).await?;
+    p.status_where("Connected", support::is_connected).await?;
+    wait_title(p, "Groups").await
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn keyboard_only_connect_find_add_remove_and_save() -> Result<()> {
     run("keyboard", |p| async move {
@@ -203,20 +220,7 @@ async fn keyboard_only_connect_find_add_remove_and_save() -> Result<()> {
             )
             .await?;
         ensure!(icon == "ok", "favicon: {icon}");
-        wait_title(&p, "Connect").await?;
-
-        // Connect: base URL, key, Enter.
-        tab_to(&p, "textbox", "SCIM base URL").await?;
-        focus_is_visible(&p, "the base URL field").await?;
-        type_text(&p, "/api/scim/v2").await?;
-        tab_until(&p, "the API key field", false, |f| {
-            f.ends_with("\"API key\"")
-        })
-        .await?;
-        type_text(&p, &p.key).await?;
-        press(&p, Key::Enter).await?;
-        p.status_where("Connected", support::is_connected).await?;
-        wait_title(&p, "Groups").await?;
+        connect(&p).await?;
 
         // The Activity link, back up the page, then down to the Group ID.
         back_tab_to(&p, "link", "Activity").await?;
@@ -343,6 +347,38 @@ async fn keyboard_only_connect_find_add_remove_and_save() -> Result<()> {
             "alerts: {:?}",
             p.alerts().await?
         );
+        Ok(())
+    })
+    .await
+}
+
+/// The groups list by keyboard: Next and Previous keep the focus on the paging buttons as the
+/// page is drawn anew (on the other one when the pressed one is now disabled), and a group's
+/// link opens it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn keyboard_pages_the_groups_list_and_opens_a_group() -> Result<()> {
+    // 8 seeded groups and 30 more: two pages of 25.
+    let options = Options::default().args(&["--extra-groups", "30"]);
+    run_with("keyboard-paging", options, |mut ps| async move {
+        let p = ps.remove(0);
+        connect(&p).await?;
+        p.wait_text("Groups 1–25 of 38").await?;
+        tab_to(&p, "button", "Next").await?;
+        press(&p, Key::Enter).await?;
+        p.wait_text("Groups 26–38 of 38").await?;
+        // Next is disabled on the last page: the focus is on Previous.
+        wait_focus(&p, "button", "Previous").await?;
+        focus_is_visible(&p, "Previous, after paging").await?;
+        press(&p, Key::Enter).await?;
+        p.wait_text("Groups 1–25 of 38").await?;
+        wait_focus(&p, "button", "Next").await?;
+
+        back_tab_to(&p, "link", "Engineering").await?;
+        focus_is_visible(&p, "a group's link").await?;
+        press(&p, Key::Enter).await?;
+        p.status_where("Engineering loaded", |s| s.contains("Loaded “Engineering”"))
+            .await?;
+        wait_title(&p, "“Engineering”").await?;
         Ok(())
     })
     .await

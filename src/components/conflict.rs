@@ -57,7 +57,8 @@ pub fn Conflict(
                 <button type="button" class="primary" on:click=move |_| on_apply_mine.run(())>
                     "Apply my changes on top"
                 </button>
-                <button type="button" on:click=move |_| on_reload.run(())>
+                // Destructive: it drops the admin's changes.
+                <button type="button" class="danger" on:click=move |_| on_reload.run(())>
                     "Reload"
                 </button>
                 <button type="button" id="conflict-back" on:click=move |_| on_close.run(())>

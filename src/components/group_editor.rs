@@ -370,6 +370,8 @@ pub fn GroupEditor(state: AppState, route_id: String) -> impl IntoView {
             }
         });
         notice.set(Some(Notice::Progress("Changes discarded.".into())));
+        // Discard goes with the changes: the focus goes back to Save.
+        focus_soon("save");
     };
 
     let restore_banner = move || {
@@ -393,12 +395,15 @@ pub fn GroupEditor(state: AppState, route_id: String) -> impl IntoView {
                         });
                         state.restorable.set(None);
                         notice.set(Some(Notice::Progress(said.into())));
+                        // The banner goes: the focus goes to the top of the editor.
+                        focus_soon("display-name");
                     }>"Restore changes"</button>
                     <button type="button" class="danger" on:click=move |_| {
                         if let Some(d) = draft.get_untracked() {
                             storage::forget_draft(d.id());
                         }
                         state.restorable.set(None);
+                        focus_soon("display-name");
                     }>"Discard changes"</button>
                 </div>
             </div>

@@ -2,6 +2,7 @@
 //! or one exact name asked of the server. Each name links to its editor (`#/groups/{id}`).
 
 use super::field::TextField;
+use super::focus::focus_soon;
 use super::notice::{Notice, NoticeArea};
 use crate::app::AppState;
 use crate::browser::http::ScreenReads;
@@ -96,6 +97,9 @@ pub fn GroupsPage(state: AppState) -> impl IntoView {
     let seq = StoredValue::new(0u64);
     // Leaving the screen cancels its reads (and any wait for the rate limit).
     let reads = ScreenReads::new();
+    // Next (`true`) or Previous pressed: the page's buttons are drawn anew with it, so the
+    // focus goes back to one of them (the other when that one is now disabled).
+    let refocus = StoredValue::new(None::<bool>);
 
     let begin = move |progress: String| -> u64 {
         seq.update_value(|n| *n += 1);
@@ -141,6 +145,17 @@ pub fn GroupsPage(state: AppState) -> impl IntoView {
                 Ok(p) => {
                     seen.update(|s| remember(s, &p.items));
                     notice.set(None);
+                    if let Some(next) = refocus.get_value() {
+                        refocus.set_value(None);
+                        let has_next =
+                            next_page_start(start, p.items.len(), PAGE_SIZE, p.total).is_some();
+                        let has_prev = !back.is_empty() || start > 1;
+                        focus_soon(if next && has_next || !has_prev {
+                            "groups-next"
+                        } else {
+                            "groups-prev"
+                        });
+                    }
                     page.set(Some(PageState {
                         start,
                         items: p.items,
@@ -222,6 +237,8 @@ pub fn GroupsPage(state: AppState) -> impl IntoView {
         cancel();
         mode.set(Mode::Paged);
         filter.set(String::new());
+        // The button goes with the exact search; the focus goes back to the filter.
+        focus_soon("groups-filter");
         if page.with_untracked(Option::is_none) {
             load_page(1, Vec::new());
         }
@@ -233,6 +250,7 @@ pub fn GroupsPage(state: AppState) -> impl IntoView {
         if let Some(next) = next_page_start(p.start, p.items.len(), PAGE_SIZE, p.total) {
             let mut back = p.back;
             back.push(p.start);
+            refocus.set_value(Some(true));
             load_page(next, back);
         }
     };
@@ -241,6 +259,7 @@ pub fn GroupsPage(state: AppState) -> impl IntoView {
             return;
         };
         let mut back = p.back;
+        refocus.set_value(Some(false));
         match back.pop() {
             Some(prev) => load_page(prev, back),
             None if p.start > 1 => load_page(p.start.saturating_sub(PAGE_SIZE).max(1), back),
@@ -324,11 +343,11 @@ pub fn GroupsPage(state: AppState) -> impl IntoView {
         let has_prev = !p.back.is_empty() || p.start > 1;
         Some(view! {
             <nav class="paging" aria-label="Group pages">
-                <button type="button" disabled=!has_prev on:click=go_prev>
+                <button type="button" id="groups-prev" disabled=!has_prev on:click=go_prev>
                     "Previous"
                 </button>
                 <p class="page-range">{range}</p>
-                <button type="button" disabled=!has_next on:click=go_next>
+                <button type="button" id="groups-next" disabled=!has_next on:click=go_next>
                     "Next"
                 </button>
             </nav>
