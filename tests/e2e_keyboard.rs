@@ -229,6 +229,7 @@ async fn keyboard_only_connect_find_add_remove_and_save() -> Result<()> {
         wait_title(&p, "Activity").await?;
         tab_to(&p, "textbox", "Group ID").await?;
         type_text(&p, &id).await?;
+        tab_to(&p, "button", "Load group").await?;
         press(&p, Key::Enter).await?;
         let loaded = format!(
             "Loaded “Engineering” with {} members.",
@@ -237,6 +238,8 @@ async fn keyboard_only_connect_find_add_remove_and_save() -> Result<()> {
         p.status_where(&format!("{loaded:?}"), |s| s.contains(&loaded))
             .await?;
         wait_title(&p, "“Engineering”").await?;
+        // The button is aria-disabled while loading, not disabled: it keeps the focus.
+        wait_focus(&p, "button", "Load group").await?;
 
         // Find user: type the name, Tab to its Add button, Enter. The button goes with the
         // results; the focus goes back to the field.

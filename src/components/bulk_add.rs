@@ -58,7 +58,7 @@ pub fn BulkAdd(state: AppState, on_apply: Callback<Vec<DirectoryUser>>) -> impl 
     });
 
     let load_directory = move || {
-        if progress.get_untracked().is_some() {
+        if progress.get_untracked().is_some() || directory.with_untracked(Option::is_some) {
             return;
         }
         progress.set(Some((0, None)));
@@ -163,7 +163,8 @@ pub fn BulkAdd(state: AppState, on_apply: Callback<Vec<DirectoryUser>>) -> impl 
                         <input id="bulk-file" type="file" accept=".csv,text/csv,text/plain" on:change=read_file />
                     </div>
                     <div class="actions">
-                        <button type="button" on:click=move |_| load_directory() disabled=move || directory.with(Option::is_some)>
+                        // aria-disabled, not disabled: a disabled button drops the keyboard focus.
+                        <button type="button" on:click=move |_| load_directory() aria-disabled=move || if directory.with(Option::is_some) { "true" } else { "false" }>
                             "Preview"
                         </button>
                     </div>

@@ -172,7 +172,9 @@ pub fn ConnectPanel(state: AppState) -> impl IntoView {
                     issues=Signal::from(key_issues)
                 />
                 <div class="actions">
-                    <button type="submit" class="primary" disabled=move || busy.get()>
+                    // aria-disabled while connecting, not disabled: that would drop the focus
+                    // of a keyboard user who pressed it (`connect` ignores presses meanwhile).
+                    <button type="submit" class="primary" aria-disabled=move || if busy.get() { "true" } else { "false" }>
                         "Connect"
                     </button>
                     <button

@@ -76,7 +76,9 @@ pub fn GroupLoader(state: AppState) -> impl IntoView {
                     issues=id_issues
                 />
                 <div class="actions">
-                    <button type="submit" class="primary" disabled=move || state.loading.get()>
+                    // aria-disabled while loading, not disabled: that would drop the focus of a
+                    // keyboard user who pressed it (`load` ignores presses meanwhile).
+                    <button type="submit" class="primary" aria-disabled=move || if state.loading.get() { "true" } else { "false" }>
                         "Load group"
                     </button>
                 </div>
