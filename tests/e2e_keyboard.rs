@@ -386,3 +386,99 @@ async fn keyboard_pages_the_groups_list_and_opens_a_group() -> Result<()> {
     })
     .await
 }
+
+/// Someone else removes `user` from group `id`, past the panel (a SCIM PATCH).
+async fn someone_else_removes(p: &Panel, id: &str, user: &str) -> Result<()> {
+    let url = format!("{}api/scim/v2/groups/{id}", p.url);
+    let auth = format!("Bearer {}", p.key);
+    let body = serde_json::json!({
+        "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+        "Operations": [{ "op": "remove", "path": format!("members[value eq \"{user}\"]") }],
+    })
+    .to_string();
+    // ureq blocks; keep it off the async workers.
+    let status = tokio::task::spawn_blocking(move || -> Result<u16> {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .proxy(None)
+            .http_status_as_error(false)
+            .build()
+            .into();
+        let req = http::Request::builder()
+            .method("PATCH")
+            .uri(&url)
+            .header("Authorization", auth)
+            .header("Content-Type", "application/scim+json")
+            .body(body)?;
+        Ok(agent.run(req)?.status().as_u16())
+    })
+    .await??;
+    ensure!(
+        (200..300).contains(&status),
+        "the other admin's PATCH answered {status}"
+    );
+    Ok(())
+}
+
+/// The conflict view by keyboard: it opens with the focus on its heading; Escape goes back to
+/// the editor (changes kept, focus on Save); "Apply my changes on top" opens the review, whose
+/// Escape returns to Save too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn keyboard_through_a_conflict() -> Result<()> {
+    run("keyboard-conflict", |p| async move {
+        let id = p.api.group_id_by_name("Sales").await?;
+        let before: support::Group = p.api.group(&id).await?;
+        ensure!(before.members.len() >= 2, "Sales needs 2 members");
+        let (mine, theirs) = (before.members[0].clone(), before.members[1].clone());
+        connect(&p).await?;
+        tab_to(&p, "textbox", "Group ID").await?;
+        type_text(&p, &id).await?;
+        press(&p, Key::Enter).await?;
+        p.status_where("Sales loaded", |s| s.contains("Loaded “Sales”"))
+            .await?;
+
+        tab_to(&p, "button", &format!("Remove {}", mine.label())).await?;
+        press(&p, Key::Enter).await?;
+        someone_else_removes(&p, &id, &theirs.value).await?;
+
+        tab_to(&p, "button", "Save").await?;
+        press(&p, Key::Enter).await?;
+        wait_focus(&p, "heading", "Review changes").await?;
+        tab_to(&p, "button", "Confirm save").await?;
+        press(&p, Key::Enter).await?;
+        let heading = "The group changed on the server since you loaded it";
+        wait_focus(&p, "heading", heading).await?;
+        focus_is_visible(&p, "the conflict's heading").await?;
+        wait_title(&p, "Group changed on the server").await?;
+        p.screenshot("conflict").await?;
+
+        press(&p, Key::Escape).await?;
+        wait_focus(&p, "button", "Save").await?;
+        p.status_where("nothing saved", |s| s.contains("Nothing was saved"))
+            .await?;
+        wait_title(&p, "“Sales”").await?;
+
+        // Again: this time through "Apply my changes on top", into the review.
+        press(&p, Key::Enter).await?;
+        wait_focus(&p, "heading", "Review changes").await?;
+        tab_to(&p, "button", "Confirm save").await?;
+        press(&p, Key::Enter).await?;
+        wait_focus(&p, "heading", heading).await?;
+        tab_to(&p, "button", "Apply my changes on top").await?;
+        press(&p, Key::Enter).await?;
+        wait_focus(&p, "heading", "Review changes").await?;
+        wait_title(&p, "Review changes").await?;
+        press(&p, Key::Escape).await?;
+        wait_focus(&p, "button", "Save").await?;
+
+        // Nothing was saved by the panel: the server has only the other admin's change.
+        let after = p.api.group(&id).await?;
+        ensure!(
+            after.members.len() == before.members.len() - 1
+                && after.members.iter().all(|m| m.value != theirs.value),
+            "the server has {}",
+            members_text(&after.members)
+        );
+        Ok(())
+    })
+    .await
+}

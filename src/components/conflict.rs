@@ -66,7 +66,7 @@ pub fn Conflict(
                 </button>
             </div>
             <p class="hint">
-                "“Apply my changes on top” keeps their change and adds yours, then shows the review again. “Reload” drops your changes and shows the group as it is now."
+                "“Apply my changes on top” keeps their change and adds yours, then shows the review again. “Reload” drops your changes and shows the group as it is now. “Back to editing” (or Escape) keeps them, unsaved."
             </p>
         </section>
     }
