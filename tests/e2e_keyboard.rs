@@ -482,3 +482,70 @@ async fn keyboard_through_a_conflict() -> Result<()> {
     })
     .await
 }
+
+/// The typed-name step of the review by keyboard: removing a quarter of a group asks for its
+/// name; a typo is flagged on the field (aria-invalid, described by the message) and keeps
+/// Confirm save disabled; Escape in that field leaves the review for Save, nothing sent.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn keyboard_typed_name_confirmation() -> Result<()> {
+    run("keyboard-typed-name", |p| async move {
+        const GROUP: &str = "Blob SEs";
+        const FIELD: &str = "Type the group name to confirm";
+        let id = p.api.group_id_by_name(GROUP).await?;
+        let before: support::Group = p.api.group(&id).await?;
+        let n = before.members.len();
+        ensure!(
+            (4..=12).contains(&n),
+            "{GROUP} has {n} members; 3 must be a quarter or more"
+        );
+        connect(&p).await?;
+        tab_to(&p, "textbox", "Group ID").await?;
+        type_text(&p, &id).await?;
+        press(&p, Key::Enter).await?;
+        p.status_where("the group loaded", |s| {
+            s.contains(&format!("Loaded “{GROUP}”"))
+        })
+        .await?;
+
+        // Enter three times on the first row's Remove: each time the row shows the next member.
+        tab_to(
+            &p,
+            "button",
+            &format!("Remove {}", before.members[0].label()),
+        )
+        .await?;
+        for m in &before.members[..3] {
+            wait_focus(&p, "button", &format!("Remove {}", m.label())).await?;
+            press(&p, Key::Enter).await?;
+        }
+        p.rows_where("Members", "lose three members", |rows| rows.len() == n - 3)
+            .await?;
+
+        tab_to(&p, "button", "Save").await?;
+        press(&p, Key::Enter).await?;
+        wait_focus(&p, "heading", "Review changes").await?;
+        tab_to(&p, "textbox", FIELD).await?;
+        type_text(&p, "Blob SEx").await?;
+        p.field_error(FIELD, "not the group's name").await?;
+        p.wait_enabled("Confirm save", false).await?;
+        press(&p, Key::Backspace).await?;
+        type_text(&p, "s").await?;
+        p.wait_enabled("Confirm save", true).await?;
+        let invalid = p.textbox(FIELD).await?.attr("aria-invalid").await?;
+        ensure!(
+            invalid.as_deref() == Some("false"),
+            "aria-invalid {invalid:?} on the right name"
+        );
+
+        press(&p, Key::Escape).await?;
+        wait_focus(&p, "button", "Save").await?;
+        let after = p.api.group(&id).await?;
+        ensure!(
+            after.members.len() == n,
+            "the server has {}",
+            members_text(&after.members)
+        );
+        Ok(())
+    })
+    .await
+}
