@@ -41,10 +41,11 @@ async fn wait_key_gone(p: &Panel, key: &str) -> Result<()> {
     .await
 }
 
-/// Waits until the tab keeps a draft of `group_id` whose display name is `name`.
+/// Waits until the tab keeps a draft of `group_id` renaming the group to `name` (a draft is
+/// kept as its change: `renamed`).
 async fn wait_draft_kept(p: &Panel, group_id: &str, name: &str) -> Result<()> {
     let item = draft_item(group_id);
-    let want = format!("\"display_name\":{}", json!(name));
+    let want = format!("\"renamed\":{}", json!(name));
     let (item, want) = (&item, &want);
     eventually(&format!("a stored draft naming {name:?}"), || async move {
         let storage = p.session_storage().await.map_err(|e| e.to_string())?;
