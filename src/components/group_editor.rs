@@ -50,6 +50,7 @@ pub fn GroupEditor(state: AppState, route_id: String) -> impl IntoView {
     let retry_in = RwSignal::new(0u64);
     let countdown = StoredValue::new(0u64);
     let rate_limited_saves = StoredValue::new(0u64);
+
     // Only the group the route names is shown, never a previous one while the next loads.
     let route_for_shown = route_id.clone();
     // A memo: the editor is rebuilt only when this flips, not at every keystroke.
