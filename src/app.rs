@@ -147,6 +147,7 @@ pub fn App() -> impl IntoView {
         .and_then(|b| ScimBase::parse(&b).ok());
     let state = AppState::new(Session::new(restored));
     let session = state.session;
+    crate::browser::http::disconnect_on_refusal(session.connected);
     let draft = state.draft;
 
     let _hash = window_event_listener(leptos::ev::hashchange, move |_| {

@@ -410,6 +410,68 @@ async fn an_idle_tab_forgets_the_key_and_keeps_the_draft() -> Result<()> {
     .await
 }
 
+/// A key refused after connecting (revoked meanwhile): the first request answered 401 forgets
+/// it and disconnects, says what to do, and keeps the edit, which saves after a new Connect.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_key_refused_later_is_forgotten_and_the_draft_kept() -> Result<()> {
+    run("key-refused", |p| async move {
+        let key = p.key.clone();
+        p.connect().await?;
+        let id = open_seeded(&p, "Sales").await?.id;
+        p.fill("Display name", "Sales North").await?;
+        wait_draft_kept(&p, &id, "Sales North").await?;
+
+        // The key is revoked: the server now refuses it.
+        p.control
+            .set_faults(json!({ "fail_status": 401, "fail_path": format!("/groups/{id}"), "fail_method": "GET" }))
+            .await?;
+        p.click("Save").await?;
+        p.click("Confirm save").await?;
+        let alert = p.alert_containing("refused (401)").await?;
+        ensure!(
+            alert.contains("forgot it") && alert.contains("Unsaved changes are kept"),
+            "the message does not say the key was forgotten and the edit kept: {alert:?}"
+        );
+        wait_key_gone(&p, &key).await?;
+        eventually("the page to say it is disconnected", || async {
+            let text = p.body_text().await.map_err(|e| e.to_string())?;
+            if text.contains("Not connected: the server refused the key") {
+                Ok(())
+            } else if text.contains("Connected to") {
+                Err("still says 'Connected to'".to_owned())
+            } else {
+                Err("no 'Not connected: the server refused the key'".to_owned())
+            }
+        })
+        .await?;
+        p.screenshot_showing("refused", "refused (401)").await?;
+        p.click("Back").await?;
+        ensure!(
+            !p.is_enabled("Forget key").await?,
+            "Forget key is still offered: the Connection panel thinks a key is stored"
+        );
+        ensure!(
+            p.value("Display name").await? == "Sales North",
+            "the edit left the editor when the key was refused"
+        );
+
+        // A valid key again: the kept edit saves.
+        p.control.clear_faults().await?;
+        ensure!(
+            p.api.group(&id).await?.display_name == "Sales",
+            "something was saved with a refused key"
+        );
+        p.connect().await?;
+        save(&p).await?;
+        ensure!(
+            p.api.group(&id).await?.display_name == "Sales North",
+            "the edit kept across the refusal did not reach the server"
+        );
+        Ok(())
+    })
+    .await
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn hostile_group_names_show_as_plain_text() -> Result<()> {
     run("hostile-names", |p| async move {

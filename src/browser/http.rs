@@ -307,6 +307,10 @@ impl ScimClient {
         if (200..300).contains(&status) {
             return Ok((status, body, headers.get("etag")));
         }
+        if status == 401 {
+            // A refused key (revoked, expired) is useless and is not kept; drafts stay.
+            key_refused();
+        }
         Err(ApiError::from_response(
             op,
             status,
@@ -377,6 +381,8 @@ thread_local! {
     static WAITING: Cell<u32> = const { Cell::new(0) };
     /// Where waits are told (the app-wide status line), once the layout has registered it.
     static WAIT_STATUS: Cell<Option<RwSignal<String>>> = const { Cell::new(None) };
+    /// The connection, set to none when the server refuses the key.
+    static CONNECTION: Cell<Option<RwSignal<Option<ScimBase>>>> = const { Cell::new(None) };
     /// Origins the page's Content-Security-Policy reported blocking.
     static BLOCKED: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
     static WATCHING: Cell<bool> = const { Cell::new(false) };
@@ -387,6 +393,18 @@ thread_local! {
 /// Makes `status` the app-wide line that tells what requests are waiting for (empty: none).
 pub fn show_waits_in(status: RwSignal<String>) {
     WAIT_STATUS.with(|s| s.set(Some(status)));
+}
+
+/// Makes a 401 from any request disconnect `connected` (the key is forgotten as well).
+pub fn disconnect_on_refusal(connected: RwSignal<Option<ScimBase>>) {
+    CONNECTION.with(|c| c.set(Some(connected)));
+}
+
+fn key_refused() {
+    crate::browser::storage::forget_key();
+    if let Some(connected) = CONNECTION.with(Cell::get) {
+        connected.set(None);
+    }
 }
 
 /// Stops every wait under way (rate limit, budget); their requests fail as "cancelled".

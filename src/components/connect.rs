@@ -12,6 +12,8 @@ use crate::core::validation::{Issue, Severity};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
+const CONNECTED: &str = "Connected to ";
+
 fn error(message: String) -> Vec<Issue> {
     vec![Issue {
         severity: Severity::Error,
@@ -49,6 +51,20 @@ pub fn ConnectPanel(state: AppState) -> impl IntoView {
         Err(_) => {
             "An Omni instance name (blobsrus), an https:// URL, or a path such as /api/scim/v2."
                 .to_string()
+        }
+    });
+    // A request refused with 401 forgets the key and disconnects (browser/http.rs): the panel
+    // stops saying it is connected.
+    Effect::new(move |_| {
+        if session.connected.get().is_none() {
+            key_stored.set(storage::load_key().is_some());
+            if notice.with_untracked(
+                |n| matches!(n, Some(Notice::Success(t)) if t.starts_with(CONNECTED)),
+            ) {
+                notice.set(Some(Notice::Progress(
+                    "Not connected: the server refused the key (401). Enter a current organization API key and press Connect.".into(),
+                )));
+            }
         }
     });
     let key_hint = Signal::derive(move || {
@@ -102,7 +118,7 @@ pub fn ConnectPanel(state: AppState) -> impl IntoView {
                     session.features.set(features);
                     // The key now lives in session storage only; keep it out of the page.
                     key_input.set(String::new());
-                    notice.set(Some(Notice::Success(format!("Connected to {base}."))));
+                    notice.set(Some(Notice::Success(format!("{CONNECTED}{base}."))));
                 }
                 Err(err) => {
                     busy.set(false);
