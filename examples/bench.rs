@@ -222,8 +222,9 @@ mod native {
             ensure!(out.status.success(), "gzip failed on {}", f.display());
             let gz = out.stdout.len();
             let name = f.strip_prefix(&dist).unwrap_or(f).display().to_string();
-            // The app is what a browser loads; the guide and the servers' header files are not.
-            let app = [".html", ".js", ".wasm", ".css"]
+            // The app is what a browser loads (the favicon too); the guide and the servers'
+            // header files are not.
+            let app = [".html", ".js", ".wasm", ".css", ".svg"]
                 .iter()
                 .any(|ext| name.ends_with(ext));
             if app {

@@ -1,7 +1,7 @@
 //! "Activity": this session's saves and save attempts, downloadable as JSON.
 
 use crate::app::AppState;
-use crate::core::activity::{to_json, ActivityEntry};
+use crate::core::activity::{time_of_day, to_json, ActivityEntry};
 use crate::core::validation::isolate;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
@@ -46,7 +46,7 @@ pub fn ActivityPage(state: AppState) -> impl IntoView {
                     <caption>"Saves and attempts"</caption>
                     <thead>
                         <tr>
-                            <th scope="col">"Time"</th>
+                            <th scope="col">"Time (UTC)"</th>
                             <th scope="col">"Group"</th>
                             <th scope="col">"Change"</th>
                             <th scope="col">"Result"</th>
@@ -61,7 +61,7 @@ pub fn ActivityPage(state: AppState) -> impl IntoView {
                                 .map(|e| {
                                     view! {
                                         <tr>
-                                            <td class="mono">{e.at.clone()}</td>
+                                            <td>{time_of_day(&e.at)}</td>
                                             <td>{isolate(&e.group_name)}" "<span class="mono">"("{e.group_id.clone()}")"</span></td>
                                             <td>{e.method}" · "{change_summary(&e)}</td>
                                             <td>

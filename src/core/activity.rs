@@ -53,8 +53,28 @@ pub fn to_json(entries: &[ActivityEntry]) -> String {
         .unwrap_or_else(|_| String::from("{\"activity\":[]}"))
 }
 
+/// "14:02:11" (UTC) from an ISO 8601 time as `Date.toISOString` writes it (the whole of it
+/// otherwise): a session's log needs the time of day; the column says which clock.
+pub fn time_of_day(iso: &str) -> String {
+    match iso.get(11..19) {
+        Some(t) if iso.ends_with('Z') && iso.as_bytes().get(10) == Some(&b'T') => t.to_string(),
+        _ => iso.to_string(),
+    }
+}
+
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
+    #[test]
+    fn time_of_day_reads_iso_times() {
+        assert_eq!(time_of_day("2026-11-27T10:00:05.123Z"), "10:00:05");
+        assert_eq!(time_of_day("2026-11-27"), "2026-11-27");
+        assert_eq!(
+            time_of_day("2026-11-27 10:00:05+01:00"),
+            "2026-11-27 10:00:05+01:00"
+        );
+        assert_eq!(time_of_day("ééééééééééé"), "ééééééééééé");
+    }
+
     use super::*;
 
     #[test]
