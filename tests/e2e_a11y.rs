@@ -1,7 +1,7 @@
 //! Accessibility of every screen, checked by axe-core (WCAG 2.0–2.2, levels A and AA) inside
 //! the real panel in Chromium, against the sandbox: connect, a field error, a refused key, the
 //! groups list, the editor, find user, bulk add, the review, a conflict (two admins), the
-//! activity page and the restore banner. Each screen is scanned in the light and the dark
+//! activity page, the restore banner, the review's typed-name step and a rate-limit countdown. Each screen is scanned in the light and the dark
 //! colour scheme at 1280 and 360 px wide and photographed as
 //! target/screenshots/a11y-<screen>-<light|dark>-<360|1280>.png; the page must not scroll
 //! sideways at those widths nor at 320 px (WCAG's reflow width); with prefers-reduced-motion
@@ -235,6 +235,42 @@ async fn walk(a: Panel, b: Panel) -> Result<()> {
     a.open_group(&id, "Engineering", n).await?;
     a.region("Unsaved changes").await?;
     screen(&a, "restore", ".banner").await?;
+    a.click("Discard changes").await?;
+
+    // Removing a quarter of a group asks for its name: the review's typed-name step, with a
+    // wrong name typed (the field's own error).
+    let small = a
+        .api
+        .all_groups()
+        .await?
+        .into_iter()
+        .filter(|g| g.members.len() >= 2)
+        .min_by_key(|g| g.members.len())
+        .context("no group with 2+ members")?;
+    let k = small.members.len().div_ceil(4);
+    a.open_group(&small.id, &small.display_name, small.members.len())
+        .await?;
+    for m in &small.members[..k] {
+        a.click(&format!("Remove {}", m.label())).await?;
+    }
+    a.wait_enabled("Save", true).await?;
+    a.click("Save").await?;
+    a.heading("Review changes").await?;
+    a.fill("Type the group name to confirm", "not the name")
+        .await?;
+    screen(&a, "confirm-name", "#review-heading").await?;
+    a.click("Back").await?;
+
+    // A rate-limited read: the app-wide countdown with "Cancel waiting".
+    a.control
+        .set_faults(serde_json::json!({ "fail_status": 429, "retry_after": "50", "fail_method": "GET", "fail_path": "/groups" }))
+        .await?;
+    a.click_link("Groups").await?;
+    a.status_where("the countdown", |s| s.contains("trying again in"))
+        .await?;
+    screen(&a, "rate-limited", ".content").await?;
+    a.control.clear_faults().await?;
+    a.click("Cancel waiting").await?;
     Ok(())
 }
 
