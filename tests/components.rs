@@ -421,3 +421,35 @@ async fn conflict_shows_both_changes_and_both_ways_on() {
         (1, 1, 1)
     );
 }
+
+#[wasm_bindgen_test]
+async fn patch_is_not_offered_when_the_server_says_it_does_not_support_it() {
+    use omni_scim_panel::components::connect::ConnectPanel;
+    use omni_scim_panel::core::server_features::ServerFeatures;
+
+    let root = container();
+    let state = AppState::new(Session::new(None));
+    state.use_patch.set(true);
+    let _handle = mount_to(root.clone(), move || view! { <ConnectPanel state=state /> });
+    leptos::task::tick().await;
+    let checkbox = |root: &Element| -> HtmlInputElement {
+        root.query_selector("#use-patch")
+            .ok()
+            .flatten()
+            .and_then(|e| e.dyn_into().ok())
+            .expect("the Save with PATCH checkbox")
+    };
+    // Omni publishes no configuration: PATCH is offered.
+    assert!(!checkbox(&root).disabled() && checkbox(&root).checked());
+    assert!(text_of(&root, "#use-patch-hint").contains("Omni accepts both"));
+
+    // A server whose /ServiceProviderConfig says patch.supported = false.
+    state
+        .session
+        .features
+        .set(ServerFeatures::parse(r#"{"patch":{"supported":false}}"#));
+    leptos::task::tick().await;
+    assert!(checkbox(&root).disabled(), "PATCH still offered");
+    assert!(!checkbox(&root).checked(), "PATCH still ticked");
+    assert!(text_of(&root, "#use-patch-hint").contains("does not support PATCH"));
+}

@@ -53,6 +53,7 @@ pub fn ConnectPanel(state: AppState) -> impl IntoView {
                 .to_string()
         }
     });
+    let no_patch = move || session.features.get().no_patch;
     // A request refused with 401 forgets the key and disconnects (browser/http.rs): the panel
     // stops saying it is connected.
     Effect::new(move |_| {
@@ -208,11 +209,18 @@ pub fn ConnectPanel(state: AppState) -> impl IntoView {
                     id="use-patch"
                     type="checkbox"
                     aria-describedby="use-patch-hint"
-                    prop:checked=move || state.use_patch.get()
+                    prop:checked=move || state.use_patch.get() && !no_patch()
+                    disabled=no_patch
                     on:change=move |ev| state.use_patch.set(event_target_checked(&ev))
                 />
                 <label for="use-patch">"Save with PATCH"</label>
-                <p class="hint" id="use-patch-hint">"Send only the changes instead of the whole member list. Omni accepts both."</p>
+                <p class="hint" id="use-patch-hint">
+                    {move || if no_patch() {
+                        "This server does not support PATCH: saves use PUT."
+                    } else {
+                        "Send only the changes instead of the whole member list. Omni accepts both."
+                    }}
+                </p>
             </div>
             <NoticeArea notice=notice />
         </section>

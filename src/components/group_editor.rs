@@ -181,11 +181,12 @@ pub fn GroupEditor(state: AppState, route_id: String) -> impl IntoView {
         };
         let diff =
             crate::browser::perf::between("review-diff-start", "review-diff-end", || d.diff());
-        let method = if state.use_patch.get_untracked() {
-            SaveMethod::Patch
-        } else {
-            SaveMethod::Put
-        };
+        let method =
+            if state.use_patch.get_untracked() && !session.features.get_untracked().no_patch {
+                SaveMethod::Patch
+            } else {
+                SaveMethod::Put
+            };
         let if_match = session
             .features
             .get_untracked()

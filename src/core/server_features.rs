@@ -7,7 +7,9 @@ use serde::Deserialize;
 pub struct ServerFeatures {
     /// `If-Match` with `meta.version` is honoured (412 when stale).
     pub etag: bool,
-    pub patch: bool,
+    /// The server says it does not support PATCH; "Save with PATCH" is then not offered.
+    /// Omni publishes no configuration and accepts PATCH.
+    pub no_patch: bool,
     /// Filters beyond `eq` (`sw`, `co`) may be tried for user search.
     pub filter: bool,
 }
@@ -37,7 +39,7 @@ impl ServerFeatures {
         let on = |s: Option<Supported>| s.is_some_and(|s| s.supported);
         Self {
             etag: on(c.etag),
-            patch: on(c.patch),
+            no_patch: c.patch.is_some_and(|s| !s.supported),
             filter: on(c.filter),
         }
     }
@@ -69,10 +71,13 @@ mod tests {
             f,
             ServerFeatures {
                 etag: true,
-                patch: true,
+                no_patch: false,
                 filter: true
             }
         );
+        let no_patch = ServerFeatures::parse(r#"{"patch":{"supported":false}}"#);
+        assert!(no_patch.no_patch && !no_patch.etag);
+        assert!(!ServerFeatures::parse(r#"{"etag":{"supported":true}}"#).no_patch);
         assert_eq!(ServerFeatures::parse("<html>"), ServerFeatures::default());
         assert_eq!(
             ServerFeatures::parse(r#"{"etag":{"supported":"yes"}}"#),
