@@ -77,24 +77,6 @@ async fn show(p: &Panel, anchor: &str) -> Result<()> {
     Ok(())
 }
 
-/// Reloads the page, accepting the "Leave site?" prompt unsaved changes raise.
-async fn reload(p: &Panel) -> Result<()> {
-    let refresh = tokio::time::timeout(support::WAIT, p.client.refresh()).await;
-    if !matches!(refresh, Ok(Ok(()))) {
-        let _ = p.client.accept_alert().await;
-    }
-    support::eventually("the panel to render after the reload", || async {
-        if p.client.accept_alert().await.is_ok() {
-            return Err("accepted a prompt".to_owned());
-        }
-        p.button("Connect")
-            .await
-            .map(drop)
-            .map_err(|e| e.to_string())
-    })
-    .await
-}
-
 fn outsiders<'a>(users: &'a [User], group: &Group) -> Vec<&'a User> {
     users
         .iter()
@@ -230,7 +212,7 @@ async fn walk(a: Panel, b: Panel) -> Result<()> {
         }
     })
     .await?;
-    reload(&a).await?;
+    a.reload().await?;
     a.connect().await?;
     a.open_group(&id, "Engineering", n).await?;
     a.region("Unsaved changes").await?;

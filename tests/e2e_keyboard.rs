@@ -19,27 +19,9 @@ const TITLE: &str = " — omni-scim-panel";
 /// members, each with a Remove button on the way to Save.
 const MAX_TABS: usize = 250;
 
-/// Presses the keys of `keys` where the focus is (WebDriver key actions, each key down and up).
-async fn keys(p: &Panel, keys: &[char]) -> Result<()> {
-    let mut actions = KeyActions::new("keyboard".to_owned());
-    for &k in keys {
-        actions = actions
-            .then(KeyAction::Down { value: k })
-            .then(KeyAction::Up { value: k });
-    }
-    p.client
-        .perform_actions(actions)
-        .await
-        .context("pressing keys")
-}
-
-async fn press(p: &Panel, key: Key) -> Result<()> {
-    keys(p, &[char::from(key)]).await
-}
-
 /// Types `text` into whatever has the focus.
 async fn type_text(p: &Panel, text: &str) -> Result<()> {
-    keys(p, &text.chars().collect::<Vec<_>>()).await
+    p.press_keys(&text.chars().collect::<Vec<_>>()).await
 }
 
 /// Shift+Tab.
@@ -98,7 +80,7 @@ async fn tab_until(p: &Panel, what: &str, back: bool, ok: impl Fn(&str) -> bool)
         if back {
             back_tab(p).await?;
         } else {
-            press(p, Key::Tab).await?;
+            p.press(Key::Tab).await?;
         }
         let now = focused(p).await?;
         if ok(&now) {
@@ -175,7 +157,7 @@ async fn connect(p: &Panel) -> Result<()> {
     })
     .await?;
     type_text(p, &p.key).await?;
-    press(p, Key::Enter).await?;
+    p.press(Key::Enter).await?;
     p.status_where("Connected", support::is_connected).await?;
     wait_title(p, "Groups").await
 }
@@ -225,12 +207,12 @@ async fn keyboard_only_connect_find_add_remove_and_save() -> Result<()> {
         // The Activity link, back up the page, then down to the Group ID.
         back_tab_to(&p, "link", "Activity").await?;
         focus_is_visible(&p, "the Activity link").await?;
-        press(&p, Key::Enter).await?;
+        p.press(Key::Enter).await?;
         wait_title(&p, "Activity").await?;
         tab_to(&p, "textbox", "Group ID").await?;
         type_text(&p, &id).await?;
         tab_to(&p, "button", "Load group").await?;
-        press(&p, Key::Enter).await?;
+        p.press(Key::Enter).await?;
         let loaded = format!(
             "Loaded “Engineering” with {} members.",
             before.members.len()
@@ -255,7 +237,7 @@ async fn keyboard_only_connect_find_add_remove_and_save() -> Result<()> {
         })
         .await?;
         focus_is_visible(&p, "a search result's Add button").await?;
-        press(&p, Key::Enter).await?;
+        p.press(Key::Enter).await?;
         p.status_where("the user added", |s| {
             s.contains(&format!("Added {newcomer_name}"))
         })
@@ -264,14 +246,14 @@ async fn keyboard_only_connect_find_add_remove_and_save() -> Result<()> {
 
         // Bulk add opens into its text area; Escape closes it and returns to its button.
         tab_to(&p, "button", "Bulk add").await?;
-        press(&p, Key::Enter).await?;
+        p.press(Key::Enter).await?;
         wait_focus(&p, "textbox", "Emails to add").await?;
         focus_is_visible(&p, "the bulk add text area").await?;
         ensure!(
             expanded(&p, "Bulk add").await?.as_deref() == Some("true"),
             "Bulk add is not expanded while open"
         );
-        press(&p, Key::Escape).await?;
+        p.press(Key::Escape).await?;
         wait_focus(&p, "button", "Bulk add").await?;
         ensure!(
             expanded(&p, "Bulk add").await?.as_deref() == Some("false"),
@@ -286,7 +268,7 @@ async fn keyboard_only_connect_find_add_remove_and_save() -> Result<()> {
         let remove = format!("Remove {}", removed.label());
         tab_to(&p, "button", &remove).await?;
         focus_is_visible(&p, "a Remove button").await?;
-        press(&p, Key::Enter).await?;
+        p.press(Key::Enter).await?;
         let gone = removed.label().to_owned();
         p.rows_where("Members", "drop the removed member", |rows| {
             !rows.iter().any(|r| r.contains(&gone))
@@ -296,12 +278,12 @@ async fn keyboard_only_connect_find_add_remove_and_save() -> Result<()> {
 
         // Save opens the review with the focus on its heading; Escape goes back to Save.
         tab_to(&p, "button", "Save").await?;
-        press(&p, Key::Enter).await?;
+        p.press(Key::Enter).await?;
         wait_focus(&p, "heading", "Review changes").await?;
         focus_is_visible(&p, "the review's heading").await?;
         wait_title(&p, "Review changes").await?;
         p.screenshot("review").await?;
-        press(&p, Key::Escape).await?;
+        p.press(Key::Escape).await?;
         wait_focus(&p, "button", "Save").await?;
         focus_is_visible(&p, "Save, after the review closed").await?;
         wait_title(&p, "“Engineering”").await?;
@@ -311,7 +293,7 @@ async fn keyboard_only_connect_find_add_remove_and_save() -> Result<()> {
         );
 
         // Again, through to Confirm save.
-        press(&p, Key::Enter).await?;
+        p.press(Key::Enter).await?;
         wait_focus(&p, "heading", "Review changes").await?;
         let review = p.region("Review changes").await?;
         let text = p
@@ -325,7 +307,7 @@ async fn keyboard_only_connect_find_add_remove_and_save() -> Result<()> {
             "review: {text}"
         );
         tab_to(&p, "button", "Confirm save").await?;
-        press(&p, Key::Enter).await?;
+        p.press(Key::Enter).await?;
         let saved = format!("Saved “Engineering”: {} members.", before.members.len());
         p.status_where(&format!("{saved:?}"), |s| s.contains(&saved))
             .await?;
@@ -371,18 +353,18 @@ async fn keyboard_pages_the_groups_list_and_opens_a_group() -> Result<()> {
         connect(&p).await?;
         p.wait_text("Groups 1–25 of 38").await?;
         tab_to(&p, "button", "Next").await?;
-        press(&p, Key::Enter).await?;
+        p.press(Key::Enter).await?;
         p.wait_text("Groups 26–38 of 38").await?;
         // Next is disabled on the last page: the focus is on Previous.
         wait_focus(&p, "button", "Previous").await?;
         focus_is_visible(&p, "Previous, after paging").await?;
-        press(&p, Key::Enter).await?;
+        p.press(Key::Enter).await?;
         p.wait_text("Groups 1–25 of 38").await?;
         wait_focus(&p, "button", "Next").await?;
 
         back_tab_to(&p, "link", "Engineering").await?;
         focus_is_visible(&p, "a group's link").await?;
-        press(&p, Key::Enter).await?;
+        p.press(Key::Enter).await?;
         p.status_where("Engineering loaded", |s| s.contains("Loaded “Engineering”"))
             .await?;
         wait_title(&p, "“Engineering”").await?;
@@ -436,42 +418,42 @@ async fn keyboard_through_a_conflict() -> Result<()> {
         connect(&p).await?;
         tab_to(&p, "textbox", "Group ID").await?;
         type_text(&p, &id).await?;
-        press(&p, Key::Enter).await?;
+        p.press(Key::Enter).await?;
         p.status_where("Sales loaded", |s| s.contains("Loaded “Sales”"))
             .await?;
 
         tab_to(&p, "button", &format!("Remove {}", mine.label())).await?;
-        press(&p, Key::Enter).await?;
+        p.press(Key::Enter).await?;
         someone_else_removes(&p, &id, &theirs.value).await?;
 
         tab_to(&p, "button", "Save").await?;
-        press(&p, Key::Enter).await?;
+        p.press(Key::Enter).await?;
         wait_focus(&p, "heading", "Review changes").await?;
         tab_to(&p, "button", "Confirm save").await?;
-        press(&p, Key::Enter).await?;
+        p.press(Key::Enter).await?;
         let heading = "The group changed on the server since you loaded it";
         wait_focus(&p, "heading", heading).await?;
         focus_is_visible(&p, "the conflict's heading").await?;
         wait_title(&p, "Group changed on the server").await?;
         p.screenshot("conflict").await?;
 
-        press(&p, Key::Escape).await?;
+        p.press(Key::Escape).await?;
         wait_focus(&p, "button", "Save").await?;
         p.status_where("nothing saved", |s| s.contains("Nothing was saved"))
             .await?;
         wait_title(&p, "“Sales”").await?;
 
         // Again: this time through "Apply my changes on top", into the review.
-        press(&p, Key::Enter).await?;
+        p.press(Key::Enter).await?;
         wait_focus(&p, "heading", "Review changes").await?;
         tab_to(&p, "button", "Confirm save").await?;
-        press(&p, Key::Enter).await?;
+        p.press(Key::Enter).await?;
         wait_focus(&p, "heading", heading).await?;
         tab_to(&p, "button", "Apply my changes on top").await?;
-        press(&p, Key::Enter).await?;
+        p.press(Key::Enter).await?;
         wait_focus(&p, "heading", "Review changes").await?;
         wait_title(&p, "Review changes").await?;
-        press(&p, Key::Escape).await?;
+        p.press(Key::Escape).await?;
         wait_focus(&p, "button", "Save").await?;
 
         // Nothing was saved by the panel: the server has only the other admin's change.
@@ -505,7 +487,7 @@ async fn keyboard_typed_name_confirmation() -> Result<()> {
         connect(&p).await?;
         tab_to(&p, "textbox", "Group ID").await?;
         type_text(&p, &id).await?;
-        press(&p, Key::Enter).await?;
+        p.press(Key::Enter).await?;
         p.status_where("the group loaded", |s| {
             s.contains(&format!("Loaded “{GROUP}”"))
         })
@@ -520,19 +502,19 @@ async fn keyboard_typed_name_confirmation() -> Result<()> {
         .await?;
         for m in &before.members[..3] {
             wait_focus(&p, "button", &format!("Remove {}", m.label())).await?;
-            press(&p, Key::Enter).await?;
+            p.press(Key::Enter).await?;
         }
         p.rows_where("Members", "lose three members", |rows| rows.len() == n - 3)
             .await?;
 
         tab_to(&p, "button", "Save").await?;
-        press(&p, Key::Enter).await?;
+        p.press(Key::Enter).await?;
         wait_focus(&p, "heading", "Review changes").await?;
         tab_to(&p, "textbox", FIELD).await?;
         type_text(&p, "Blob SEx").await?;
         p.field_error(FIELD, "not the group's name").await?;
         p.wait_enabled("Confirm save", false).await?;
-        press(&p, Key::Backspace).await?;
+        p.press(Key::Backspace).await?;
         type_text(&p, "s").await?;
         p.wait_enabled("Confirm save", true).await?;
         let invalid = p.textbox(FIELD).await?.attr("aria-invalid").await?;
@@ -541,7 +523,7 @@ async fn keyboard_typed_name_confirmation() -> Result<()> {
             "aria-invalid {invalid:?} on the right name"
         );
 
-        press(&p, Key::Escape).await?;
+        p.press(Key::Escape).await?;
         wait_focus(&p, "button", "Save").await?;
         let after = p.api.group(&id).await?;
         ensure!(

@@ -11,7 +11,6 @@ mod support;
 use std::time::Duration;
 
 use anyhow::{ensure, Context, Result};
-use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::key::Key;
 use serde_json::Value;
 use support::{counts, run_with, Group, Options, Panel};
@@ -65,19 +64,6 @@ async fn focused(p: &Panel) -> Result<(String, Option<usize>)> {
         v[0].as_str().unwrap_or_default().to_owned(),
         v[1].as_u64().map(|i| i as usize),
     ))
-}
-
-/// Presses `key` where the keyboard focus is, as a user would (WebDriver key actions: sending
-/// keys to an element refuses a focused `div`).
-async fn press(p: &Panel, key: Key) -> Result<()> {
-    let key = char::from(key);
-    let actions = KeyActions::new("keyboard".to_owned())
-        .then(KeyAction::Down { value: key })
-        .then(KeyAction::Up { value: key });
-    p.client
-        .perform_actions(actions)
-        .await
-        .context("pressing a key")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -187,11 +173,11 @@ async fn five_thousand_members_filter_remove_save_and_keyboard() -> Result<()> {
         let filter = p.textbox("Filter members").await?;
         p.reveal(&filter).await?;
         filter.click().await?;
-        press(p, Key::Tab).await?;
+        p.press(Key::Tab).await?;
         let (what, _) = focused(p).await?;
         ensure!(what.starts_with("div"), "Tab from the filter went to {what}, not the member list");
         p.region("Member list").await?;
-        press(p, Key::End).await?;
+        p.press(Key::End).await?;
         let last = after.members.last().context("no members left")?;
         support::eventually("the last row to be rendered", || async {
             let (_, rows) = rendered(p).await.map_err(|e| e.to_string())?;
@@ -205,7 +191,7 @@ async fn five_thousand_members_filter_remove_save_and_keyboard() -> Result<()> {
 
         // Home, then Tab from row to row past the first window: focus stays on the next row's
         // button each time, the window following it.
-        press(p, Key::Home).await?;
+        p.press(Key::Home).await?;
         support::eventually("the first row to be rendered again", || async {
             let (_, rows) = rendered(p).await.map_err(|e| e.to_string())?;
             match rows.first() {
@@ -214,14 +200,14 @@ async fn five_thousand_members_filter_remove_save_and_keyboard() -> Result<()> {
             }
         })
         .await?;
-        press(p, Key::Tab).await?;
+        p.press(Key::Tab).await?;
         for at in 2..72 {
             let (what, row) = focused(p).await?;
             ensure!(
                 row == Some(at) && what.starts_with("button:Remove "),
                 "expected the Remove button of row {at} focused, found {what:?} in row {row:?}"
             );
-            press(p, Key::Tab).await?;
+            p.press(Key::Tab).await?;
         }
         let (_, rows) = rendered(p).await?;
         ensure!(
@@ -233,7 +219,7 @@ async fn five_thousand_members_filter_remove_save_and_keyboard() -> Result<()> {
         // Page Down with a row's button focused scrolls past it: the focus is not lost, it
         // stays in the member list.
         for _ in 0..5 {
-            press(p, Key::PageDown).await?;
+            p.press(Key::PageDown).await?;
         }
         support::eventually("the focus to stay in the member list", || async {
             let v = p

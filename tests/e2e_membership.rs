@@ -759,7 +759,7 @@ async fn draft_is_restored_after_a_reload() -> Result<()> {
         })
         .await?;
 
-        reload(&p).await?;
+        p.reload().await?;
         p.open_group(&id, "Support", n).await?;
         let banner = p.region("Unsaved changes").await?;
         let text = p
@@ -818,7 +818,7 @@ async fn draft_is_restored_after_a_reload() -> Result<()> {
         );
 
         // Saved drafts are not offered again.
-        reload(&p).await?;
+        p.reload().await?;
         p.open_group(&id, "Support Tier 1", n - 1).await?;
         ensure!(
             !p.has_region("Unsaved changes").await?,
@@ -879,7 +879,7 @@ async fn draft_restored_after_the_group_changed_keeps_their_change() -> Result<(
             open_review(&b).await?;
             confirm_saved(&b, "Support", n - 1).await?;
 
-            reload(&a).await?;
+            a.reload().await?;
             a.open_group(&id, "Support", n - 1).await?;
             a.region("Unsaved changes").await?;
             a.click("Restore changes").await?;
@@ -911,28 +911,6 @@ async fn draft_restored_after_the_group_changed_keeps_their_change() -> Result<(
         },
     )
     .await
-}
-
-/// Reloads the page. The panel asks before leaving unsaved changes (beforeunload); a reload
-/// through WebDriver may meet that prompt, which is accepted, as the admin would.
-async fn reload(p: &Panel) -> Result<()> {
-    let refresh = tokio::time::timeout(support::WAIT, p.client.refresh()).await;
-    if !matches!(refresh, Ok(Ok(()))) {
-        // A "Leave site?" prompt holds the navigation.
-        let _ = p.client.accept_alert().await;
-    }
-    // The app has rendered again.
-    support::eventually("the panel to render after the reload", || async {
-        if p.client.accept_alert().await.is_ok() {
-            return Err("accepted a prompt".to_owned());
-        }
-        p.button("Connect")
-            .await
-            .map(drop)
-            .map_err(|e| e.to_string())
-    })
-    .await?;
-    Ok(())
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -110,6 +110,48 @@ pub struct Panel {
 }
 
 impl Panel {
+    /// Presses each of `keys` where the keyboard focus is, down then up, as a user would
+    /// (WebDriver key actions: sending keys to an element refuses a focused `div`).
+    pub async fn press_keys(&self, keys: &[char]) -> Result<()> {
+        use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+        let mut actions = KeyActions::new("keyboard".to_owned());
+        for &k in keys {
+            actions = actions
+                .then(KeyAction::Down { value: k })
+                .then(KeyAction::Up { value: k });
+        }
+        self.client
+            .perform_actions(actions)
+            .await
+            .context("pressing keys")
+    }
+
+    /// Presses `key` where the keyboard focus is.
+    pub async fn press(&self, key: Key) -> Result<()> {
+        self.press_keys(&[char::from(key)]).await
+    }
+
+    /// Reloads the page. The panel asks before leaving unsaved changes (beforeunload); a
+    /// reload through WebDriver may meet that prompt, which is accepted, as the admin would.
+    pub async fn reload(&self) -> Result<()> {
+        let refresh = tokio::time::timeout(WAIT, self.client.refresh()).await;
+        if !matches!(refresh, Ok(Ok(()))) {
+            // A "Leave site?" prompt holds the navigation.
+            let _ = self.client.accept_alert().await;
+        }
+        // The app has rendered again.
+        eventually("the panel to render after the reload", || async {
+            if self.client.accept_alert().await.is_ok() {
+                return Err("accepted a prompt".to_owned());
+            }
+            self.button("Connect")
+                .await
+                .map(drop)
+                .map_err(|e| e.to_string())
+        })
+        .await
+    }
+
     pub async fn open(&self) -> Result<()> {
         // Leaving a page loses what its CSP listener recorded: judge it first.
         if csp::violations(&self.client).await?.is_some() {
