@@ -172,7 +172,9 @@ pub fn App() -> impl IntoView {
             Route::Groups => "Groups".to_string(),
             Route::Group(id) => match state.editor_step.get() {
                 "" => draft.with(|d| match d {
-                    Some(d) if d.id() == id => format!("“{}”", d.loaded.display_name),
+                    // Isolated, so a right-to-left override in a name cannot turn the rest of
+                    // the title around.
+                    Some(d) if d.id() == id => format!("“{}”", isolate(&d.loaded.display_name)),
                     _ => format!("Group {id}"),
                 }),
                 step => step.to_string(),

@@ -504,6 +504,7 @@ async fn hostile_group_names_show_as_plain_text() -> Result<()> {
         for (what, script) in [
             ("the load status", "return Array.from(document.querySelectorAll('[role=status]')).map(e => e.textContent).join('\\n');"),
             ("the header", "return document.querySelector('.topbar').textContent;"),
+            ("the tab's title", "return document.title;"),
         ] {
             let text = p.js(script).await?;
             let text = text.as_str().unwrap_or_default();

@@ -132,7 +132,8 @@ async fn wait_title(p: &Panel, screen: &str) -> Result<()> {
     let want = want.as_str();
     support::eventually(&format!("the title {want:?}"), || async move {
         let t = p.client.title().await.map_err(|e| e.to_string())?;
-        if t == want {
+        // Names in the title are bidi isolates (FSI … PDI), invisible when shown.
+        if t.replace(['\u{2068}', '\u{2069}'], "") == want {
             Ok(())
         } else {
             Err(format!("title {t:?}"))
