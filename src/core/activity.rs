@@ -64,6 +64,8 @@ pub fn time_of_day(iso: &str) -> String {
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
+    use super::*;
+
     #[test]
     fn time_of_day_reads_iso_times() {
         assert_eq!(time_of_day("2026-11-27T10:00:05.123Z"), "10:00:05");
@@ -74,8 +76,6 @@ mod tests {
         );
         assert_eq!(time_of_day("ééééééééééé"), "ééééééééééé");
     }
-
-    use super::*;
 
     #[test]
     fn json_export() {

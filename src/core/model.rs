@@ -223,6 +223,9 @@ pub(crate) fn looks_like_html(body: &str) -> bool {
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
+    use super::*;
+    use serde_json::{json, Value};
+
     #[test]
     fn the_etag_header_stands_in_for_a_missing_meta_version() {
         let g = |version: Option<&str>| Group {
@@ -240,9 +243,6 @@ mod tests {
         assert_eq!(g(None).with_etag(Some(" ".into())).meta.version, None);
         assert_eq!(g(None).with_etag(None), g(None));
     }
-
-    use super::*;
-    use serde_json::{json, Value};
 
     const OMNI_GROUP: &str = r#"{
         "displayName": "Data Wranglers",

@@ -1,5 +1,6 @@
 //! Unsaved edits kept in the tab's session storage, so a reload or a crashed tab loses nothing.
-//! A stored draft holds the group as loaded and the admin's edits; never the key.
+//! A stored draft holds the group as loaded (without its members) and the admin's change;
+//! never the key.
 
 use super::diff::{same_version, IdHasher, MembershipDiff};
 use super::draft::GroupDraft;
