@@ -541,3 +541,135 @@ fn redaction_survives_tidying_and_its_own_marker() {
         assert!(!shown.contains(secret), "{secret:?} shown in {shown}");
     }
 }
+
+/// The fuzz target's body: `cargo test` runs it over the fuzz corpus (below), so a seed that
+/// stops reaching its branch, or a finding that comes back, fails here.
+#[path = "../fuzz/checks/response_parser.rs"]
+mod fuzz_check;
+
+use fuzz_check::Branch;
+
+const SEEDS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/fuzz/seeds/response_parser");
+const ARTIFACTS: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/fuzz/artifacts/response_parser"
+);
+
+/// What each seed is for: the branch it must reach. A new seed is listed here, or this fails.
+const SEED_BRANCHES: &[(&str, Branch)] = &[
+    ("draft.json", Branch::Draft),
+    ("error_412.json", Branch::Changed),
+    ("error_412.json", Branch::ErrorDetail),
+    // Its last line is the Retry-After, so its body is not JSON and no detail is read.
+    ("error_429.json", Branch::RetryAfter),
+    ("group.json", Branch::Group),
+    ("groups_list.json", Branch::GroupList),
+    ("html.html", Branch::WebPage),
+    ("spc.json", Branch::ServerFeatures),
+    ("users_page.json", Branch::UsersPage),
+];
+
+fn corpus(dir: &str) -> Vec<(String, Vec<u8>)> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut files: Vec<(String, Vec<u8>)> = entries
+        .map(|e| {
+            let path = e.expect("a corpus entry").path();
+            let name = path
+                .file_name()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned();
+            (name, std::fs::read(&path).expect("a readable corpus file"))
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+#[test]
+fn fuzz_seeds_reach_the_branch_they_are_for() {
+    let seeds = corpus(SEEDS);
+    assert!(seeds.len() >= 8, "{} seeds in {SEEDS}", seeds.len());
+    for (name, data) in &seeds {
+        let reached = fuzz_check::check(data);
+        let wanted: Vec<Branch> = SEED_BRANCHES
+            .iter()
+            .filter(|(seed, _)| seed == name)
+            .map(|(_, b)| *b)
+            .collect();
+        assert!(
+            !wanted.is_empty(),
+            "seed {name} is not listed in SEED_BRANCHES"
+        );
+        for b in wanted {
+            assert!(
+                reached.contains(&b),
+                "seed {name} no longer reaches {b:?}: {reached:?}"
+            );
+        }
+    }
+    for (seed, _) in SEED_BRANCHES {
+        assert!(
+            seeds.iter().any(|(name, _)| name == seed),
+            "seed {seed} is missing"
+        );
+    }
+}
+
+/// Findings the fuzzer saved (`fuzz/artifacts/`, not committed) hold once fixed.
+#[test]
+fn fuzz_artifacts_keep_the_promises() {
+    for (_, data) in corpus(ARTIFACTS) {
+        fuzz_check::check(&data);
+    }
+}
+
+/// The draft seed is what the panel writes today (regenerate it from the message on failure).
+#[test]
+fn the_draft_seed_is_a_draft_as_the_panel_writes_it() {
+    let loaded = Group {
+        id: fuzz_check::GROUP_ID.into(),
+        display_name: "Data Wranglers".into(),
+        members: Some(
+            ["u1", "u2", "u3"]
+                .map(|id| Member {
+                    value: id.into(),
+                    display: Some(format!("{id}@example.org")),
+                })
+                .to_vec(),
+        ),
+        meta: model::Meta {
+            last_modified: Some("2025-03-02T11:30:15.120Z".into()),
+            version: Some("W/\"3\"".into()),
+        },
+    };
+    let mut draft = omni_scim_panel::core::draft::GroupDraft::from_group(loaded);
+    draft.display_name = "Data Wranglers EU".into();
+    assert!(draft.remove_member("u2"));
+    assert!(draft.add_member("u4", "u4@example.org").is_ok());
+    let json = StoredDraft::from_draft(&draft, 1_700_000_000_000).to_json();
+    let seed = std::fs::read(format!("{SEEDS}/draft.json")).expect("the draft seed");
+    let body = seed
+        .split_first()
+        .map(|(_, body)| String::from_utf8_lossy(body));
+    assert_eq!(
+        body.as_deref(),
+        Some(json.as_str()),
+        "the seed is a 0 byte, then the draft"
+    );
+    // The dictionary spells every field a draft has, so mutations can reach them.
+    let dict = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/fuzz/response_parser.dict"
+    ))
+    .expect("the fuzz dictionary");
+    let fields = serde_json::from_str::<Map<String, Value>>(&json).expect("a draft is an object");
+    for field in fields.keys() {
+        assert!(
+            dict.lines().any(|l| l == format!("\"\\\"{field}\\\"\"")),
+            "{field} is not in the dictionary"
+        );
+    }
+}
