@@ -188,6 +188,78 @@ fn group() -> impl Strategy<Value = Group> {
         })
 }
 
+/// User IDs from a small pool, so drafts and groups share and repeat them.
+fn user_id() -> impl Strategy<Value = String> {
+    (0u8..12).prop_map(|i| format!("u{i}"))
+}
+
+fn member_of(id: String) -> Member {
+    Member {
+        display: Some(format!("{id}@example.org")),
+        value: id,
+    }
+}
+
+/// A group as a server has it: members from the pool (a server may list one twice), with or
+/// without version stamps.
+fn realistic_group() -> impl Strategy<Value = Group> {
+    (
+        select(vec!["g1", "Qw7rT2pL"]),
+        select(vec!["Team", "Data Wranglers"]),
+        prop::option::of(prop::collection::vec(user_id(), 0..10)),
+        prop::option::of("t[0-2]"),
+        prop::option::of("W/\"[0-2]\""),
+    )
+        .prop_map(|(id, name, members, last_modified, version)| Group {
+            id: id.into(),
+            display_name: name.into(),
+            members: members.map(|ids| ids.into_iter().map(member_of).collect()),
+            meta: model::Meta {
+                last_modified,
+                version,
+            },
+        })
+}
+
+/// What the panel keeps: a group edited by removing, adding and renaming, and the group.
+fn kept_draft() -> impl Strategy<Value = (Group, StoredDraft)> {
+    (
+        realistic_group(),
+        prop::collection::vec(user_id(), 0..4),
+        prop::collection::vec(user_id(), 0..4),
+        prop::option::of(text()),
+        any::<u64>(),
+    )
+        .prop_map(|(g, removes, adds, rename, at)| {
+            let mut d = omni_scim_panel::core::draft::GroupDraft::from_group(g.clone());
+            for id in removes {
+                d.remove_member(&id);
+            }
+            for id in adds {
+                let _ = d.add_member(&id, "");
+            }
+            if let Some(name) = rename {
+                d.display_name = name;
+            }
+            (g, StoredDraft::from_draft(&d, at))
+        })
+}
+
+/// Members a damaged or tampered draft may list: the pool's IDs, the same padded with
+/// whitespace, IDs the editor refuses, and any text.
+fn hostile_member() -> impl Strategy<Value = Member> {
+    (
+        prop_oneof![
+            3 => user_id(),
+            1 => user_id().prop_map(|id| format!(" {id}\n")),
+            1 => select(vec!["", " ", "\t", "a b", "\u{202E}u1"]).prop_map(str::to_owned),
+            1 => text(),
+        ],
+        prop::option::of(text()),
+    )
+        .prop_map(|(value, display)| Member { value, display })
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(512))]
 
@@ -203,6 +275,14 @@ proptest! {
     fn group_parser_reads_what_a_server_would_send(g in group()) {
         let body = serde_json::to_string(&g).unwrap_or_default();
         prop_assert_eq!(model::parse_group(&body, &g.id), Ok(g));
+    }
+
+    /// The fuzz target's promises hold for the answers generated here, under any call and status.
+    #[test]
+    fn any_answer_keeps_the_fuzz_targets_promises(head in any::<u8>(), body in body()) {
+        let mut data = vec![head];
+        data.extend_from_slice(body.as_bytes());
+        fuzz_check::check(&data);
     }
 
     #[test]
@@ -334,14 +414,67 @@ proptest! {
         prop_assert!(!shown.contains(&secret), "{shown:?}");
     }
 
+    /// A kept draft with any of its fields damaged or replaced by a tampered tab still reads
+    /// back as written, and restores safely onto the group as the server has it now.
     #[test]
-    fn stored_drafts_read_back_as_written(json in body()) {
-        if let Some(d) = StoredDraft::parse(&json) {
-            prop_assert_eq!(StoredDraft::parse(&d.to_json()), Some(d.clone()));
-            // Whatever a damaged or hostile draft says, restoring it onto a group is safe.
-            let loaded = d.loaded.clone();
-            let restored = d.restore_onto(&loaded).draft;
-            let _ = (restored.is_dirty(), restored.can_save(), restored.replace_body().to_json());
+    fn damaged_drafts_read_back_and_restore_safely(
+        (stored, now) in kept_draft().prop_flat_map(|(g, stored)| (Just(stored), prop_oneof![Just(g), realistic_group()])),
+        renamed in prop::option::of(prop::option::of(text())),
+        added in prop::option::of(prop::collection::vec(hostile_member(), 0..6)),
+        removed in prop::option::of(prop::collection::vec(hostile_member(), 0..6)),
+        stamp in prop::option::of(any::<u64>()),
+        loaded in prop::option::of(realistic_group()),
+    ) {
+        let mut stored = stored;
+        if let Some(r) = renamed { stored.renamed = r; }
+        if let Some(mut a) = added { stored.added.append(&mut a); }
+        if let Some(r) = removed { stored.removed = r; }
+        if let Some(s) = stamp { stored.loaded_members = s; }
+        if let Some(l) = loaded { stored.loaded = l; }
+        prop_assert_eq!(StoredDraft::parse(&stored.to_json()), Some(stored.clone()));
+        fuzz_check::restores_safely(stored, &now);
+    }
+
+    /// Broken text where a draft was is dropped (`None`), never half read; text that is still
+    /// a draft (a missing rename, a field from a later version) is read and restores safely.
+    #[test]
+    fn broken_draft_text_is_dropped(
+        (g, stored) in kept_draft(),
+        damage in 0usize..4,
+        field in select(vec!["saved_at_ms", "loaded", "loaded_members", "renamed", "added", "removed"]),
+        wrong in select(vec![json!("1"), json!(1), json!(-1), json!([1]), json!({"id": 1}), json!(true)]),
+        cut in any::<prop::sample::Index>(),
+    ) {
+        let json = stored.to_json();
+        let mut doc: Map<String, Value> = serde_json::from_str(&json).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        let (text, readable) = match damage {
+            0 => {
+                let chars: Vec<char> = json.chars().collect();
+                (chars[..cut.index(chars.len())].iter().collect(), false)
+            }
+            1 => {
+                doc.remove(field);
+                (Value::Object(doc).to_string(), field == "renamed")
+            }
+            2 => {
+                // Numbers stay numbers where one is expected, so the type is always wrong.
+                let wrong = match (field, &wrong) {
+                    ("saved_at_ms" | "loaded_members", Value::Number(_)) => json!("1"),
+                    ("renamed", Value::String(_)) => json!(1),
+                    _ => wrong,
+                };
+                doc.insert(field.to_owned(), wrong);
+                (Value::Object(doc).to_string(), false)
+            }
+            _ => {
+                doc.insert("from_a_later_version".into(), json!({ "x": 1 }));
+                (Value::Object(doc).to_string(), true)
+            }
+        };
+        let parsed = StoredDraft::parse(&text);
+        prop_assert_eq!(parsed.is_some(), readable, "{}", text);
+        if let Some(d) = parsed {
+            fuzz_check::restores_safely(d, &g);
         }
     }
 

@@ -9,9 +9,10 @@
 use omni_scim_panel::core::diff::id_set;
 use omni_scim_panel::core::directory::parse_users_page;
 use omni_scim_panel::core::error::{ApiError, ErrorKind, Operation};
-use omni_scim_panel::core::model::{self, Group};
+use omni_scim_panel::core::model::{self, Group, Member};
 use omni_scim_panel::core::server_features::ServerFeatures;
 use omni_scim_panel::core::stored_draft::StoredDraft;
+use omni_scim_panel::core::validation::{has_errors, member_id_issues};
 
 /// A realistic organization key, so the redaction promise can be checked.
 pub const KEY: &str = "omni_sk_FuzzKey0123456789";
@@ -132,8 +133,8 @@ pub fn check(data: &[u8]) -> Vec<Branch> {
 /// Whatever a stored draft says (damaged, hostile, or made for another state of the group),
 /// restoring it onto `current`, the group as the server has it now, is safe: the save will be
 /// checked against `current`; the name is the kept rename or the server's; every member the
-/// server has stays unless the change removes it; nobody joins who is not in the change; and
-/// `same_base` is claimed only when `current` is the group the draft was made on, as far as
+/// server has stays unless the change removes it; nobody joins who is not in the change, or
+/// twice, or with an ID adding by hand would refuse; and `same_base` is claimed only when `current` is the group the draft was made on, as far as
 /// its name and version stamps tell.
 pub fn restores_safely(stored: StoredDraft, current: &Group) {
     let (renamed, added, removed) = (
@@ -165,10 +166,18 @@ pub fn restores_safely(stored: StoredDraft, current: &Group) {
         !restored.same_base || stamps_match,
         "same_base on another version"
     );
+    // IDs are added trimmed, as when pasted.
+    let added: Vec<Member> = added
+        .into_iter()
+        .map(|m| Member {
+            value: m.value.trim().to_owned(),
+            display: None,
+        })
+        .collect();
     let (added, removed) = (id_set(&added), id_set(&removed));
     let now = current.members.as_deref().unwrap_or_default();
     let now_ids = id_set(now);
-    let kept = id_set(&draft.members);
+    let mut kept = id_set(&draft.members);
     for m in now {
         assert!(
             kept.contains_key(m.value.as_str()) || removed.contains_key(m.value.as_str()),
@@ -187,6 +196,17 @@ pub fn restores_safely(stored: StoredDraft, current: &Group) {
             "member {:?} was to be removed",
             m.value
         );
+        if !now_ids.contains_key(m.value.as_str()) {
+            let joined = kept.get_mut(m.value.as_str()).expect("a kept member");
+            assert_eq!(*joined, 0, "member {:?} joined twice", m.value);
+            *joined = 1;
+            let issues = member_id_issues(&m.value, std::iter::empty());
+            assert!(
+                !has_errors(&issues),
+                "member {:?} joined: {issues:?}",
+                m.value
+            );
+        }
     }
     // The draft's own derived values work on whatever came back.
     let _ = (draft.is_dirty(), draft.can_save(), draft.replace_body());

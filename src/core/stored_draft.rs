@@ -79,19 +79,20 @@ impl StoredDraft {
             members_stamp(current) == self.loaded_members && same_version(&self.loaded, current);
         let change = MembershipDiff {
             renamed: self.renamed.map(|new| (String::new(), new)),
-            added: self.added,
+            added: Vec::new(),
             removed: self.removed,
             unchanged: 0,
         };
         let (display_name, members) = change.apply_to(current);
-        Restored {
-            draft: GroupDraft {
-                loaded: current.clone(),
-                display_name,
-                members,
-            },
-            same_base,
-        }
+        let mut draft = GroupDraft {
+            loaded: current.clone(),
+            display_name,
+            members,
+        };
+        // Added as by hand: a damaged or tampered draft cannot bring in a user twice or an ID
+        // the editor refuses.
+        draft.add_members(self.added);
+        Restored { draft, same_base }
     }
 
     pub fn to_json(&self) -> String {
@@ -201,6 +202,21 @@ mod tests {
             .collect();
         assert_eq!(ids, ["2", "5", "4"]);
         assert_eq!(restored.draft.display_name, "Team");
+    }
+
+    #[test]
+    fn a_tampered_draft_adds_only_what_adding_by_hand_accepts() {
+        let loaded = group("Team", &["1", "2"], "t1");
+        let mut stored = StoredDraft::from_draft(&GroupDraft::from_group(loaded.clone()), 0);
+        stored.added = ["4", " 4\n", "2", "", "a b", "5"].map(member).to_vec();
+        let restored = stored.restore_onto(&loaded);
+        let ids: Vec<&str> = restored
+            .draft
+            .members
+            .iter()
+            .map(|m| m.value.as_str())
+            .collect();
+        assert_eq!(ids, ["1", "2", "4", "5"]);
     }
 
     proptest! {
