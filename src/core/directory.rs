@@ -264,6 +264,7 @@ pub fn looks_like_email(s: &str) -> bool {
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
+    use proptest::prelude::{any, Just, Strategy};
 
     fn user(id: &str, name: &str, email: &str) -> DirectoryUser {
         DirectoryUser {
@@ -368,11 +369,81 @@ mod tests {
         );
     }
 
+    /// What a person types looking for someone: a piece of a user's name or email, in any
+    /// case, with accents added or dropped (`Zoë` as `ZOE`, `Ada` as `ádà`).
+    fn typed_query() -> impl Strategy<Value = (usize, String)> {
+        let accented = |c: char| match c {
+            'a' => 'á',
+            'e' => 'è',
+            'i' => 'í',
+            'o' => 'ô',
+            'u' => 'ú',
+            'c' => 'ç',
+            'n' => 'ñ',
+            'z' => 'ž',
+            'l' => 'ł',
+            's' => 'š',
+            _ => c,
+        };
+        (
+            0usize..6,
+            any::<bool>(),
+            any::<proptest::sample::Index>(),
+            1usize..8,
+        )
+            .prop_flat_map(move |(i, name, start, len)| {
+                let u = &dir().users[i];
+                let field: Vec<char> = if name { &u.display_name } else { &u.email }
+                    .chars()
+                    .collect();
+                let start = start.index(field.len());
+                let piece: Vec<char> = field[start..(start + len).min(field.len())].to_vec();
+                let n = piece.len();
+                proptest::collection::vec(0u8..4, n).prop_map(move |changes| {
+                    let typed: String = piece
+                        .iter()
+                        .zip(changes)
+                        .map(|(&c, change)| match change {
+                            0 => c.to_uppercase().next().unwrap_or(c),
+                            1 => accented(c),
+                            2 => fold(&c.to_string()).chars().next().unwrap_or(c),
+                            _ => c,
+                        })
+                        .collect();
+                    (i, typed)
+                })
+            })
+    }
+
     proptest::proptest! {
+        /// Every hit has every word of the query, folded; nobody who has them all is left out
+        /// below the limit; hits where each word starts a word come first, then by name.
         #[test]
-        fn search_never_panics(q in ".*") {
-            let _ = dir().search(&q, 5);
-            let _ = fold(&q);
+        fn search_finds_what_was_typed(
+            (source, q) in proptest::prop_oneof![4 => typed_query(), 1 => (Just(usize::MAX), ".{0,12}")],
+            limit in 0usize..8,
+        ) {
+            let d = dir();
+            let words: Vec<String> = fold(&q).split_whitespace().map(String::from).collect();
+            let haystack = |u: &DirectoryUser| fold(&format!("{} {} {}", u.display_name, u.user_name, u.email));
+            let has_all = |u: &DirectoryUser| !words.is_empty() && words.iter().all(|w| haystack(u).contains(w.as_str()));
+            // A word "starts" where the haystack does, or after a space or a dot.
+            let at_starts = |u: &DirectoryUser| {
+                let h = haystack(u);
+                words.iter().all(|w| h.match_indices(w.as_str()).any(|(p, _)| p == 0 || h[..p].ends_with([' ', '.'])))
+            };
+            let hits = d.search(&q, limit);
+            let matching = d.users.iter().filter(|u| has_all(u)).count();
+            proptest::prop_assert_eq!(hits.len(), matching.min(limit), "{:?}", q);
+            proptest::prop_assert!(hits.iter().all(|u| has_all(u)), "{:?}", q);
+            for pair in hits.windows(2) {
+                let (a, b) = (at_starts(pair[0]), at_starts(pair[1]));
+                proptest::prop_assert!(a > b || (a == b && pair[0].display_name <= pair[1].display_name), "{:?}: {:?}", q, hits);
+            }
+            if source != usize::MAX && !words.is_empty() {
+                let all = d.search(&q, usize::MAX);
+                proptest::prop_assert!(all.iter().any(|u| u.id == d.users[source].id), "{:?} misses user {}", q, source);
+            }
             let _ = parse_users_page(&q);
         }
     }
