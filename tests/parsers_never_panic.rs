@@ -149,6 +149,8 @@ fn body() -> impl Strategy<Value = String> {
             chars[..cut.index(chars.len() + 1)].iter().collect()
         }),
         1 => ".{0,64}",
+        // JSON-like text reaches the data-error paths (field names looked up by position).
+        1 => r#"[{}\[\]":,a1 \n\\é]{0,80}"#,
         1 => prop::collection::vec(any::<u8>(), 0..64)
             .prop_map(|b| String::from_utf8_lossy(&b).into_owned()),
     ]
@@ -699,19 +701,61 @@ proptest! {
         }
     }
 
+    /// Settings stay in range whatever the content; given as pairs, each setting is the last
+    /// in-range value given for it, else its default.
     #[test]
     fn deployment_settings_stay_in_range(content in prop_oneof![
-        ".{0,80}",
-        prop::collection::vec(
+        1 => ".{0,80}".prop_map(|c| (c, None)),
+        3 => prop::collection::vec(
             (select(vec!["idle-timeout-seconds", "request-timeout-seconds", "requests-per-minute", "other"]),
-             prop_oneof![any::<i64>().prop_map(|n| n.to_string()), text()]),
-            0..5,
-        ).prop_map(|pairs| pairs.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(";")),
+             prop_oneof![
+                any::<i64>().prop_map(|n| n.to_string()),
+                (0u32..=700).prop_map(|n| format!(" {n} ")),
+                (0u32..=90_000).prop_map(|n| n.to_string()),
+                select(vec!["lots", "", "-1", "1e3", "4294967296"]).prop_map(str::to_owned),
+             ]),
+            0..6,
+        ).prop_map(|pairs| (pairs.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(";"), Some(pairs))),
     ]) {
+        let (content, pairs) = content;
         let c = PanelConfig::parse(&content);
         prop_assert!((1..=86_400).contains(&c.idle_timeout_seconds));
         prop_assert!((1..=600).contains(&c.request_timeout_seconds));
         prop_assert!((1..=10_000).contains(&c.requests_per_minute));
+        if let Some(pairs) = pairs {
+            let last = |name: &str, max: u32, default: u32| {
+                pairs.iter().rev()
+                    .filter(|(k, _)| *k == name)
+                    .find_map(|(_, v)| v.trim().parse::<u32>().ok().filter(|n| (1..=max).contains(n)))
+                    .unwrap_or(default)
+            };
+            let d = PanelConfig::default();
+            prop_assert_eq!(c, PanelConfig {
+                idle_timeout_seconds: last("idle-timeout-seconds", 86_400, d.idle_timeout_seconds),
+                request_timeout_seconds: last("request-timeout-seconds", 600, d.request_timeout_seconds),
+                requests_per_minute: last("requests-per-minute", 10_000, d.requests_per_minute),
+            }, "{}", content);
+        }
+    }
+
+    /// The server's own words are shown from whichever field a server puts them in, as a
+    /// string or inside an object, tidied to one line.
+    #[test]
+    fn error_answers_show_the_servers_words(
+        op in operation(),
+        status in status(),
+        field in select(vec!["detail", "message", "error"]),
+        nested in any::<bool>(),
+        words in prop::collection::vec("[A-Za-z0-9.é]{1,8}", 1..6),
+        glue in select(vec![" ", "\n", "  ", "\t"]),
+    ) {
+        let said = words.join(glue);
+        let value = if nested { json!({ "message": said }) } else { json!(said) };
+        let body = json!({ field: value, "status": status.to_string() }).to_string();
+        let e = ApiError::from_response(op, status, &body, None, 0, "omni_sk_secret");
+        let shown = words.join(" ");
+        prop_assert_eq!(e.detail.as_deref(), Some(shown.as_str()));
+        prop_assert!(e.to_string().ends_with(&format!("Server said: “{shown}”")), "{}", e);
     }
 
     #[test]

@@ -61,6 +61,10 @@ pub fn check(data: &[u8]) -> Vec<Branch> {
     // A 2xx answer that cannot be used becomes an error quoting what was wrong; the key it
     // may have echoed is taken out, as the HTTP client does.
     let unusable = |what: String| {
+        assert!(
+            !what.trim().is_empty(),
+            "an unusable answer without a reason"
+        );
         let e = ApiError::bad_response(op, 200, what).without_secret(KEY);
         let shown = format!("{e} {e:?}");
         assert!(!shown.contains(KEY), "the key is shown: {shown}");

@@ -313,9 +313,6 @@ mod tests {
                         words.iter().all(|w| d.contains(w.as_str()) || v.contains(w.as_str()))
                     }).map(|(i, _)| i).collect();
                     prop_assert_eq!(&found, &slow);
-                    // And a window over the filtered list only ever points at members.
-                    let r = rows_to_render(found.len(), 0.0, 400.0, 36.0);
-                    prop_assert!(r.clone().all(|i| found.get(i).is_some_and(|&j| j < members.len())));
                 }
             }
         }
