@@ -268,7 +268,11 @@ mod tests {
     /// The oracle's calendar, written plainly: February has 29 days in years divisible by 4,
     /// except centuries not divisible by 400.
     fn naive_month_days(y: u64, mo: u64) -> u64 {
-        let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+        let leap = match (y % 400, y % 100, y % 4) {
+            (0, _, _) => true,
+            (_, 0, _) => false,
+            (_, _, r) => r == 0,
+        };
         [
             31,
             if leap { 29 } else { 28 },
