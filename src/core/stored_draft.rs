@@ -142,6 +142,15 @@ mod tests {
         }
     }
 
+    fn ids(restored: &Restored) -> Vec<&str> {
+        restored
+            .draft
+            .members
+            .iter()
+            .map(|m| m.value.as_str())
+            .collect()
+    }
+
     #[test]
     fn round_trip_restores_the_same_draft_and_nothing_secret() {
         let loaded = group("Team", &["1", "2", "3"], "t1");
@@ -194,13 +203,7 @@ mod tests {
             assert_eq!(restored.draft.loaded, now);
         }
         let restored = stored.restore_onto(&group("Team", &["1", "2", "5"], "t2"));
-        let ids: Vec<&str> = restored
-            .draft
-            .members
-            .iter()
-            .map(|m| m.value.as_str())
-            .collect();
-        assert_eq!(ids, ["2", "5", "4"]);
+        assert_eq!(ids(&restored), ["2", "5", "4"]);
         assert_eq!(restored.draft.display_name, "Team");
     }
 
@@ -209,14 +212,7 @@ mod tests {
         let loaded = group("Team", &["1", "2"], "t1");
         let mut stored = StoredDraft::from_draft(&GroupDraft::from_group(loaded.clone()), 0);
         stored.added = ["4", " 4\n", "2", "", "a b", "5"].map(member).to_vec();
-        let restored = stored.restore_onto(&loaded);
-        let ids: Vec<&str> = restored
-            .draft
-            .members
-            .iter()
-            .map(|m| m.value.as_str())
-            .collect();
-        assert_eq!(ids, ["1", "2", "4", "5"]);
+        assert_eq!(ids(&stored.restore_onto(&loaded)), ["1", "2", "4", "5"]);
     }
 
     proptest! {
