@@ -369,6 +369,34 @@ proptest! {
         fuzz_check::check(&data);
     }
 
+    /// A list of groups a server would send reads back as those groups.
+    #[test]
+    fn group_lists_read_back(groups in prop::collection::vec(group(), 0..4), total in prop::option::of(any::<u32>())) {
+        let body = json!({ "totalResults": total, "Resources": groups }).to_string();
+        let list = model::parse_list::<Group>(&body).map_err(|e| TestCaseError::fail(e.0))?;
+        prop_assert_eq!(list.resources, groups);
+        prop_assert_eq!(list.total_results, total.map(u64::from));
+    }
+
+    /// A page of users keeps each user with an id, in order, with their email; a user without
+    /// one cannot be added and is left out.
+    #[test]
+    fn user_pages_keep_the_users_that_have_an_id(users in prop::collection::vec(
+        (prop_oneof![Just(String::new()), "u[0-9]{1,3}", text()], "[a-z]{1,8}@x\\.co", any::<bool>()),
+        0..6,
+    )) {
+        let resources: Vec<Value> = users
+            .iter()
+            .map(|(id, email, primary)| json!({ "id": id, "userName": email, "emails": [{ "value": email, "primary": primary }] }))
+            .collect();
+        let body = json!({ "totalResults": users.len(), "Resources": resources }).to_string();
+        let (read, total) = directory::parse_users_page(&body).map_err(TestCaseError::fail)?;
+        let expected: Vec<(&str, &str)> = users.iter().filter(|(id, _, _)| !id.is_empty()).map(|(id, email, _)| (id.as_str(), email.as_str())).collect();
+        let got: Vec<(&str, &str)> = read.iter().map(|u| (u.id.as_str(), u.email.as_str())).collect();
+        prop_assert_eq!(got, expected);
+        prop_assert_eq!(total, Some(users.len() as u64));
+    }
+
     #[test]
     fn list_parsers_never_panic(body in body()) {
         match model::parse_list::<Group>(&body) {
@@ -468,6 +496,8 @@ proptest! {
         if let Err(e) = model::parse_group(&body, "a") { failures.push(e.0); }
         if let Err(e) = model::parse_list::<Group>(&body) { failures.push(e.0); }
         if let Err(e) = directory::parse_users_page(&body) { failures.push(e); }
+        // The group parser always refuses these (no group "a" among them), so each case checks.
+        prop_assert!(!failures.is_empty());
         for what in failures {
             let e = ApiError::bad_response(Operation::LoadGroup, 200, what).without_secret(&key);
             let shown = format!("{e} {e:?}");
@@ -790,13 +820,17 @@ proptest! {
     }
 
     #[test]
-    fn keys_are_never_printed(raw in ".{0,40}") {
-        if let Some(k) = ApiKey::new(&raw) {
-            let shown = format!("{k:?} {k}");
-            prop_assume!(!"ApiKey(redacted) [redacted]".contains(k.expose()));
-            prop_assert!(!shown.contains(k.expose()), "{shown}");
-            prop_assert_eq!(k.bearer(), format!("Bearer {}", k.expose()));
-        }
+    fn keys_are_never_printed(raw in prop_oneof![9 => ".{0,40}", 1 => "[ \t\n]{0,3}"]) {
+        let Some(k) = ApiKey::new(&raw) else {
+            // Only nothing, or only whitespace, is no key.
+            prop_assert!(raw.trim().is_empty(), "{:?}", raw);
+            return Ok(());
+        };
+        prop_assert_eq!(k.expose(), raw.trim());
+        let shown = format!("{k:?} {k}");
+        prop_assume!(!"ApiKey(redacted) [redacted]".contains(k.expose()));
+        prop_assert!(!shown.contains(k.expose()), "{shown}");
+        prop_assert_eq!(k.bearer(), format!("Bearer {}", k.expose()));
     }
 
     /// The review's request text: any JSON the panel sends reads back the same once indented,
