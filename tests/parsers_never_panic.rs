@@ -4,7 +4,13 @@
 //!
 //! Inputs are arbitrary strings, and JSON documents built from the field names the parsers look
 //! for (`id`, `displayName`, `members`, `Resources`, `detail`, …) holding values of any type,
-//! so the wrong-type paths are exercised, not just syntax errors.
+//! so the wrong-type paths are exercised, not just syntax errors. Where a property is about
+//! what a parser accepts, its inputs are built from real values (groups, drafts the panel
+//! keeps, the directory's emails, bases an admin types), so the branch it is named for runs
+//! in every case or in a share the generator fixes.
+//!
+//! The fuzz target's checks (`fuzz/checks/response_parser.rs`) run here too, over the fuzz
+//! seeds and artifacts and over generated answers.
 #![cfg(not(target_arch = "wasm32"))]
 
 use omni_scim_panel::core::activity::{self, ActivityEntry, Outcome};
@@ -64,7 +70,10 @@ const FIELDS: &[&str] = &[
     "supported",
     "saved_at_ms",
     "loaded",
-    "display_name",
+    "loaded_members",
+    "renamed",
+    "added",
+    "removed",
 ];
 
 /// Strings that have broken parsers before: empty, whitespace, markup, escapes, bidi controls,
