@@ -943,7 +943,7 @@ fn corpus(dir: &str) -> Vec<(String, Vec<u8>)> {
 }
 
 #[test]
-fn fuzz_seeds_reach_the_branch_they_are_for() {
+fn fuzz_seeds_reach_their_branch_and_artifacts_hold() {
     let seeds = corpus(SEEDS);
     assert!(seeds.len() >= 8, "{} seeds in {SEEDS}", seeds.len());
     for (name, data) in &seeds {
@@ -970,11 +970,7 @@ fn fuzz_seeds_reach_the_branch_they_are_for() {
             "seed {seed} is missing"
         );
     }
-}
-
-/// Findings the fuzzer saved (`fuzz/artifacts/`, not committed) hold once fixed.
-#[test]
-fn fuzz_artifacts_keep_the_promises() {
+    // Findings the fuzzer saved (`fuzz/artifacts/`, not committed) hold once fixed.
     for (_, data) in corpus(ARTIFACTS) {
         fuzz_check::check(&data);
     }
