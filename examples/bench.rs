@@ -1,18 +1,12 @@
 //! The benchmark behind `scripts/bench` (docs/performance.md): the built `dist/` in headless
 //! Chromium against the release sandbox on 127.0.0.1, through the end-to-end harness
-//! (tests/e2e/support). It reads the panel's own performance marks (src/browser/perf.rs), so a
+//! (e2e-harness/). It reads the panel's own performance marks (src/browser/perf.rs), so a
 //! number is what the page measured, not WebDriver round trips, and prints one table with each
 //! number beside its target.
 //!
 //! `cargo run --release --example bench -- [--sizes 1000,10000,50000] [--loads 10] [--reps 3]
 //! [--profile DIR] [--update-doc docs/performance.md]`; needs dist/ and SCIM_SANDBOX_BIN (or
 //! target/debug/scim-sandbox), as the e2e tests do.
-
-#[cfg(not(target_arch = "wasm32"))]
-#[path = "../tests/e2e/support/mod.rs"]
-// The harness re-exports what the tests use; the bench needs less of it.
-#[allow(unused_imports)]
-mod support;
 
 #[cfg(target_arch = "wasm32")]
 fn main() {}
@@ -50,10 +44,10 @@ mod native {
     use fantoccini::Locator;
     use serde_json::{json, Value};
 
-    use crate::support::api::LoggedRequest;
-    use crate::support::cdp::cdp;
-    use crate::support::procs;
-    use crate::support::{run_with, Options, Panel};
+    use e2e_harness::api::LoggedRequest;
+    use e2e_harness::cdp::cdp;
+    use e2e_harness::procs;
+    use e2e_harness::{run_with, Options, Panel};
 
     /// What a step may take before the bench gives up on it (a 50,000-member load on a busy
     /// 2-core machine included).
@@ -415,7 +409,7 @@ mod native {
         )
     }
 
-    /// Requests the sandbox logged since the last [`crate::support::Control::clear_requests`].
+    /// Requests the sandbox logged since the last [`e2e_harness::Control::clear_requests`].
     async fn requests(p: &Panel) -> Result<Vec<LoggedRequest>> {
         p.control.requests().await
     }

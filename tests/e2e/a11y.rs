@@ -7,18 +7,14 @@
 //! sideways at those widths nor at 320 px (WCAG's reflow width); with prefers-reduced-motion
 //! nothing may move.
 //!
-//! Needs what tests/e2e.rs needs, plus axe-core in target/npm (scripts/setup installs it).
-#![cfg(not(target_arch = "wasm32"))]
-
-#[path = "e2e/support/mod.rs"]
-mod support;
-
+//! Needs, besides what every e2e module needs (tests/e2e/main.rs), axe-core in target/npm
+//! (scripts/setup installs it).
 use std::time::Duration;
 
 use anyhow::{bail, ensure, Context, Result};
+use e2e_harness::api::User;
+use e2e_harness::{axe, run_with, Group, Options, Panel};
 use serde_json::Value;
-use support::api::User;
-use support::{axe, run_with, Group, Options, Panel};
 
 const THEMES: [&str; 2] = ["light", "dark"];
 /// (width, height): a desktop and the narrowest phone the layout must fit.
@@ -200,7 +196,7 @@ async fn walk(a: Panel, b: Panel) -> Result<()> {
     // The restore banner: an unsaved rename kept across a reload.
     a.open_group(&id, "Engineering", n).await?;
     a.fill("Display name", "Engineering (renamed)").await?;
-    support::eventually("the draft in sessionStorage", || async {
+    e2e_harness::eventually("the draft in sessionStorage", || async {
         let stored = a.session_storage().await.map_err(|e| e.to_string())?;
         if stored
             .iter()

@@ -5,17 +5,12 @@
 //! visible countdown (and "Cancel waiting"), saves never retried behind the admin's back, one
 //! PUT for a double click, the request budget, and network failures told apart (CORS, the
 //! page's security policy, unreachable, offline).
-#![cfg(not(target_arch = "wasm32"))]
-
-#[path = "e2e/support/mod.rs"]
-mod support;
-
 use anyhow::{ensure, Context, Result};
-use fantoccini::wd::WebDriverCompatibleCommand;
+use e2e_harness::cdp::cdp;
+use e2e_harness::procs::{random_key, Sandbox};
+use e2e_harness::{is_connected, run_with, Options, Panel};
 use fantoccini::Locator;
 use serde_json::{json, Value};
-use support::procs::{random_key, Sandbox};
-use support::{is_connected, run_with, Options, Panel};
 
 /// Short enough that the slow answers below stay quick to test.
 const TIMEOUT_CONFIG: &str = "request-timeout-seconds=3; requests-per-minute=1000";
@@ -52,7 +47,7 @@ async fn count(p: &Panel, method: &str, path: &str) -> Result<usize> {
 /// Loads the group named `name` through "Group ID" and "Load group"; returns its id.
 async fn open(p: &Panel, name: &str) -> Result<String> {
     let id = p.api.group_id_by_name(name).await?;
-    let group: support::Group = p.api.group(&id).await?;
+    let group: e2e_harness::Group = p.api.group(&id).await?;
     p.open_group(&id, name, group.members.len()).await?;
     Ok(id)
 }
@@ -490,34 +485,14 @@ async fn the_request_budget_waits_visibly_and_the_wait_can_be_cancelled() -> Res
     .await
 }
 
-/// Chromium DevTools through chromedriver (`goog/cdp/execute`), for network emulation.
-#[derive(Debug)]
-struct Cdp(&'static str, Value);
-
-impl WebDriverCompatibleCommand for Cdp {
-    fn endpoint(
-        &self,
-        base_url: &url::Url,
-        session_id: Option<&str>,
-    ) -> std::result::Result<url::Url, url::ParseError> {
-        let sid = session_id.ok_or(url::ParseError::EmptyHost)?;
-        base_url.join(&format!("session/{sid}/goog/cdp/execute"))
-    }
-
-    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
-        let body = json!({ "cmd": self.0, "params": self.1 });
-        (http::Method::POST, Some(body.to_string()))
-    }
-}
-
 async fn set_offline(p: &Panel, offline: bool) -> Result<()> {
-    p.client.issue_cmd(Cdp("Network.enable", json!({}))).await?;
-    p.client
-        .issue_cmd(Cdp(
-            "Network.emulateNetworkConditions",
-            json!({ "offline": offline, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1 }),
-        ))
-        .await?;
+    cdp(&p.client, "Network.enable", json!({})).await?;
+    cdp(
+        &p.client,
+        "Network.emulateNetworkConditions",
+        json!({ "offline": offline, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1 }),
+    )
+    .await?;
     Ok(())
 }
 

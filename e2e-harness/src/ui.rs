@@ -124,11 +124,6 @@ impl Panel {
             .await
     }
 
-    pub async fn has_heading(&self, name: &str) -> Result<bool> {
-        self.is_shown("heading", "h1, h2, h3, h4, h5, h6, [role=heading]", name)
-            .await
-    }
-
     pub async fn region(&self, name: &str) -> Result<Element> {
         self.by_role("region", "section, [role=region]", name).await
     }

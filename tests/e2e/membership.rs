@@ -3,19 +3,12 @@
 //! through many groups, PATCH saves and finding users. Each test has its own sandbox and
 //! browser(s); what the panel wrote is checked on the server over HTTP and in the sandbox's
 //! request log, independently of what the panel shows.
-//!
-//! Needs what tests/e2e.rs needs: dist/ (scripts/build), the sandbox binary and Chromium.
-#![cfg(not(target_arch = "wasm32"))]
-
-#[path = "e2e/support/mod.rs"]
-mod support;
-
 use std::collections::HashSet;
 use std::time::Duration;
 
 use anyhow::{ensure, Context, Result};
-use support::api::{LoggedRequest, User};
-use support::{
+use e2e_harness::api::{LoggedRequest, User};
+use e2e_harness::{
     counts, members_text, number_after, requests_text, run, run_with, Group, Options, Panel,
 };
 
@@ -46,7 +39,7 @@ async fn open_review(p: &Panel) -> Result<String> {
     p.click("Save").await?;
     p.heading(REVIEW).await?;
     let region = p.region(REVIEW).await?;
-    Ok(support::a11y::normalize(&region.text().await?))
+    Ok(e2e_harness::a11y::normalize(&region.text().await?))
 }
 
 /// Checks the review's counts.
@@ -86,7 +79,7 @@ fn writes(log: &[LoggedRequest]) -> Vec<&LoggedRequest> {
 /// Waits until the request log has `n` requests (the panel may still be sending), then returns
 /// it. Fails if more arrive than expected.
 async fn log_of(p: &Panel, n: usize) -> Result<Vec<LoggedRequest>> {
-    let log = support::eventually(&format!("{n} API requests in the log"), || async {
+    let log = e2e_harness::eventually(&format!("{n} API requests in the log"), || async {
         let log = p.control.requests().await.map_err(|e| e.to_string())?;
         if log.len() >= n {
             Ok(log)
@@ -142,7 +135,7 @@ async fn remove(p: &Panel, label: &str, id: &str) -> Result<()> {
 /// The conflict view's two sides: (changed on the server, your changes), as text.
 async fn conflict_sides(p: &Panel) -> Result<(String, String)> {
     let region = p.region(CONFLICT).await?;
-    let text = support::a11y::normalize(&region.text().await?);
+    let text = e2e_harness::a11y::normalize(&region.text().await?);
     let theirs_at = text
         .find("Changed on the server")
         .with_context(|| format!("no “Changed on the server” section in: {text}"))?;
@@ -328,7 +321,7 @@ async fn two_admins(a: Panel, b: Panel, etag: bool) -> Result<()> {
     // Apply on top: the review again, now based on the server's state.
     a.click("Apply my changes on top").await?;
     a.heading(REVIEW).await?;
-    let review = support::a11y::normalize(&a.region(REVIEW).await?.text().await?);
+    let review = e2e_harness::a11y::normalize(&a.region(REVIEW).await?.text().await?);
     expect_counts(&review, 1, 0, n - 1)?;
     let new_version = a.api.group_json(&id).await?["meta"]["version"]
         .as_str()
@@ -550,10 +543,10 @@ async fn bulk_add_200_emails_with_mistakes() -> Result<()> {
             .await?;
         p.click("Preview").await?;
         // "Listing users: 0", then "Listing users: 100 of 400", … while the pages come.
-        let (name, value, max) = support::eventually(
+        let (name, value, max) = e2e_harness::eventually(
             "a progress bar saying how many of the 400 users are listed",
             || async {
-                let found = support::a11y::nodes(&p.client, "progress, [role=progressbar]")
+                let found = e2e_harness::a11y::nodes(&p.client, "progress, [role=progressbar]")
                     .await
                     .map_err(|e| e.to_string())?;
                 for n in found.iter().filter(|n| n.role == "progressbar") {
@@ -563,7 +556,7 @@ async fn bulk_add_200_emails_with_mistakes() -> Result<()> {
                         return Ok((n.name.clone(), value, max));
                     }
                 }
-                Err(format!("progress bars: {}", support::a11y::describe(&found)))
+                Err(format!("progress bars: {}", e2e_harness::a11y::describe(&found)))
             },
         )
         .await?;
@@ -585,7 +578,7 @@ async fn bulk_add_200_emails_with_mistakes() -> Result<()> {
             ("Duplicates:", 2),
             ("Not email addresses:", 2),
         ];
-        let preview = support::eventually("the preview counts", || async {
+        let preview = e2e_harness::eventually("the preview counts", || async {
             let text = p.visible_text().await.map_err(|e| e.to_string())?;
             let got: Vec<_> = expected
                 .iter()
@@ -642,15 +635,15 @@ async fn bulk_add_200_emails_with_mistakes() -> Result<()> {
         let path = dir.path().join("new-sales.csv");
         std::fs::write(&path, csv)?;
         p.click("Bulk add").await?;
-        let file_input = support::eventually("a file field labelled \"CSV file\"", || async {
-            let found = support::a11y::nodes(&p.client, "input[type=file]")
+        let file_input = e2e_harness::eventually("a file field labelled \"CSV file\"", || async {
+            let found = e2e_harness::a11y::nodes(&p.client, "input[type=file]")
                 .await
                 .map_err(|e| e.to_string())?;
             found
                 .iter()
                 .find(|n| n.name == "CSV file")
                 .map(|n| n.el.clone())
-                .ok_or_else(|| support::a11y::describe(&found))
+                .ok_or_else(|| e2e_harness::a11y::describe(&found))
         })
         .await?;
         file_input
@@ -664,7 +657,7 @@ async fn bulk_add_200_emails_with_mistakes() -> Result<()> {
             ("Duplicates:", 0),
             ("Not email addresses:", 0),
         ];
-        support::eventually("the CSV preview counts", || async {
+        e2e_harness::eventually("the CSV preview counts", || async {
             let text = p.visible_text().await.map_err(|e| e.to_string())?;
             let got: Vec<_> = csv_counts
                 .iter()
@@ -729,7 +722,7 @@ async fn draft_is_restored_after_a_reload() -> Result<()> {
 
         // The edit reaches the tab's storage before the page goes.
         let id = support_group.id.clone();
-        support::eventually("the draft in sessionStorage", || async {
+        e2e_harness::eventually("the draft in sessionStorage", || async {
             let stored = p.session_storage().await.map_err(|e| e.to_string())?;
             let keys: Vec<&str> = stored.iter().map(|(k, _)| k.as_str()).collect();
             if stored
@@ -747,7 +740,7 @@ async fn draft_is_restored_after_a_reload() -> Result<()> {
         let finance = load(&p, "Finance").await?;
         p.fill("Display name", "Finance & Ops").await?;
         let finance_id = finance.id.clone();
-        support::eventually("Finance's draft in sessionStorage", || async {
+        e2e_harness::eventually("Finance's draft in sessionStorage", || async {
             let stored = p.session_storage().await.map_err(|e| e.to_string())?;
             let both = stored.iter().any(|(_, v)| v.contains("Finance & Ops"))
                 && stored.iter().any(|(_, v)| v.contains("Support Tier 1"));
@@ -780,7 +773,7 @@ async fn draft_is_restored_after_a_reload() -> Result<()> {
         );
 
         p.click("Restore changes").await?;
-        support::eventually("the restored name", || async {
+        e2e_harness::eventually("the restored name", || async {
             match p.value("Display name").await {
                 Ok(v) if v == "Support Tier 1" => Ok(()),
                 Ok(v) => Err(format!("Display name {v:?}")),
@@ -830,7 +823,7 @@ async fn draft_is_restored_after_a_reload() -> Result<()> {
             .await?;
         p.region("Unsaved changes").await?;
         p.click("Restore changes").await?;
-        support::eventually("Finance's restored name", || async {
+        e2e_harness::eventually("Finance's restored name", || async {
             match p.value("Display name").await {
                 Ok(v) if v == "Finance & Ops" => Ok(()),
                 Ok(v) => Err(format!("Display name {v:?}")),
@@ -863,7 +856,7 @@ async fn draft_restored_after_the_group_changed_keeps_their_change() -> Result<(
             remove(&a, mine.label(), &mine.value).await?;
             a.wait_text("Unsaved changes.").await?;
             let id = before.id.clone();
-            support::eventually("A's draft in sessionStorage", || async {
+            e2e_harness::eventually("A's draft in sessionStorage", || async {
                 let stored = a.session_storage().await.map_err(|e| e.to_string())?;
                 if stored.iter().any(|(k, _)| k.contains(&id)) {
                     Ok(())
