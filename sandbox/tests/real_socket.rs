@@ -229,6 +229,7 @@ fn help_documents_every_flag() {
         "--retry-after",
         "--fault-body",
         "--close-connection",
+        "--after-write",
         "--mode",
         "rfc7644",
         "--patch-no-content",
@@ -284,5 +285,48 @@ async fn in_process_drop_on_a_kept_alive_connection() {
     let read = tokio::time::timeout(Duration::from_secs(10), s.read_to_end(&mut rest)).await;
     assert!(read.is_ok(), "connection was left open");
     assert!(rest.is_empty(), "got {:?}", String::from_utf8_lossy(&rest));
+    task.abort();
+}
+
+/// `after_write` with `close_connection`: the PUT is applied, then its connection is dropped
+/// without a byte of answer, as when a network loses the answer to a save that went through.
+#[tokio::test]
+async fn after_write_drop_applies_the_put_and_sends_nothing() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    let state = AppState::new(Config {
+        faults: FaultConfig {
+            close_connection: true,
+            fail_method: Some("PUT".into()),
+            after_write: true,
+            ..FaultConfig::default()
+        },
+        ..Config::default()
+    });
+    let id = state.store().groups()[0].id().to_owned();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr: SocketAddr = listener.local_addr().unwrap();
+    let task = tokio::spawn(server::serve(listener, router(state.clone())));
+
+    let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let body = r#"{"displayName":"Saved, answer lost","members":[]}"#;
+    s.write_all(
+        format!(
+            "PUT /api/scim/v2/groups/{id} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer sandbox-demo-key\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            body.len()
+        )
+        .as_bytes(),
+    )
+    .await
+    .unwrap();
+    let mut rest = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(10), s.read_to_end(&mut rest)).await;
+    assert!(read.is_ok(), "connection was left open");
+    assert!(rest.is_empty(), "got {:?}", String::from_utf8_lossy(&rest));
+    let held = state
+        .store()
+        .group(&id)
+        .map(|g| g.display_name().to_owned());
+    assert_eq!(held.as_deref(), Some("Saved, answer lost"));
     task.abort();
 }
