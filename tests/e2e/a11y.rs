@@ -57,12 +57,12 @@ async fn screen(p: &Panel, name: &str, anchor: &str) -> Result<()> {
 async fn show(p: &Panel, anchor: &str) -> Result<()> {
     let found = p
         .client
-        .execute_async(
-            "const [sel, done] = arguments; const el = document.querySelector(sel);
-             if (!el) { done(false); return; }
+        .execute(
+            "const el = document.querySelector(arguments[0]);
+             if (!el) return false;
              window.scrollTo(0, 0);
              if (el.getBoundingClientRect().top > innerHeight * 0.4) el.scrollIntoView({block: 'start'});
-             requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+             return true;",
             vec![Value::String(anchor.to_owned())],
         )
         .await
@@ -70,7 +70,7 @@ async fn show(p: &Panel, anchor: &str) -> Result<()> {
     if found != Value::Bool(true) {
         bail!("nothing on the page matches {anchor}");
     }
-    Ok(())
+    p.settle().await
 }
 
 fn outsiders<'a>(users: &'a [User], group: &Group) -> Vec<&'a User> {
@@ -235,6 +235,8 @@ async fn walk(a: Panel, b: Panel) -> Result<()> {
     a.click("Save").await?;
     a.heading("Review changes").await?;
     a.fill("Type the group name to confirm", "not the name")
+        .await?;
+    a.field_error("Type the group name to confirm", "not the group's name")
         .await?;
     screen(&a, "confirm-name", "#review-heading").await?;
     a.click("Back").await?;

@@ -8,9 +8,11 @@
 use anyhow::{ensure, Context, Result};
 use e2e_harness::cdp::cdp;
 use e2e_harness::procs::{random_key, Sandbox};
-use e2e_harness::{is_connected, run_with, Options, Panel};
+use e2e_harness::{is_connected, members_text, requests_text, run_with, Options, Panel};
 use fantoccini::Locator;
 use serde_json::{json, Value};
+
+use crate::membership::{add_by_id, outsider, remove, CONFLICT};
 
 /// Short enough that the slow answers below stay quick to test.
 const TIMEOUT_CONFIG: &str = "request-timeout-seconds=3; requests-per-minute=1000";
@@ -225,6 +227,191 @@ async fn save_faults_are_named_keep_the_edit_and_retry_with_one_click() -> Resul
             let saved = format!("Saved “{name}”");
             p.status_where(&saved, |s| s.contains(&saved)).await?;
             ensure!(p.api.group(&id).await?.display_name == name, "not saved");
+        }
+        Ok(())
+    })
+    .await
+}
+
+/// The faults under which a save is applied and its answer then lost: `(name, fault, words of
+/// the message)`. Each breaks the answer to a PUT after the sandbox has applied it.
+fn lost_answers() -> Vec<Fault> {
+    let after_put =
+        |extra: Value| merged(json!({ "after_write": true, "fail_method": "PUT" }), extra);
+    vec![
+        fault(
+            "closed",
+            after_put(json!({ "close_connection": true })),
+            "did not answer: the connection failed or was closed",
+        ),
+        fault(
+            "truncated",
+            after_put(json!({ "body": "truncated" })),
+            "the group the server sent was cut off before its end",
+        ),
+        fault(
+            "html-200",
+            after_put(json!({ "body": "html" })),
+            "web page (HTML) instead of a SCIM group",
+        ),
+        fault(
+            "empty-200",
+            after_put(json!({ "body": "empty" })),
+            "empty answer where a group was expected",
+        ),
+        // The answer comes after the panel's 3 s timeout.
+        fault(
+            "slow",
+            after_put(json!({ "latency_ms": 5_000 })),
+            "did not answer within 3 seconds",
+        ),
+    ]
+}
+
+/// Saves a rename, one removal and one addition under `f`, which applies the PUT and breaks its
+/// answer: the panel says the save may have gone through; "Retry save" then finds the change on
+/// the server and ends "Saved" without writing again (Omni: one GET; with ETags: the PUT's
+/// stale If-Match gets 412, then one GET) and without a conflict view; the server holds exactly
+/// the intended group.
+async fn lose_the_answer(p: &Panel, id: &str, f: &Fault, etag: bool) -> Result<()> {
+    let before = p.api.group(id).await?;
+    let users = p.api.all_users().await?;
+    let gone = before
+        .members
+        .first()
+        .context("the group has no member to remove")?;
+    let newcomer = outsider(&users, &before, &[])?;
+    let name = format!("Sales lost {}", f.name);
+    p.fill("Display name", &name).await?;
+    remove(p, gone.label(), &gone.value).await?;
+    add_by_id(p, newcomer).await?;
+    let mut want: Vec<String> = before
+        .members
+        .iter()
+        .filter(|m| m.value != gone.value)
+        .map(|m| m.value.clone())
+        .chain([newcomer.id.clone()])
+        .collect();
+    want.sort();
+
+    p.click("Save").await?;
+    p.control.set_faults(f.config.clone()).await?;
+    p.click("Confirm save").await?;
+    let alert = p
+        .alert_containing(f.says)
+        .await
+        .with_context(|| format!("saving under {} after the write", f.name))?;
+    ensure!(
+        alert.contains("Retry save checks the group first"),
+        "{}: the alert does not say the save may have gone through: {alert:?}",
+        f.name
+    );
+    // The fault let the write through: this is the lost answer, not a refused save.
+    let applied = p.api.group(id).await?;
+    ensure!(
+        applied.display_name == name,
+        "{}: the sandbox did not apply the save before breaking its answer ({:?})",
+        f.name,
+        applied.display_name
+    );
+    p.screenshot_showing(&format!("lost-{}", f.name), f.says)
+        .await?;
+
+    p.control.clear_faults().await?;
+    p.control.clear_requests().await?;
+    p.click("Retry save").await?;
+    let saved = format!("Saved “{name}”");
+    p.status_where(&saved, |s| s.contains(&saved)).await?;
+    p.settle().await?;
+    ensure!(
+        !p.has_region(CONFLICT).await?,
+        "{}: the panel took its own save for someone else's change",
+        f.name
+    );
+
+    let log = p.control.requests().await?;
+    let group_path = format!("/groups/{id}");
+    let on_group = |method: &str| {
+        log.iter()
+            .filter(|r| r.method == method && r.path.ends_with(&group_path))
+            .collect::<Vec<_>>()
+    };
+    let (gets, puts, patches) = (on_group("GET"), on_group("PUT"), on_group("PATCH"));
+    let writes_ok = || {
+        if etag {
+            // One PUT with the If-Match of the version loaded, refused: the server moved on.
+            puts.len() == 1 && puts[0].status == 412 && puts[0].if_match.is_some()
+        } else {
+            puts.is_empty()
+        }
+    };
+    ensure!(
+        writes_ok() && patches.is_empty() && gets.len() == 1 && gets[0].status == 200,
+        "{}: the retry should {} and read the group once; the log: {}",
+        f.name,
+        if etag {
+            "send one PUT answered 412"
+        } else {
+            "send no write"
+        },
+        requests_text(&log)
+    );
+    if etag {
+        let put_at = log.iter().position(|r| r.method == "PUT");
+        let get_at = log
+            .iter()
+            .position(|r| r.method == "GET" && r.path.ends_with(&group_path));
+        ensure!(
+            put_at < get_at,
+            "{}: the check GET came before the 412: {}",
+            f.name,
+            requests_text(&log)
+        );
+    }
+
+    let after = p.api.group(id).await?;
+    let mut held: Vec<String> = after.members.iter().map(|m| m.value.clone()).collect();
+    held.sort();
+    ensure!(
+        after.display_name == name && held == want,
+        "{}: the server holds {:?} with {}, not the intended change",
+        f.name,
+        after.display_name,
+        members_text(&after.members)
+    );
+    Ok(())
+}
+
+/// The answer to a save that went through is lost (dropped, cut, garbled, late) on a server
+/// without ETags: the retry's check finds the change already there and says "Saved".
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_save_whose_answer_was_lost_is_found_saved_on_retry() -> Result<()> {
+    let options = Options::default().config(TIMEOUT_CONFIG);
+    run_with("lost-answer", options, |mut panels| async move {
+        let p = panels.remove(0);
+        p.connect().await?;
+        let id = open(&p, "Sales").await?;
+        for f in &lost_answers() {
+            lose_the_answer(&p, &id, f, false).await?;
+        }
+        Ok(())
+    })
+    .await
+}
+
+/// The same with ETags (RFC 7644 mode): the retry's If-Match is stale after its own write, the
+/// 412 is followed by one GET, and the group holding the change means "Saved", not a conflict.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_save_whose_answer_was_lost_is_found_saved_on_retry_with_etags() -> Result<()> {
+    let options = Options::default()
+        .config(TIMEOUT_CONFIG)
+        .args(&["--mode", "rfc7644"]);
+    run_with("lost-answer-etag", options, |mut panels| async move {
+        let p = panels.remove(0);
+        p.connect().await?;
+        let id = open(&p, "Sales").await?;
+        for f in &lost_answers() {
+            lose_the_answer(&p, &id, f, true).await?;
         }
         Ok(())
     })

@@ -284,6 +284,7 @@ async fn keyboard_only_connect_find_add_remove_and_save() -> Result<()> {
         wait_focus(&p, "button", "Save").await?;
         focus_is_visible(&p, "Save, after the review closed").await?;
         wait_title(&p, "“Engineering”").await?;
+        p.settle().await?;
         ensure!(
             !p.has_region("Review changes").await?,
             "the review is still open after Escape"
