@@ -5,8 +5,9 @@
 //! number beside its target.
 //!
 //! `cargo run --release --example bench -- [--sizes 1000,10000,50000] [--loads 10] [--reps 3]
-//! [--profile DIR] [--update-doc docs/performance.md]`; needs dist/ and SCIM_SANDBOX_BIN (or
-//! target/debug/scim-sandbox), as the e2e tests do.
+//! [--profile DIR] [--update-doc docs/performance.md] [--strict]`; needs dist/ and
+//! SCIM_SANDBOX_BIN (or target/debug/scim-sandbox), as the e2e tests do. `--strict` fails (exit
+//! 1, after the table) when any number is over its target, for a nightly run.
 
 #[cfg(target_arch = "wasm32")]
 fn main() {}
@@ -77,6 +78,7 @@ mod native {
         reps: usize,
         profile: Option<PathBuf>,
         update_doc: Option<PathBuf>,
+        strict: bool,
     }
 
     fn args() -> Result<Args> {
@@ -86,6 +88,7 @@ mod native {
             reps: 3,
             profile: None,
             update_doc: None,
+            strict: false,
         };
         let mut it = std::env::args().skip(1);
         while let Some(flag) = it.next() {
@@ -102,6 +105,7 @@ mod native {
                 "--reps" => a.reps = value()?.parse().context("--reps takes a number")?,
                 "--profile" => a.profile = Some(PathBuf::from(value()?)),
                 "--update-doc" => a.update_doc = Some(PathBuf::from(value()?)),
+                "--strict" => a.strict = true,
                 other => bail!("unknown argument {other:?} (see the top of examples/bench.rs)"),
             }
         }
@@ -195,6 +199,16 @@ mod native {
             update_doc(doc, &table)?;
             eprintln!("bench: wrote the table into {}", doc.display());
         }
+        let over: Vec<&str> = rows
+            .iter()
+            .filter(|r| r.ok == Some(false))
+            .map(|r| r.what.as_str())
+            .collect();
+        ensure!(
+            !args.strict || over.is_empty(),
+            "--strict: over target: {}",
+            over.join("; ")
+        );
         Ok(())
     }
 

@@ -237,10 +237,7 @@ async fn control_faults_get_put_delete() {
 #[tokio::test]
 async fn request_log_counts_api_requests_without_secrets() {
     let t = TestApp::default();
-    let id = t.group_named("Sales").await["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let id = t.group_id("Sales").await;
     let a = t.control(Method::DELETE, "/__sandbox/requests", None).await;
     assert_eq!(a.status, StatusCode::NO_CONTENT);
 
@@ -355,10 +352,7 @@ async fn put_under(t: &TestApp, id: &str, faults: Value, name: &str) -> (common:
 #[tokio::test]
 async fn after_write_applies_the_save_then_breaks_its_answer() {
     let t = TestApp::default();
-    let id = t.group_named("Sales").await["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let id = t.group_id("Sales").await;
     let ids = t.user_ids(2).await;
     for (kind, fault) in [
         ("truncated", json!({"body": "truncated"})),
@@ -439,10 +433,7 @@ async fn without_after_write_the_same_fault_writes_nothing() {
 #[tokio::test]
 async fn after_write_latency_answers_late_with_the_write_already_applied() {
     let t = TestApp::default();
-    let id = t.group_named("Sales").await["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let id = t.group_id("Sales").await;
     let faults = json!({"after_write": true, "fail_method": "PUT", "latency_ms": 600});
     let a = t
         .control(Method::PUT, "/__sandbox/faults", Some(faults))

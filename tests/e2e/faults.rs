@@ -99,6 +99,71 @@ async fn save_through(p: &Panel, id: &str, new_name: &str, f: &Fault) -> Result<
     Ok(())
 }
 
+/// The faults a save (PUT) can meet, nothing written: `(name, fault, words of the message)`.
+fn put_faults() -> Vec<Fault> {
+    let put = |extra: Value| merged(json!({ "fail_method": "PUT" }), extra);
+    vec![
+        fault(
+            "500",
+            put(json!({ "fail_status": 500 })),
+            "the server had a problem (500)",
+        ),
+        fault(
+            "503",
+            put(json!({ "fail_status": 503 })),
+            "the server had a problem (503)",
+        ),
+        fault(
+            "html-502",
+            put(json!({ "fail_status": 502, "body": "html" })),
+            "the server had a problem (502)",
+        ),
+        fault(
+            "closed",
+            put(json!({ "close_connection": true })),
+            "did not answer: the connection failed or was closed",
+        ),
+        fault(
+            "truncated",
+            put(json!({ "body": "truncated" })),
+            "the group the server sent was cut off before its end",
+        ),
+        fault(
+            "html-200",
+            put(json!({ "body": "html" })),
+            "web page (HTML) instead of a SCIM group",
+        ),
+        fault(
+            "empty-200",
+            put(json!({ "body": "empty" })),
+            "empty answer where a group was expected",
+        ),
+        // An error object sent with 200: JSON, but not a group.
+        fault(
+            "wrong-shape",
+            put(json!({ "fail_status": 200 })),
+            "the group the server sent has no “id”",
+        ),
+        // A whole group, but not the one saved (a confused cache or proxy).
+        fault(
+            "other-group",
+            put(json!({ "body": "other-group" })),
+            "the server answered with group “Qx7RtB2k” although group",
+        ),
+        fault(
+            "oversized",
+            put(json!({ "body": "oversized" })),
+            "the server's answer is too large to read",
+        ),
+        // Every answer takes 5 s, past the 3 s timeout: the check before the PUT gives up.
+        fault(
+            "slow",
+            json!({ "latency_ms": 5_000 }),
+            "did not answer within 3 seconds",
+        ),
+    ]
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn save_faults_are_named_keep_the_edit_and_retry_with_one_click() -> Result<()> {
     let options = Options::default().config(TIMEOUT_CONFIG);
@@ -125,67 +190,7 @@ async fn save_faults_are_named_keep_the_edit_and_retry_with_one_click() -> Resul
         let puts = count(&p, "PUT", &id).await?;
         ensure!(puts == 1, "a double click sent {puts} PUTs");
 
-        let put = |extra: Value| merged(json!({ "fail_method": "PUT" }), extra);
-        let faults = [
-            fault(
-                "500",
-                put(json!({ "fail_status": 500 })),
-                "the server had a problem (500)",
-            ),
-            fault(
-                "503",
-                put(json!({ "fail_status": 503 })),
-                "the server had a problem (503)",
-            ),
-            fault(
-                "html-502",
-                put(json!({ "fail_status": 502, "body": "html" })),
-                "the server had a problem (502)",
-            ),
-            fault(
-                "closed",
-                put(json!({ "close_connection": true })),
-                "did not answer: the connection failed or was closed",
-            ),
-            fault(
-                "truncated",
-                put(json!({ "body": "truncated" })),
-                "the group the server sent was cut off before its end",
-            ),
-            fault(
-                "html-200",
-                put(json!({ "body": "html" })),
-                "web page (HTML) instead of a SCIM group",
-            ),
-            fault(
-                "empty-200",
-                put(json!({ "body": "empty" })),
-                "empty answer where a group was expected",
-            ),
-            // An error object sent with 200: JSON, but not a group.
-            fault(
-                "wrong-shape",
-                put(json!({ "fail_status": 200 })),
-                "the group the server sent has no “id”",
-            ),
-            // A whole group, but not the one saved (a confused cache or proxy).
-            fault(
-                "other-group",
-                put(json!({ "body": "other-group" })),
-                "the server answered with group “Qx7RtB2k” although group",
-            ),
-            fault(
-                "oversized",
-                put(json!({ "body": "oversized" })),
-                "the server's answer is too large to read",
-            ),
-            // Every answer takes 5 s, past the 3 s timeout: the check before the PUT gives up.
-            fault(
-                "slow",
-                json!({ "latency_ms": 5_000 }),
-                "did not answer within 3 seconds",
-            ),
-        ];
+        let faults = put_faults();
         for (i, f) in faults.iter().enumerate() {
             save_through(&p, &id, &format!("Sales {i} {}", f.name), f).await?;
         }
@@ -233,39 +238,23 @@ async fn save_faults_are_named_keep_the_edit_and_retry_with_one_click() -> Resul
     .await
 }
 
-/// The faults under which a save is applied and its answer then lost: `(name, fault, words of
-/// the message)`. Each breaks the answer to a PUT after the sandbox has applied it.
+/// The same faults of a save where the answer can be lost, with `after_write`: the sandbox
+/// applies the PUT first, then drops, cuts, garbles or delays (past the 3 s timeout) its answer.
 fn lost_answers() -> Vec<Fault> {
-    let after_put =
-        |extra: Value| merged(json!({ "after_write": true, "fail_method": "PUT" }), extra);
-    vec![
-        fault(
-            "closed",
-            after_put(json!({ "close_connection": true })),
-            "did not answer: the connection failed or was closed",
-        ),
-        fault(
-            "truncated",
-            after_put(json!({ "body": "truncated" })),
-            "the group the server sent was cut off before its end",
-        ),
-        fault(
-            "html-200",
-            after_put(json!({ "body": "html" })),
-            "web page (HTML) instead of a SCIM group",
-        ),
-        fault(
-            "empty-200",
-            after_put(json!({ "body": "empty" })),
-            "empty answer where a group was expected",
-        ),
-        // The answer comes after the panel's 3 s timeout.
-        fault(
-            "slow",
-            after_put(json!({ "latency_ms": 5_000 })),
-            "did not answer within 3 seconds",
-        ),
-    ]
+    const LOST: [&str; 5] = ["closed", "truncated", "html-200", "empty-200", "slow"];
+    let lost = put_faults()
+        .into_iter()
+        .filter(|f| LOST.contains(&f.name))
+        .map(|f| Fault {
+            config: merged(
+                f.config,
+                json!({ "after_write": true, "fail_method": "PUT" }),
+            ),
+            ..f
+        })
+        .collect::<Vec<_>>();
+    assert_eq!(lost.len(), LOST.len(), "a save fault was renamed");
+    lost
 }
 
 /// Saves a rename, one removal and one addition under `f`, which applies the PUT and breaks its
