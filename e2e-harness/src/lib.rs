@@ -484,7 +484,9 @@ impl Panel {
     }
 }
 
-/// A stale FAILED screenshot from an earlier run would mislead.
+/// A stale FAILED screenshot from an earlier run would mislead. Files are matched by the prefix
+/// `<test>-`, so no test name may be another's followed by a dash (all e2e tests share one
+/// process: one test would delete the screenshots another just took).
 fn remove_old_screenshots(test: &str) {
     let dir = procs::workspace_root().join("target/screenshots");
     let prefix = format!("{test}-");

@@ -376,7 +376,7 @@ async fn lose_the_answer(p: &Panel, id: &str, f: &Fault, etag: bool) -> Result<(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_save_whose_answer_was_lost_is_found_saved_on_retry() -> Result<()> {
     let options = Options::default().config(TIMEOUT_CONFIG);
-    run_with("lost-answer", options, |mut panels| async move {
+    run_with("lost-answer-omni", options, |mut panels| async move {
         let p = panels.remove(0);
         p.connect().await?;
         let id = open(&p, "Sales").await?;

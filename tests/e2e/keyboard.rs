@@ -161,7 +161,7 @@ async fn connect(p: &Panel) -> Result<()> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn keyboard_only_connect_find_add_remove_and_save() -> Result<()> {
-    run("keyboard", |p| async move {
+    run("keyboard-only", |p| async move {
         // Set up past the panel: the group and a user outside it, from the server.
         let id = p.api.group_id_by_name("Engineering").await?;
         let before: e2e_harness::Group = p.api.group(&id).await?;
