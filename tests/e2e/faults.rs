@@ -4,7 +4,8 @@
 //! successfully once the fault is gone. Also: reads retried by themselves after 429 with a
 //! visible countdown (and "Cancel waiting"), saves never retried behind the admin's back, one
 //! PUT for a double click, the request budget, and network failures told apart (CORS, the
-//! page's security policy, unreachable, offline).
+//! page's security policy, unreachable, offline). And the save the server applied whose answer
+//! was then lost (the sandbox's `after_write`), with and without ETags: Retry save finds it done.
 use anyhow::{ensure, Context, Result};
 use e2e_harness::cdp::cdp;
 use e2e_harness::procs::{random_key, Sandbox};
