@@ -1,18 +1,13 @@
 //! The benchmark behind `scripts/bench` (docs/performance.md): the built `dist/` in headless
 //! Chromium against the release sandbox on 127.0.0.1, through the end-to-end harness
-//! (tests/e2e/support). It reads the panel's own performance marks (src/browser/perf.rs), so a
+//! (e2e-harness/). It reads the panel's own performance marks (src/browser/perf.rs), so a
 //! number is what the page measured, not WebDriver round trips, and prints one table with each
 //! number beside its target.
 //!
 //! `cargo run --release --example bench -- [--sizes 1000,10000,50000] [--loads 10] [--reps 3]
-//! [--profile DIR] [--update-doc docs/performance.md]`; needs dist/ and SCIM_SANDBOX_BIN (or
-//! target/debug/scim-sandbox), as the e2e tests do.
-
-#[cfg(not(target_arch = "wasm32"))]
-#[path = "../tests/e2e/support/mod.rs"]
-// The harness re-exports what the tests use; the bench needs less of it.
-#[allow(unused_imports)]
-mod support;
+//! [--profile DIR] [--update-doc docs/performance.md] [--strict]`; needs dist/ and
+//! SCIM_SANDBOX_BIN (or target/debug/scim-sandbox), as the e2e tests do. `--strict` fails (exit
+//! 1, after the table) when any number is over its target, for a nightly run.
 
 #[cfg(target_arch = "wasm32")]
 fn main() {}
@@ -50,10 +45,10 @@ mod native {
     use fantoccini::Locator;
     use serde_json::{json, Value};
 
-    use crate::support::api::LoggedRequest;
-    use crate::support::cdp::cdp;
-    use crate::support::procs;
-    use crate::support::{run_with, Options, Panel};
+    use e2e_harness::api::LoggedRequest;
+    use e2e_harness::cdp::cdp;
+    use e2e_harness::procs;
+    use e2e_harness::{run_with, Options, Panel};
 
     /// What a step may take before the bench gives up on it (a 50,000-member load on a busy
     /// 2-core machine included).
@@ -83,6 +78,7 @@ mod native {
         reps: usize,
         profile: Option<PathBuf>,
         update_doc: Option<PathBuf>,
+        strict: bool,
     }
 
     fn args() -> Result<Args> {
@@ -92,6 +88,7 @@ mod native {
             reps: 3,
             profile: None,
             update_doc: None,
+            strict: false,
         };
         let mut it = std::env::args().skip(1);
         while let Some(flag) = it.next() {
@@ -108,6 +105,7 @@ mod native {
                 "--reps" => a.reps = value()?.parse().context("--reps takes a number")?,
                 "--profile" => a.profile = Some(PathBuf::from(value()?)),
                 "--update-doc" => a.update_doc = Some(PathBuf::from(value()?)),
+                "--strict" => a.strict = true,
                 other => bail!("unknown argument {other:?} (see the top of examples/bench.rs)"),
             }
         }
@@ -201,6 +199,16 @@ mod native {
             update_doc(doc, &table)?;
             eprintln!("bench: wrote the table into {}", doc.display());
         }
+        let over: Vec<&str> = rows
+            .iter()
+            .filter(|r| r.ok == Some(false))
+            .map(|r| r.what.as_str())
+            .collect();
+        ensure!(
+            !args.strict || over.is_empty(),
+            "--strict: over target: {}",
+            over.join("; ")
+        );
         Ok(())
     }
 
@@ -415,7 +423,7 @@ mod native {
         )
     }
 
-    /// Requests the sandbox logged since the last [`crate::support::Control::clear_requests`].
+    /// Requests the sandbox logged since the last [`e2e_harness::Control::clear_requests`].
     async fn requests(p: &Panel) -> Result<Vec<LoggedRequest>> {
         p.control.requests().await
     }

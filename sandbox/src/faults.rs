@@ -1,6 +1,8 @@
 //! Fault injection for API requests: latency, forced statuses (every Nth request, per path or
 //! method), odd bodies, and dropped connections — the failures a browser client meets between
-//! itself and Omni (rate limits, gateways, proxies, networks).
+//! itself and Omni (rate limits, gateways, proxies, networks). Normally a forced answer stands
+//! in for the API; with `after_write` the API runs first (a write is applied) and then its answer
+//! is lost, cut, garbled or late, as when a network drops the answer to a save that went through.
 
 use std::time::Duration;
 
@@ -58,6 +60,10 @@ pub struct FaultConfig {
     pub body: FaultBody,
     /// Drop the TCP connection instead of answering.
     pub close_connection: bool,
+    /// Run the API first (the write is applied), then break its answer: `latency_ms` delays it
+    /// and a forced answer (`fail_status`, `body`, `close_connection`) replaces it. Only
+    /// matching requests are touched (others are neither delayed nor forced).
+    pub after_write: bool,
 }
 
 impl Default for FaultConfig {
@@ -71,6 +77,7 @@ impl Default for FaultConfig {
             retry_after: None,
             body: FaultBody::Json,
             close_connection: false,
+            after_write: false,
         }
     }
 }
@@ -98,6 +105,12 @@ impl FaultConfig {
                 return Err(format!("fail_method is not an HTTP method: {m:?}"));
             }
         }
+        if self.after_write && !self.replaces_answer() && self.latency_ms == 0 {
+            return Err(
+                "after_write needs a forced answer (fail_status, body, close_connection) or latency_ms"
+                    .into(),
+            );
+        }
         if let Some(r) = &self.retry_after {
             if HeaderValue::from_str(r).is_err() {
                 return Err(format!("retry_after is not a valid header value: {r:?}"));
@@ -106,9 +119,15 @@ impl FaultConfig {
         Ok(())
     }
 
-    /// Whether any request is to be forced at all.
-    pub fn forces_anything(&self) -> bool {
+    /// Whether a matching request gets a forced answer instead of (or, `after_write`, in place
+    /// of) the API's.
+    pub fn replaces_answer(&self) -> bool {
         self.fail_status.is_some() || self.close_connection || self.body != FaultBody::Json
+    }
+
+    /// Whether any request is to be touched at all: forced, or delayed after the write.
+    pub fn forces_anything(&self) -> bool {
+        self.replaces_answer() || (self.after_write && self.latency_ms > 0)
     }
 
     fn matches(&self, method: &Method, path: &str) -> bool {
@@ -240,21 +259,40 @@ pub fn full_path(req: &Request) -> String {
         .unwrap_or_else(|| req.uri().path().to_string())
 }
 
+async fn pause(delay: Duration) {
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
+    }
+}
+
 /// Middleware on the API routes.
 pub async fn inject(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let path = full_path(&req);
-    let (latency, forced) = {
+    let (cfg, forced) = {
         let mut f = state.faults();
-        let forced = f.decide(req.method(), &path).then(|| f.config().clone());
-        (f.config().latency_ms, forced)
+        let forced = f.decide(req.method(), &path);
+        (f.config().clone(), forced)
     };
-    if latency > 0 {
-        tokio::time::sleep(Duration::from_millis(latency)).await;
+    let delay = Duration::from_millis(cfg.latency_ms);
+    if cfg.after_write {
+        if !forced {
+            return next.run(req).await;
+        }
+        // The API runs (a write is applied); then its answer is late, lost or broken.
+        let applied = next.run(req).await;
+        pause(delay).await;
+        return if cfg.replaces_answer() {
+            forced_response(&cfg)
+        } else {
+            applied
+        };
     }
-    match forced {
+    pause(delay).await;
+    if forced {
         // The handler is not run: a forced answer never changes data.
-        Some(cfg) => forced_response(&cfg),
-        None => next.run(req).await,
+        forced_response(&cfg)
+    } else {
+        next.run(req).await
     }
 }
 
@@ -322,7 +360,7 @@ mod tests {
             v,
             serde_json::json!({"latency_ms":0,"fail_status":null,"fail_every":1,
                 "fail_path":null,"fail_method":null,"retry_after":null,"body":"json",
-                "close_connection":false})
+                "close_connection":false,"after_write":false})
         );
         let partial: FaultConfig = serde_json::from_str(r#"{"fail_status":503}"#).unwrap();
         assert_eq!(partial.fail_every, 1);
@@ -342,23 +380,77 @@ mod tests {
         assert!(with(500).headers().get(header::RETRY_AFTER).is_none());
     }
 
-    #[test]
-    fn other_group_is_a_whole_group_and_oversized_is_json_of_the_stated_size() {
+    async fn body_of(res: Response) -> String {
+        let bytes = axum::body::to_bytes(res.into_body(), usize::MAX)
+            .await
+            .expect("a forced body is in memory");
+        String::from_utf8(bytes.to_vec()).expect("forced bodies are UTF-8")
+    }
+
+    #[tokio::test]
+    async fn other_group_is_a_whole_group_and_oversized_is_json_of_the_stated_size() {
+        let requested = "requested-id";
         let res = forced_response(&cfg(|c| c.body = FaultBody::OtherGroup));
         assert_eq!(res.status(), StatusCode::OK);
+        let group: serde_json::Value =
+            serde_json::from_str(&body_of(res).await).expect("other-group is JSON");
+        let id = group["id"].as_str().expect("other-group has an id");
+        assert_ne!(id, requested);
+        assert!(!id.is_empty());
+        assert!(group["displayName"].is_string(), "{group}");
+        assert!(group["members"].is_array(), "{group}");
+
         let res = forced_response(&cfg(|c| c.body = FaultBody::Oversized));
         assert_eq!(res.status(), StatusCode::OK);
+        let body = body_of(res).await;
+        assert_eq!(body.len(), OVERSIZED_BYTES);
+        assert!(serde_json::from_str::<serde_json::Value>(&body).is_ok());
+
         let parsed: FaultConfig =
             serde_json::from_str(r#"{"body":"other-group"}"#).expect("other-group parses");
         assert_eq!(parsed.body, FaultBody::OtherGroup);
     }
 
-    #[test]
-    fn truncated_body_is_not_json_but_starts_like_a_group() {
-        let json = SAMPLE_GROUP;
-        assert!(serde_json::from_str::<serde_json::Value>(json).is_ok());
+    #[tokio::test]
+    async fn truncated_body_is_not_json_but_starts_like_a_group() {
         let res = forced_response(&cfg(|c| c.body = FaultBody::Truncated));
         assert_eq!(res.status(), StatusCode::OK);
         assert!(res.extensions().get::<CloseConnection>().is_none());
+        let body = body_of(res).await;
+        assert!(
+            serde_json::from_str::<serde_json::Value>(&body).is_err(),
+            "{body}"
+        );
+        assert!(
+            body.starts_with(r#"{"displayName":"Engineering","id":"#),
+            "{body}"
+        );
+        assert!(SAMPLE_GROUP.starts_with(&body) && body.len() < SAMPLE_GROUP.len());
+    }
+
+    #[test]
+    fn after_write_needs_an_answer_to_break_or_a_delay() {
+        let after = |f: fn(&mut FaultConfig)| {
+            cfg(|c| {
+                c.after_write = true;
+                f(c);
+            })
+        };
+        assert!(after(|_| {}).validate().is_err());
+        assert!(!after(|_| {}).forces_anything());
+        assert!(after(|c| c.close_connection = true).validate().is_ok());
+        assert!(after(|c| c.body = FaultBody::Truncated).validate().is_ok());
+        // A delay alone is something to do after the write (not without it: then every
+        // answer is delayed and none is forced).
+        let late = after(|c| c.latency_ms = 500);
+        assert!(late.validate().is_ok() && late.forces_anything() && !late.replaces_answer());
+        assert!(!cfg(|c| c.latency_ms = 500).forces_anything());
+        // Only matching requests count.
+        let mut s = FaultState::new(after(|c| {
+            c.latency_ms = 500;
+            c.fail_method = Some("PUT".into());
+        }));
+        assert!(!s.decide(&Method::GET, "/api/scim/v2/groups/abc"));
+        assert!(s.decide(&Method::PUT, "/api/scim/v2/groups/abc"));
     }
 }

@@ -116,6 +116,12 @@ struct Cli {
     /// Applies to all matching requests even without --fail-status.
     #[arg(long)]
     close_connection: bool,
+
+    /// Run the API first (a write is applied), then delay (--latency-ms) or replace (a forced
+    /// answer) its answer, for matching requests only: a save that went through and whose
+    /// answer was lost.
+    #[arg(long)]
+    after_write: bool,
 }
 
 fn resolve(addr: &str) -> Result<SocketAddr, String> {
@@ -143,6 +149,7 @@ fn config(cli: Cli) -> Result<(Config, SocketAddr, bool), String> {
         retry_after: cli.retry_after,
         body: cli.fault_body,
         close_connection: cli.close_connection,
+        after_write: cli.after_write,
     };
     faults.validate()?;
     if let Some(dir) = &cli.serve {

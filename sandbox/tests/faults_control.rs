@@ -165,10 +165,12 @@ async fn control_faults_get_put_delete() {
     assert_eq!(
         a.json(),
         json!({"latency_ms":0,"fail_status":null,"fail_every":1,"fail_path":null,
-            "fail_method":null,"retry_after":null,"body":"json","close_connection":false})
+            "fail_method":null,"retry_after":null,"body":"json","close_connection":false,
+            "after_write":false})
     );
     let cfg = json!({"latency_ms":0,"fail_status":429,"fail_every":2,"fail_path":"/groups",
-        "fail_method":null,"retry_after":"1","body":"json","close_connection":false});
+        "fail_method":null,"retry_after":"1","body":"json","close_connection":false,
+        "after_write":false});
     let a = t
         .control(Method::PUT, "/__sandbox/faults", Some(cfg.clone()))
         .await;
@@ -235,10 +237,7 @@ async fn control_faults_get_put_delete() {
 #[tokio::test]
 async fn request_log_counts_api_requests_without_secrets() {
     let t = TestApp::default();
-    let id = t.group_named("Sales").await["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let id = t.group_id("Sales").await;
     let a = t.control(Method::DELETE, "/__sandbox/requests", None).await;
     assert_eq!(a.status, StatusCode::NO_CONTENT);
 
@@ -331,4 +330,148 @@ async fn control_endpoints_are_loopback_only() {
         .send_from(Some(mapped), Method::GET, "/__sandbox/faults", &[], None)
         .await;
     assert_eq!(a.status, StatusCode::OK);
+}
+
+/// Sets `faults` through the control endpoint, PUTs `name` and two members into group `id`, and
+/// returns the PUT's answer and the group as the server then holds it (faults cleared).
+async fn put_under(t: &TestApp, id: &str, faults: Value, name: &str) -> (common::Answer, Value) {
+    let ids = t.user_ids(2).await;
+    let a = t
+        .control(Method::PUT, "/__sandbox/faults", Some(faults))
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text);
+    let body = json!({"displayName": name, "members": members(&ids)});
+    let answer = t
+        .api(Method::PUT, &format!("/groups/{id}"), Some(body))
+        .await;
+    t.control(Method::DELETE, "/__sandbox/faults", None).await;
+    let held = t.get(&format!("/groups/{id}")).await.json();
+    (answer, held)
+}
+
+#[tokio::test]
+async fn after_write_applies_the_save_then_breaks_its_answer() {
+    let t = TestApp::default();
+    let id = t.group_id("Sales").await;
+    let ids = t.user_ids(2).await;
+    for (kind, fault) in [
+        ("truncated", json!({"body": "truncated"})),
+        ("html", json!({"body": "html"})),
+        ("empty", json!({"body": "empty"})),
+        ("other-group", json!({"body": "other-group"})),
+        ("502", json!({"fail_status": 502})),
+    ] {
+        let mut faults = json!({"after_write": true, "fail_method": "PUT"});
+        faults
+            .as_object_mut()
+            .unwrap()
+            .extend(fault.as_object().unwrap().clone());
+        let name = format!("Sales {kind}");
+        t.control(Method::DELETE, "/__sandbox/requests", None).await;
+        let (answer, held) = put_under(&t, &id, faults, &name).await;
+
+        // The write is applied ...
+        assert_eq!(held["displayName"], name.as_str(), "{kind}: {held}");
+        let mut held_ids = common::member_values(&held);
+        held_ids.sort();
+        let mut sent = ids.clone();
+        sent.sort();
+        assert_eq!(held_ids, sent, "{kind}: {held}");
+        // ... and its answer is not the group saved.
+        let saved_group =
+            serde_json::from_str::<Value>(&answer.text).is_ok_and(|v| v["id"] == id.as_str());
+        assert!(
+            !saved_group,
+            "{kind}: the answer is the saved group: {}",
+            answer.text
+        );
+        match kind {
+            "truncated" => {
+                assert_eq!(answer.status, StatusCode::OK);
+                assert!(
+                    answer.text.starts_with(r#"{"displayName":"#),
+                    "{}",
+                    answer.text
+                );
+                assert!(serde_json::from_str::<Value>(&answer.text).is_err());
+            }
+            "html" => assert_eq!(
+                answer.header("content-type"),
+                Some("text/html; charset=utf-8")
+            ),
+            "empty" => assert!(answer.text.is_empty()),
+            "other-group" => assert_ne!(answer.json()["id"], id.as_str()),
+            _ => assert_eq!(answer.status, StatusCode::BAD_GATEWAY),
+        }
+        // The log shows one PUT, answered by the fault injector.
+        let log = t
+            .control(Method::GET, "/__sandbox/requests", None)
+            .await
+            .json();
+        let puts: Vec<&Value> = log["requests"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["method"] == "PUT")
+            .collect();
+        assert_eq!(puts.len(), 1, "{kind}: {log}");
+        assert_eq!(puts[0]["faulted"], true, "{kind}: {log}");
+    }
+}
+
+#[tokio::test]
+async fn without_after_write_the_same_fault_writes_nothing() {
+    let t = TestApp::default();
+    let sales = t.group_named("Sales").await;
+    let id = sales["id"].as_str().unwrap().to_string();
+    let fault = json!({"fail_method": "PUT", "body": "truncated"});
+    let (_, held) = put_under(&t, &id, fault, "Sales never saved").await;
+    assert_eq!(held["displayName"], "Sales", "{held}");
+    assert_eq!(common::member_values(&held), common::member_values(&sales));
+}
+
+#[tokio::test]
+async fn after_write_latency_answers_late_with_the_write_already_applied() {
+    let t = TestApp::default();
+    let id = t.group_id("Sales").await;
+    let faults = json!({"after_write": true, "fail_method": "PUT", "latency_ms": 600});
+    let a = t
+        .control(Method::PUT, "/__sandbox/faults", Some(faults))
+        .await;
+    assert_eq!(a.status, StatusCode::OK, "{}", a.text);
+
+    // Requests that do not match are not delayed.
+    let started = Instant::now();
+    assert_eq!(t.get("/groups?count=1").await.status, StatusCode::OK);
+    assert!(started.elapsed() < Duration::from_millis(500));
+
+    let started = Instant::now();
+    let body = json!({"displayName": "Sales late", "members": []});
+    let path = format!("/groups/{id}");
+    let put = t.api(Method::PUT, &path, Some(body));
+    let peek = async {
+        // While the answer waits, the server already holds the write.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        t.get(&path).await.json()
+    };
+    let (answer, during) = tokio::join!(put, peek);
+    assert_eq!(during["displayName"], "Sales late", "{during}");
+    assert!(started.elapsed() >= Duration::from_millis(600));
+    // The answer itself is the real one, only late.
+    assert_eq!(answer.status, StatusCode::OK);
+    assert_eq!(answer.json()["displayName"], "Sales late");
+}
+
+#[tokio::test]
+async fn after_write_needs_something_to_break() {
+    let t = TestApp::default();
+    let a = t
+        .control(
+            Method::PUT,
+            "/__sandbox/faults",
+            Some(json!({"after_write": true, "fail_method": "PUT"})),
+        )
+        .await;
+    assert_eq!(a.status, StatusCode::BAD_REQUEST, "{}", a.text);
+    assert!(a.text.contains("after_write"), "{}", a.text);
 }

@@ -229,6 +229,7 @@ fn help_documents_every_flag() {
         "--retry-after",
         "--fault-body",
         "--close-connection",
+        "--after-write",
         "--mode",
         "rfc7644",
         "--patch-no-content",
@@ -238,25 +239,62 @@ fn help_documents_every_flag() {
     }
 }
 
+/// The library's `serve` on a free loopback port with `faults`, and a connection to it.
+async fn serve_in_process(
+    faults: FaultConfig,
+) -> (
+    AppState,
+    tokio::net::TcpStream,
+    tokio::task::JoinHandle<std::io::Result<()>>,
+) {
+    let state = AppState::new(Config {
+        faults,
+        ..Config::default()
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr: SocketAddr = listener.local_addr().unwrap();
+    let task = tokio::spawn(server::serve(listener, router(state.clone())));
+    let s = tokio::net::TcpStream::connect(addr).await.unwrap();
+    (state, s, task)
+}
+
+/// Writes `PUT /api/scim/v2/groups/{id}` with the `headers` lines and `body` on `s`.
+async fn put_raw(s: &mut tokio::net::TcpStream, id: &str, headers: &str, body: &str) {
+    use tokio::io::AsyncWriteExt;
+
+    s.write_all(
+        format!(
+            "PUT /api/scim/v2/groups/{id} HTTP/1.1\r\nHost: x\r\n{headers}Content-Length: {}\r\n\r\n{body}",
+            body.len()
+        )
+        .as_bytes(),
+    )
+    .await
+    .unwrap();
+}
+
+/// The server closes `s` without sending another byte.
+async fn assert_dropped(s: &mut tokio::net::TcpStream) {
+    use tokio::io::AsyncReadExt;
+
+    let mut rest = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(10), s.read_to_end(&mut rest)).await;
+    assert!(read.is_ok(), "connection was left open");
+    assert!(rest.is_empty(), "got {:?}", String::from_utf8_lossy(&rest));
+}
+
 /// The same check in-process, with the library's `serve`, and over keep-alive: the dropped
 /// request must not leave a half-open connection that later answers.
 #[tokio::test]
 async fn in_process_drop_on_a_kept_alive_connection() {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-    let state = AppState::new(Config {
-        faults: FaultConfig {
-            close_connection: true,
-            fail_method: Some("PUT".into()),
-            ..FaultConfig::default()
-        },
-        ..Config::default()
-    });
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr: SocketAddr = listener.local_addr().unwrap();
-    let task = tokio::spawn(server::serve(listener, router(state)));
-
-    let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let (_, mut s, task) = serve_in_process(FaultConfig {
+        close_connection: true,
+        fail_method: Some("PUT".into()),
+        ..FaultConfig::default()
+    })
+    .await;
     let auth = "Authorization: Bearer sandbox-demo-key\r\n";
     s.write_all(
         format!("GET /api/scim/v2/groups?count=0 HTTP/1.1\r\nHost: x\r\n{auth}\r\n").as_bytes(),
@@ -270,19 +308,31 @@ async fn in_process_drop_on_a_kept_alive_connection() {
         "{}",
         String::from_utf8_lossy(&buf[..n])
     );
-    let body = r#"{"displayName":"x","members":[]}"#;
-    s.write_all(
-        format!(
-            "PUT /api/scim/v2/groups/abc HTTP/1.1\r\nHost: x\r\n{auth}Content-Length: {}\r\n\r\n{body}",
-            body.len()
-        )
-        .as_bytes(),
-    )
-    .await
-    .unwrap();
-    let mut rest = Vec::new();
-    let read = tokio::time::timeout(Duration::from_secs(10), s.read_to_end(&mut rest)).await;
-    assert!(read.is_ok(), "connection was left open");
-    assert!(rest.is_empty(), "got {:?}", String::from_utf8_lossy(&rest));
+    put_raw(&mut s, "abc", auth, r#"{"displayName":"x","members":[]}"#).await;
+    assert_dropped(&mut s).await;
+    task.abort();
+}
+
+/// `after_write` with `close_connection`: the PUT is applied, then its connection is dropped
+/// without a byte of answer, as when a network loses the answer to a save that went through.
+#[tokio::test]
+async fn after_write_drop_applies_the_put_and_sends_nothing() {
+    let (state, mut s, task) = serve_in_process(FaultConfig {
+        close_connection: true,
+        fail_method: Some("PUT".into()),
+        after_write: true,
+        ..FaultConfig::default()
+    })
+    .await;
+    let id = state.store().groups()[0].id().to_owned();
+    let headers = "Authorization: Bearer sandbox-demo-key\r\nContent-Type: application/json\r\n";
+    let body = r#"{"displayName":"Saved, answer lost","members":[]}"#;
+    put_raw(&mut s, &id, headers, body).await;
+    assert_dropped(&mut s).await;
+    let held = state
+        .store()
+        .group(&id)
+        .map(|g| g.display_name().to_owned());
+    assert_eq!(held.as_deref(), Some("Saved, answer lost"));
     task.abort();
 }

@@ -187,6 +187,14 @@ impl TestApp {
         list["Resources"][0].clone()
     }
 
+    /// The id of the seeded group called `name`.
+    pub async fn group_id(&self, name: &str) -> String {
+        self.group_named(name).await["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
     /// Ids of the first `n` users.
     pub async fn user_ids(&self, n: usize) -> Vec<String> {
         let list = self.get(&format!("/users?count={n}")).await.json();

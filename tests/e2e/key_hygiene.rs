@@ -1,20 +1,13 @@
 //! End-to-end tests of where the API key may be (only this tab's sessionStorage and the
 //! Authorization header), of forgetting it (the button and the idle timeout) without losing
 //! the draft, and of hostile names from the server shown as plain text.
-//!
-//! Needs what tests/e2e.rs needs (dist/, the sandbox binary, Chromium and chromedriver).
-#![cfg(not(target_arch = "wasm32"))]
-
-#[path = "e2e/support/mod.rs"]
-mod support;
-
 use std::time::{Duration, Instant};
 
 use anyhow::{ensure, Result};
+use e2e_harness::console::ConsoleEntry;
+use e2e_harness::{eventually, run, run_with, Options, Panel};
 use fantoccini::key::Key;
 use serde_json::json;
-use support::console::ConsoleEntry;
-use support::{eventually, run, run_with, Options, Panel};
 
 /// The sessionStorage item that holds a group's unsaved draft (src/core/stored_draft.rs).
 fn draft_item(group_id: &str) -> String {
@@ -62,7 +55,7 @@ async fn wait_draft_kept(p: &Panel, group_id: &str, name: &str) -> Result<()> {
 }
 
 /// Opens the seeded group named `name` in the editor; returns it as the server has it.
-async fn open_seeded(p: &Panel, name: &str) -> Result<support::Group> {
+async fn open_seeded(p: &Panel, name: &str) -> Result<e2e_harness::Group> {
     let id = p.api.group_id_by_name(name).await?;
     let group = p.api.group(&id).await?;
     p.open_group(&id, name, group.members.len()).await?;
@@ -201,7 +194,7 @@ async fn the_key_is_only_in_session_storage_and_forget_key_keeps_the_draft() -> 
             "the typed key appears in the page's markup"
         );
         p.click("Connect").await?;
-        p.status_where("Connected", support::is_connected).await?;
+        p.status_where("Connected", e2e_harness::is_connected).await?;
         ensure!(
             p.value("API key").await?.is_empty(),
             "the API key field still holds the key after Connect"

@@ -124,13 +124,22 @@ impl Panel {
             .await
     }
 
-    pub async fn has_heading(&self, name: &str) -> Result<bool> {
-        self.is_shown("heading", "h1, h2, h3, h4, h5, h6, [role=heading]", name)
-            .await
-    }
-
     pub async fn region(&self, name: &str) -> Result<Element> {
         self.by_role("region", "section, [role=region]", name).await
+    }
+
+    /// Waits two animation frames: whatever the last change renders is on screen, so a check
+    /// that something is absent is not taken before it could have appeared.
+    pub async fn settle(&self) -> Result<()> {
+        self.client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+                Vec::new(),
+            )
+            .await
+            .context("waiting two animation frames")?;
+        Ok(())
     }
 
     pub async fn has_region(&self, name: &str) -> Result<bool> {

@@ -1,8 +1,7 @@
 //! End-to-end harness: each test gets its own sandbox (random key) and its own Chromium, and
 //! talks to the panel through [`Panel`], which finds controls by role and accessible name and
-//! waits with bounded polling.
-// Each test file uses a different subset of the harness.
-#![allow(dead_code)]
+//! waits with bounded polling. Used by the e2e tests (tests/e2e) and the bench
+//! (examples/bench.rs).
 
 pub mod a11y;
 pub mod api;
@@ -35,8 +34,16 @@ const POLL: Duration = Duration::from_millis(100);
 /// A whole test, browser start-up included (unless [`Options::timeout`] says otherwise).
 const TEST_TIMEOUT: Duration = Duration::from_secs(180);
 
-/// One browser at a time: on 2 cores, parallel Chromiums make each other time out.
+/// One browser at a time: on 2 cores, parallel Chromiums make each other time out. All e2e
+/// tests share one process (tests/e2e), so this lock spans every module.
 static BROWSER: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// The same one-at-a-time turn, for a test that starts servers without a browser (through
+/// [`procs::Sandbox`] and [`nginx::Front`]), so it never runs beside a browser test whose
+/// timings it could upset. Held until dropped; never call [`run`] while holding it.
+pub async fn exclusive() -> tokio::sync::MutexGuard<'static, ()> {
+    BROWSER.lock().await
+}
 
 /// The number right after `label` in `text` ("Members added: 12" → 12).
 pub fn number_after(text: &str, label: &str) -> Option<usize> {
@@ -477,7 +484,9 @@ impl Panel {
     }
 }
 
-/// A stale FAILED screenshot from an earlier run would mislead.
+/// A stale FAILED screenshot from an earlier run would mislead. Files are matched by the prefix
+/// `<test>-`, so no test name may be another's followed by a dash (all e2e tests share one
+/// process: one test would delete the screenshots another just took).
 fn remove_old_screenshots(test: &str) {
     let dir = procs::workspace_root().join("target/screenshots");
     let prefix = format!("{test}-");
@@ -555,6 +564,7 @@ impl Options {
         self
     }
 
+    /// Extra Chromium flags (the bench's exact heap figures).
     pub fn browser_args(mut self, args: &[&str]) -> Self {
         self.browser_args
             .extend(args.iter().map(|a| (*a).to_owned()));

@@ -4,18 +4,16 @@
 //! successfully once the fault is gone. Also: reads retried by themselves after 429 with a
 //! visible countdown (and "Cancel waiting"), saves never retried behind the admin's back, one
 //! PUT for a double click, the request budget, and network failures told apart (CORS, the
-//! page's security policy, unreachable, offline).
-#![cfg(not(target_arch = "wasm32"))]
-
-#[path = "e2e/support/mod.rs"]
-mod support;
-
+//! page's security policy, unreachable, offline). And the save the server applied whose answer
+//! was then lost (the sandbox's `after_write`), with and without ETags: Retry save finds it done.
 use anyhow::{ensure, Context, Result};
-use fantoccini::wd::WebDriverCompatibleCommand;
+use e2e_harness::cdp::cdp;
+use e2e_harness::procs::{random_key, Sandbox};
+use e2e_harness::{is_connected, members_text, requests_text, run_with, Options, Panel};
 use fantoccini::Locator;
 use serde_json::{json, Value};
-use support::procs::{random_key, Sandbox};
-use support::{is_connected, run_with, Options, Panel};
+
+use crate::membership::{add_by_id, outsider, remove, CONFLICT};
 
 /// Short enough that the slow answers below stay quick to test.
 const TIMEOUT_CONFIG: &str = "request-timeout-seconds=3; requests-per-minute=1000";
@@ -52,7 +50,7 @@ async fn count(p: &Panel, method: &str, path: &str) -> Result<usize> {
 /// Loads the group named `name` through "Group ID" and "Load group"; returns its id.
 async fn open(p: &Panel, name: &str) -> Result<String> {
     let id = p.api.group_id_by_name(name).await?;
-    let group: support::Group = p.api.group(&id).await?;
+    let group: e2e_harness::Group = p.api.group(&id).await?;
     p.open_group(&id, name, group.members.len()).await?;
     Ok(id)
 }
@@ -102,6 +100,71 @@ async fn save_through(p: &Panel, id: &str, new_name: &str, f: &Fault) -> Result<
     Ok(())
 }
 
+/// The faults a save (PUT) can meet, nothing written: `(name, fault, words of the message)`.
+fn put_faults() -> Vec<Fault> {
+    let put = |extra: Value| merged(json!({ "fail_method": "PUT" }), extra);
+    vec![
+        fault(
+            "500",
+            put(json!({ "fail_status": 500 })),
+            "the server had a problem (500)",
+        ),
+        fault(
+            "503",
+            put(json!({ "fail_status": 503 })),
+            "the server had a problem (503)",
+        ),
+        fault(
+            "html-502",
+            put(json!({ "fail_status": 502, "body": "html" })),
+            "the server had a problem (502)",
+        ),
+        fault(
+            "closed",
+            put(json!({ "close_connection": true })),
+            "did not answer: the connection failed or was closed",
+        ),
+        fault(
+            "truncated",
+            put(json!({ "body": "truncated" })),
+            "the group the server sent was cut off before its end",
+        ),
+        fault(
+            "html-200",
+            put(json!({ "body": "html" })),
+            "web page (HTML) instead of a SCIM group",
+        ),
+        fault(
+            "empty-200",
+            put(json!({ "body": "empty" })),
+            "empty answer where a group was expected",
+        ),
+        // An error object sent with 200: JSON, but not a group.
+        fault(
+            "wrong-shape",
+            put(json!({ "fail_status": 200 })),
+            "the group the server sent has no “id”",
+        ),
+        // A whole group, but not the one saved (a confused cache or proxy).
+        fault(
+            "other-group",
+            put(json!({ "body": "other-group" })),
+            "the server answered with group “Qx7RtB2k” although group",
+        ),
+        fault(
+            "oversized",
+            put(json!({ "body": "oversized" })),
+            "the server's answer is too large to read",
+        ),
+        // Every answer takes 5 s, past the 3 s timeout: the check before the PUT gives up.
+        fault(
+            "slow",
+            json!({ "latency_ms": 5_000 }),
+            "did not answer within 3 seconds",
+        ),
+    ]
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn save_faults_are_named_keep_the_edit_and_retry_with_one_click() -> Result<()> {
     let options = Options::default().config(TIMEOUT_CONFIG);
@@ -128,67 +191,7 @@ async fn save_faults_are_named_keep_the_edit_and_retry_with_one_click() -> Resul
         let puts = count(&p, "PUT", &id).await?;
         ensure!(puts == 1, "a double click sent {puts} PUTs");
 
-        let put = |extra: Value| merged(json!({ "fail_method": "PUT" }), extra);
-        let faults = [
-            fault(
-                "500",
-                put(json!({ "fail_status": 500 })),
-                "the server had a problem (500)",
-            ),
-            fault(
-                "503",
-                put(json!({ "fail_status": 503 })),
-                "the server had a problem (503)",
-            ),
-            fault(
-                "html-502",
-                put(json!({ "fail_status": 502, "body": "html" })),
-                "the server had a problem (502)",
-            ),
-            fault(
-                "closed",
-                put(json!({ "close_connection": true })),
-                "did not answer: the connection failed or was closed",
-            ),
-            fault(
-                "truncated",
-                put(json!({ "body": "truncated" })),
-                "the group the server sent was cut off before its end",
-            ),
-            fault(
-                "html-200",
-                put(json!({ "body": "html" })),
-                "web page (HTML) instead of a SCIM group",
-            ),
-            fault(
-                "empty-200",
-                put(json!({ "body": "empty" })),
-                "empty answer where a group was expected",
-            ),
-            // An error object sent with 200: JSON, but not a group.
-            fault(
-                "wrong-shape",
-                put(json!({ "fail_status": 200 })),
-                "the group the server sent has no “id”",
-            ),
-            // A whole group, but not the one saved (a confused cache or proxy).
-            fault(
-                "other-group",
-                put(json!({ "body": "other-group" })),
-                "the server answered with group “Qx7RtB2k” although group",
-            ),
-            fault(
-                "oversized",
-                put(json!({ "body": "oversized" })),
-                "the server's answer is too large to read",
-            ),
-            // Every answer takes 5 s, past the 3 s timeout: the check before the PUT gives up.
-            fault(
-                "slow",
-                json!({ "latency_ms": 5_000 }),
-                "did not answer within 3 seconds",
-            ),
-        ];
+        let faults = put_faults();
         for (i, f) in faults.iter().enumerate() {
             save_through(&p, &id, &format!("Sales {i} {}", f.name), f).await?;
         }
@@ -230,6 +233,175 @@ async fn save_faults_are_named_keep_the_edit_and_retry_with_one_click() -> Resul
             let saved = format!("Saved “{name}”");
             p.status_where(&saved, |s| s.contains(&saved)).await?;
             ensure!(p.api.group(&id).await?.display_name == name, "not saved");
+        }
+        Ok(())
+    })
+    .await
+}
+
+/// The same faults of a save where the answer can be lost, with `after_write`: the sandbox
+/// applies the PUT first, then drops, cuts, garbles or delays (past the 3 s timeout) its answer.
+fn lost_answers() -> Vec<Fault> {
+    const LOST: [&str; 5] = ["closed", "truncated", "html-200", "empty-200", "slow"];
+    let lost = put_faults()
+        .into_iter()
+        .filter(|f| LOST.contains(&f.name))
+        .map(|f| Fault {
+            config: merged(
+                f.config,
+                json!({ "after_write": true, "fail_method": "PUT" }),
+            ),
+            ..f
+        })
+        .collect::<Vec<_>>();
+    assert_eq!(lost.len(), LOST.len(), "a save fault was renamed");
+    lost
+}
+
+/// Saves a rename, one removal and one addition under `f`, which applies the PUT and breaks its
+/// answer: the panel says the save may have gone through; "Retry save" then finds the change on
+/// the server and ends "Saved" without writing again (Omni: one GET; with ETags: the PUT's
+/// stale If-Match gets 412, then one GET) and without a conflict view; the server holds exactly
+/// the intended group.
+async fn lose_the_answer(p: &Panel, id: &str, f: &Fault, etag: bool) -> Result<()> {
+    let before = p.api.group(id).await?;
+    let users = p.api.all_users().await?;
+    let gone = before
+        .members
+        .first()
+        .context("the group has no member to remove")?;
+    let newcomer = outsider(&users, &before, &[])?;
+    let name = format!("Sales lost {}", f.name);
+    p.fill("Display name", &name).await?;
+    remove(p, gone.label(), &gone.value).await?;
+    add_by_id(p, newcomer).await?;
+    let mut want: Vec<String> = before
+        .members
+        .iter()
+        .filter(|m| m.value != gone.value)
+        .map(|m| m.value.clone())
+        .chain([newcomer.id.clone()])
+        .collect();
+    want.sort();
+
+    p.click("Save").await?;
+    p.control.set_faults(f.config.clone()).await?;
+    p.click("Confirm save").await?;
+    let alert = p
+        .alert_containing(f.says)
+        .await
+        .with_context(|| format!("saving under {} after the write", f.name))?;
+    ensure!(
+        alert.contains("Retry save checks the group first"),
+        "{}: the alert does not say the save may have gone through: {alert:?}",
+        f.name
+    );
+    // The fault let the write through: this is the lost answer, not a refused save.
+    let applied = p.api.group(id).await?;
+    ensure!(
+        applied.display_name == name,
+        "{}: the sandbox did not apply the save before breaking its answer ({:?})",
+        f.name,
+        applied.display_name
+    );
+    p.screenshot_showing(&format!("lost-{}", f.name), f.says)
+        .await?;
+
+    p.control.clear_faults().await?;
+    p.control.clear_requests().await?;
+    p.click("Retry save").await?;
+    let saved = format!("Saved “{name}”");
+    p.status_where(&saved, |s| s.contains(&saved)).await?;
+    p.settle().await?;
+    ensure!(
+        !p.has_region(CONFLICT).await?,
+        "{}: the panel took its own save for someone else's change",
+        f.name
+    );
+
+    let log = p.control.requests().await?;
+    let group_path = format!("/groups/{id}");
+    let on_group = |method: &str| {
+        log.iter()
+            .filter(|r| r.method == method && r.path.ends_with(&group_path))
+            .collect::<Vec<_>>()
+    };
+    let (gets, puts, patches) = (on_group("GET"), on_group("PUT"), on_group("PATCH"));
+    let writes_ok = || {
+        if etag {
+            // One PUT with the If-Match of the version loaded, refused: the server moved on.
+            puts.len() == 1 && puts[0].status == 412 && puts[0].if_match.is_some()
+        } else {
+            puts.is_empty()
+        }
+    };
+    ensure!(
+        writes_ok() && patches.is_empty() && gets.len() == 1 && gets[0].status == 200,
+        "{}: the retry should {} and read the group once; the log: {}",
+        f.name,
+        if etag {
+            "send one PUT answered 412"
+        } else {
+            "send no write"
+        },
+        requests_text(&log)
+    );
+    if etag {
+        let put_at = log.iter().position(|r| r.method == "PUT");
+        let get_at = log
+            .iter()
+            .position(|r| r.method == "GET" && r.path.ends_with(&group_path));
+        ensure!(
+            put_at < get_at,
+            "{}: the check GET came before the 412: {}",
+            f.name,
+            requests_text(&log)
+        );
+    }
+
+    let after = p.api.group(id).await?;
+    let mut held: Vec<String> = after.members.iter().map(|m| m.value.clone()).collect();
+    held.sort();
+    ensure!(
+        after.display_name == name && held == want,
+        "{}: the server holds {:?} with {}, not the intended change",
+        f.name,
+        after.display_name,
+        members_text(&after.members)
+    );
+    Ok(())
+}
+
+/// The answer to a save that went through is lost (dropped, cut, garbled, late) on a server
+/// without ETags: the retry's check finds the change already there and says "Saved".
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_save_whose_answer_was_lost_is_found_saved_on_retry() -> Result<()> {
+    let options = Options::default().config(TIMEOUT_CONFIG);
+    run_with("lost-answer-omni", options, |mut panels| async move {
+        let p = panels.remove(0);
+        p.connect().await?;
+        let id = open(&p, "Sales").await?;
+        for f in &lost_answers() {
+            lose_the_answer(&p, &id, f, false).await?;
+        }
+        Ok(())
+    })
+    .await
+}
+
+/// The same with ETags (RFC 7644 mode): the retry's If-Match is stale after its own write, the
+/// 412 is followed by one GET, and the group holding the change means "Saved", not a conflict.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_save_whose_answer_was_lost_is_found_saved_on_retry_with_etags() -> Result<()> {
+    let options = Options::default()
+        .config(TIMEOUT_CONFIG)
+        .args(&["--mode", "rfc7644"]);
+    run_with("lost-answer-etag", options, |mut panels| async move {
+        let p = panels.remove(0);
+        p.connect().await?;
+        let id = open(&p, "Sales").await?;
+        for f in &lost_answers() {
+            lose_the_answer(&p, &id, f, true).await?;
         }
         Ok(())
     })
@@ -490,34 +662,14 @@ async fn the_request_budget_waits_visibly_and_the_wait_can_be_cancelled() -> Res
     .await
 }
 
-/// Chromium DevTools through chromedriver (`goog/cdp/execute`), for network emulation.
-#[derive(Debug)]
-struct Cdp(&'static str, Value);
-
-impl WebDriverCompatibleCommand for Cdp {
-    fn endpoint(
-        &self,
-        base_url: &url::Url,
-        session_id: Option<&str>,
-    ) -> std::result::Result<url::Url, url::ParseError> {
-        let sid = session_id.ok_or(url::ParseError::EmptyHost)?;
-        base_url.join(&format!("session/{sid}/goog/cdp/execute"))
-    }
-
-    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
-        let body = json!({ "cmd": self.0, "params": self.1 });
-        (http::Method::POST, Some(body.to_string()))
-    }
-}
-
 async fn set_offline(p: &Panel, offline: bool) -> Result<()> {
-    p.client.issue_cmd(Cdp("Network.enable", json!({}))).await?;
-    p.client
-        .issue_cmd(Cdp(
-            "Network.emulateNetworkConditions",
-            json!({ "offline": offline, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1 }),
-        ))
-        .await?;
+    cdp(&p.client, "Network.enable", json!({})).await?;
+    cdp(
+        &p.client,
+        "Network.emulateNetworkConditions",
+        json!({ "offline": offline, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1 }),
+    )
+    .await?;
     Ok(())
 }
 

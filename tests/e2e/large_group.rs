@@ -3,17 +3,12 @@
 //! filter finds a member far down the list, removing that member through the filtered row
 //! reaches the review and the server, and the keyboard reaches the last row (End in the
 //! scroll box) and moves the window along as Tab goes from row to row.
-#![cfg(not(target_arch = "wasm32"))]
-
-#[path = "e2e/support/mod.rs"]
-mod support;
-
 use std::time::Duration;
 
 use anyhow::{ensure, Context, Result};
+use e2e_harness::{counts, run_with, Group, Options, Panel};
 use fantoccini::key::Key;
 use serde_json::Value;
-use support::{counts, run_with, Group, Options, Panel};
 
 const SIZE: usize = 5000;
 const GROUP: &str = "Scale test";
@@ -41,7 +36,7 @@ async fn rendered(p: &Panel) -> Result<(usize, Vec<(usize, String)>)> {
                 .map(|r| {
                     (
                         r[0].as_u64().unwrap_or(0) as usize,
-                        support::a11y::normalize(r[1].as_str().unwrap_or_default()),
+                        e2e_harness::a11y::normalize(r[1].as_str().unwrap_or_default()),
                     )
                 })
                 .collect()
@@ -128,7 +123,7 @@ async fn five_thousand_members_filter_remove_save_and_keyboard() -> Result<()> {
         p.status_where(&format!("{want:?}"), |s| s.contains(&want)).await?;
         // The draft is kept as its change: a few hundred bytes, not two copies of 5,000 members
         // (at 50,000 those were more than a tab's session storage holds).
-        let draft = support::eventually("the draft in sessionStorage", || async {
+        let draft = e2e_harness::eventually("the draft in sessionStorage", || async {
             let stored = p.session_storage().await.map_err(|e| e.to_string())?;
             stored
                 .into_iter()
@@ -179,7 +174,7 @@ async fn five_thousand_members_filter_remove_save_and_keyboard() -> Result<()> {
         p.region("Member list").await?;
         p.press(Key::End).await?;
         let last = after.members.last().context("no members left")?;
-        support::eventually("the last row to be rendered", || async {
+        e2e_harness::eventually("the last row to be rendered", || async {
             let (_, rows) = rendered(p).await.map_err(|e| e.to_string())?;
             match rows.last() {
                 Some((index, text)) if *index == SIZE && text.contains(&last.value) => Ok(()),
@@ -192,7 +187,7 @@ async fn five_thousand_members_filter_remove_save_and_keyboard() -> Result<()> {
         // Home, then Tab from row to row past the first window: focus stays on the next row's
         // button each time, the window following it.
         p.press(Key::Home).await?;
-        support::eventually("the first row to be rendered again", || async {
+        e2e_harness::eventually("the first row to be rendered again", || async {
             let (_, rows) = rendered(p).await.map_err(|e| e.to_string())?;
             match rows.first() {
                 Some((2, _)) => Ok(()),
@@ -221,7 +216,7 @@ async fn five_thousand_members_filter_remove_save_and_keyboard() -> Result<()> {
         for _ in 0..5 {
             p.press(Key::PageDown).await?;
         }
-        support::eventually("the focus to stay in the member list", || async {
+        e2e_harness::eventually("the focus to stay in the member list", || async {
             let v = p
                 .js("const b = document.getElementById('member-list'); return b.contains(document.activeElement);")
                 .await

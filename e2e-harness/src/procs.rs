@@ -19,9 +19,10 @@ pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 const STARTUP: Duration = Duration::from_secs(20);
 
-/// The workspace root: the panel is the root package, so its manifest dir is the root.
+/// The workspace root (the panel's package): the harness sits in `e2e-harness/` below it.
 pub fn workspace_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+    let harness = Path::new(env!("CARGO_MANIFEST_DIR"));
+    harness.parent().unwrap_or(harness).to_path_buf()
 }
 
 pub fn dist_dir() -> PathBuf {
@@ -253,10 +254,6 @@ impl Driver {
             profile,
             log,
         })
-    }
-
-    pub async fn connect(&self) -> Result<Client> {
-        self.connect_with(&[]).await
     }
 
     /// Like [`Driver::connect`], with extra Chromium flags.

@@ -4,21 +4,17 @@
 //! checked over HTTP; the harness's Content Security Policy check shown to fail; and the build's
 //! CSP hook (scripts/csp.py) on pages it must refuse.
 //!
-//! Needs what tests/e2e.rs needs, plus /usr/sbin/nginx and /usr/bin/caddy (scripts/setup).
-#![cfg(not(target_arch = "wasm32"))]
-
-#[path = "e2e/support/mod.rs"]
-mod support;
-
+//! Needs, besides what every e2e module needs (tests/e2e/main.rs), /usr/sbin/nginx and
+//! /usr/bin/caddy (scripts/setup).
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::time::Duration;
 
 use anyhow::{bail, ensure, Context, Result};
+use e2e_harness::api::{request, Answer};
+use e2e_harness::nginx::{Front, CADDY, NGINX};
+use e2e_harness::procs::{self, Sandbox};
+use e2e_harness::{csp, eventually, exclusive, run, Options};
 use serde_json::{json, Value};
-use support::nginx::{Front, CADDY, NGINX};
-use support::procs::{self, Sandbox};
-use support::{csp, eventually, run, Options};
 
 const YEAR_IMMUTABLE: &str = "public, max-age=31536000, immutable";
 
@@ -63,63 +59,16 @@ fn check_security_headers(what: &str, h: &BTreeMap<String, String>, csp: &str) -
     Ok(())
 }
 
-struct Answer {
-    status: u16,
-    headers: BTreeMap<String, String>,
-    body: String,
-}
-
-/// One plain HTTP request (no browser), headers lower-cased.
+/// One plain HTTP request (no browser), with the key when given.
 async fn http(method: &str, url: &str, key: Option<&str>, body: Option<String>) -> Result<Answer> {
-    let (method, url, key) = (method.to_owned(), url.to_owned(), key.map(str::to_owned));
-    tokio::task::spawn_blocking(move || -> Result<Answer> {
-        let agent: ureq::Agent = ureq::Agent::config_builder()
-            .proxy(None)
-            .timeout_global(Some(Duration::from_secs(30)))
-            .http_status_as_error(false)
-            .build()
-            .into();
-        let what = format!("{method} {url}");
-        let mut req = http::Request::builder().method(method.as_str()).uri(&url);
-        if let Some(k) = &key {
-            req = req.header("Authorization", format!("Bearer {k}"));
-        }
-        let mut resp = match body {
-            Some(b) => agent.run(
-                req.header("Content-Type", "application/scim+json")
-                    .body(b)
-                    .with_context(|| format!("building {what}"))?,
-            ),
-            None => agent.run(req.body(()).with_context(|| format!("building {what}"))?),
-        }
-        .with_context(|| what.clone())?;
-        let mut headers = BTreeMap::new();
-        for (name, value) in resp.headers() {
-            let value = value.to_str().unwrap_or("(not text)").to_owned();
-            headers
-                .entry(name.as_str().to_lowercase())
-                .and_modify(|v: &mut String| {
-                    v.push_str(", ");
-                    v.push_str(&value);
-                })
-                .or_insert(value);
-        }
-        let bytes = resp
-            .body_mut()
-            .with_config()
-            .limit(64 * 1024 * 1024)
-            .read_to_vec()
-            .with_context(|| format!("reading the body of {what}"))?;
-        // Lossy: assets such as the wasm are not text, and only text bodies are looked at.
-        let body = String::from_utf8_lossy(&bytes).into_owned();
-        Ok(Answer {
-            status: resp.status().as_u16(),
-            headers,
-            body,
-        })
-    })
-    .await
-    .context("the HTTP worker thread failed")?
+    let mut headers = Vec::new();
+    if let Some(k) = key {
+        headers.push(("Authorization", format!("Bearer {k}")));
+    }
+    if body.is_some() {
+        headers.push(("Content-Type", "application/scim+json".to_owned()));
+    }
+    request(method, url, &headers, body).await
 }
 
 /// What any front server must do, checked over plain HTTP: headers and caching of the page, a
@@ -255,7 +204,7 @@ async fn nginx_serves_the_panel_with_strict_headers_and_proxies_a_save() -> Resu
             // The same-origin base URL: nginx forwards it to the sandbox.
             p.connect().await?;
             let id = p.api.group_id_by_name("Engineering").await?;
-            let before: support::Group = p.api.group(&id).await?;
+            let before: e2e_harness::Group = p.api.group(&id).await?;
             p.open_group(&id, "Engineering", before.members.len())
                 .await?;
             p.fill("Display name", "Engineering via nginx").await?;
@@ -276,7 +225,7 @@ async fn nginx_serves_the_panel_with_strict_headers_and_proxies_a_save() -> Resu
                 log.iter()
                     .any(|r| r.method == "PUT" && r.path == put_path && r.status == 200),
                 "the sandbox saw no PUT {put_path}: {}",
-                support::requests_text(&log)
+                e2e_harness::requests_text(&log)
             );
             let access = nginx.access_log();
             ensure!(
@@ -391,6 +340,7 @@ async fn nginx_serves_the_panel_with_strict_headers_and_proxies_a_save() -> Resu
 async fn caddy_serves_the_same_headers_and_proxies_the_api() -> Result<()> {
     need(CADDY)?;
     procs::preflight()?;
+    let _turn = exclusive().await;
     let key = procs::random_key();
     let sandbox = Sandbox::start(&key).await?;
     let caddy = Front::caddy(&sandbox.origin)?;
@@ -475,7 +425,7 @@ async fn csp_blocks_inline_code_and_foreign_hosts_and_the_check_reports_it() -> 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn connect_src_option_lets_the_panel_call_another_origin() -> Result<()> {
     let options = Options::default().connect_src("http://127.0.0.1:*");
-    support::run_with("csp-connect-src", options, |mut panels| async move {
+    e2e_harness::run_with("csp-connect-src", options, |mut panels| async move {
         let p = panels.remove(0);
         let meta = p
             .js("return document.querySelector('meta[http-equiv=\"Content-Security-Policy\"]').content;")
@@ -492,7 +442,7 @@ async fn connect_src_option_lets_the_panel_call_another_origin() -> Result<()> {
         p.fill("SCIM base URL", &other.api_base()).await?;
         p.fill("API key", &key).await?;
         p.click("Connect").await?;
-        p.status_where("Connected", support::is_connected).await?;
+        p.status_where("Connected", e2e_harness::is_connected).await?;
         Ok(())
     })
     .await

@@ -4,15 +4,10 @@
 //! the server gets exactly that change. On the way: focus moves into the review and the bulk
 //! add panel when they open and back to the button that opened them when Escape closes them,
 //! the focused element always shows a focus indicator, and the tab's title names the screen.
-#![cfg(not(target_arch = "wasm32"))]
-
-#[path = "e2e/support/mod.rs"]
-mod support;
-
 use anyhow::{bail, ensure, Context, Result};
+use e2e_harness::{a11y, members_text, run, run_with, Options, Panel};
 use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::key::Key;
-use support::{a11y, members_text, run, run_with, Options, Panel};
 
 const TITLE: &str = " — omni-scim-panel";
 /// Tab presses allowed to reach a control: the seeded Engineering group has about a hundred
@@ -61,7 +56,7 @@ async fn focused(p: &Panel) -> Result<String> {
 async fn wait_focus(p: &Panel, role: &str, name: &str) -> Result<()> {
     let want = format!("{role} {name:?}");
     let want = want.as_str();
-    support::eventually(&format!("the focus on {want}"), || async move {
+    e2e_harness::eventually(&format!("the focus on {want}"), || async move {
         let now = focused(p).await.map_err(|e| e.to_string())?;
         if now == want {
             Ok(())
@@ -130,7 +125,7 @@ async fn focus_is_visible(p: &Panel, at: &str) -> Result<()> {
 async fn wait_title(p: &Panel, screen: &str) -> Result<()> {
     let want = format!("{screen}{TITLE}");
     let want = want.as_str();
-    support::eventually(&format!("the title {want:?}"), || async move {
+    e2e_harness::eventually(&format!("the title {want:?}"), || async move {
         let t = p.client.title().await.map_err(|e| e.to_string())?;
         // Names in the title are bidi isolates (FSI … PDI), invisible when shown.
         if t.replace(['\u{2068}', '\u{2069}'], "") == want {
@@ -159,23 +154,24 @@ async fn connect(p: &Panel) -> Result<()> {
     .await?;
     type_text(p, &p.key).await?;
     p.press(Key::Enter).await?;
-    p.status_where("Connected", support::is_connected).await?;
+    p.status_where("Connected", e2e_harness::is_connected)
+        .await?;
     wait_title(p, "Groups").await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn keyboard_only_connect_find_add_remove_and_save() -> Result<()> {
-    run("keyboard", |p| async move {
+    run("keyboard-only", |p| async move {
         // Set up past the panel: the group and a user outside it, from the server.
         let id = p.api.group_id_by_name("Engineering").await?;
-        let before: support::Group = p.api.group(&id).await?;
+        let before: e2e_harness::Group = p.api.group(&id).await?;
         ensure!(
             before.members.len() >= 2,
             "Engineering needs 2 members: {}",
             members_text(&before.members)
         );
         let users = p.api.all_users().await?;
-        let names = |u: &support::api::User| u.display_name.clone().unwrap_or_default();
+        let names = |u: &e2e_harness::api::User| u.display_name.clone().unwrap_or_default();
         let newcomer = users
             .iter()
             .filter(|u| before.members.iter().all(|m| m.value != u.id))
@@ -288,6 +284,7 @@ async fn keyboard_only_connect_find_add_remove_and_save() -> Result<()> {
         wait_focus(&p, "button", "Save").await?;
         focus_is_visible(&p, "Save, after the review closed").await?;
         wait_title(&p, "“Engineering”").await?;
+        p.settle().await?;
         ensure!(
             !p.has_region("Review changes").await?,
             "the review is still open after Escape"
@@ -304,7 +301,7 @@ async fn keyboard_only_connect_find_add_remove_and_save() -> Result<()> {
             .await?;
         let kept = before.members.len() - 1;
         ensure!(
-            support::counts(&text) == (Some(1), Some(1), Some(kept)),
+            e2e_harness::counts(&text) == (Some(1), Some(1), Some(kept)),
             "review: {text}"
         );
         tab_to(&p, "button", "Confirm save").await?;
@@ -376,29 +373,14 @@ async fn keyboard_pages_the_groups_list_and_opens_a_group() -> Result<()> {
 
 /// Someone else removes `user` from group `id`, past the panel (a SCIM PATCH).
 async fn someone_else_removes(p: &Panel, id: &str, user: &str) -> Result<()> {
-    let url = format!("{}api/scim/v2/groups/{id}", p.url);
-    let auth = format!("Bearer {}", p.key);
     let body = serde_json::json!({
         "schemas": ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
         "Operations": [{ "op": "remove", "path": format!("members[value eq \"{user}\"]") }],
-    })
-    .to_string();
-    // ureq blocks; keep it off the async workers.
-    let status = tokio::task::spawn_blocking(move || -> Result<u16> {
-        let agent: ureq::Agent = ureq::Agent::config_builder()
-            .proxy(None)
-            .http_status_as_error(false)
-            .build()
-            .into();
-        let req = http::Request::builder()
-            .method("PATCH")
-            .uri(&url)
-            .header("Authorization", auth)
-            .header("Content-Type", "application/scim+json")
-            .body(body)?;
-        Ok(agent.run(req)?.status().as_u16())
-    })
-    .await??;
+    });
+    let (status, _) = p
+        .api
+        .send("PATCH", &format!("/groups/{id}"), Some(body))
+        .await?;
     ensure!(
         (200..300).contains(&status),
         "the other admin's PATCH answered {status}"
@@ -413,7 +395,7 @@ async fn someone_else_removes(p: &Panel, id: &str, user: &str) -> Result<()> {
 async fn keyboard_through_a_conflict() -> Result<()> {
     run("keyboard-conflict", |p| async move {
         let id = p.api.group_id_by_name("Sales").await?;
-        let before: support::Group = p.api.group(&id).await?;
+        let before: e2e_harness::Group = p.api.group(&id).await?;
         ensure!(before.members.len() >= 2, "Sales needs 2 members");
         let (mine, theirs) = (before.members[0].clone(), before.members[1].clone());
         connect(&p).await?;
@@ -479,7 +461,7 @@ async fn keyboard_typed_name_confirmation() -> Result<()> {
         const GROUP: &str = "Blob SEs";
         const FIELD: &str = "Type the group name to confirm";
         let id = p.api.group_id_by_name(GROUP).await?;
-        let before: support::Group = p.api.group(&id).await?;
+        let before: e2e_harness::Group = p.api.group(&id).await?;
         let n = before.members.len();
         ensure!(
             (4..=12).contains(&n),

@@ -7,18 +7,14 @@
 //! sideways at those widths nor at 320 px (WCAG's reflow width); with prefers-reduced-motion
 //! nothing may move.
 //!
-//! Needs what tests/e2e.rs needs, plus axe-core in target/npm (scripts/setup installs it).
-#![cfg(not(target_arch = "wasm32"))]
-
-#[path = "e2e/support/mod.rs"]
-mod support;
-
+//! Needs, besides what every e2e module needs (tests/e2e/main.rs), axe-core in target/npm
+//! (scripts/setup installs it).
 use std::time::Duration;
 
 use anyhow::{bail, ensure, Context, Result};
+use e2e_harness::api::User;
+use e2e_harness::{axe, run_with, Group, Options, Panel};
 use serde_json::Value;
-use support::api::User;
-use support::{axe, run_with, Group, Options, Panel};
 
 const THEMES: [&str; 2] = ["light", "dark"];
 /// (width, height): a desktop and the narrowest phone the layout must fit.
@@ -61,12 +57,12 @@ async fn screen(p: &Panel, name: &str, anchor: &str) -> Result<()> {
 async fn show(p: &Panel, anchor: &str) -> Result<()> {
     let found = p
         .client
-        .execute_async(
-            "const [sel, done] = arguments; const el = document.querySelector(sel);
-             if (!el) { done(false); return; }
+        .execute(
+            "const el = document.querySelector(arguments[0]);
+             if (!el) return false;
              window.scrollTo(0, 0);
              if (el.getBoundingClientRect().top > innerHeight * 0.4) el.scrollIntoView({block: 'start'});
-             requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+             return true;",
             vec![Value::String(anchor.to_owned())],
         )
         .await
@@ -74,7 +70,7 @@ async fn show(p: &Panel, anchor: &str) -> Result<()> {
     if found != Value::Bool(true) {
         bail!("nothing on the page matches {anchor}");
     }
-    Ok(())
+    p.settle().await
 }
 
 fn outsiders<'a>(users: &'a [User], group: &Group) -> Vec<&'a User> {
@@ -200,7 +196,7 @@ async fn walk(a: Panel, b: Panel) -> Result<()> {
     // The restore banner: an unsaved rename kept across a reload.
     a.open_group(&id, "Engineering", n).await?;
     a.fill("Display name", "Engineering (renamed)").await?;
-    support::eventually("the draft in sessionStorage", || async {
+    e2e_harness::eventually("the draft in sessionStorage", || async {
         let stored = a.session_storage().await.map_err(|e| e.to_string())?;
         if stored
             .iter()
@@ -239,6 +235,8 @@ async fn walk(a: Panel, b: Panel) -> Result<()> {
     a.click("Save").await?;
     a.heading("Review changes").await?;
     a.fill("Type the group name to confirm", "not the name")
+        .await?;
+    a.field_error("Type the group name to confirm", "not the group's name")
         .await?;
     screen(&a, "confirm-name", "#review-heading").await?;
     a.click("Back").await?;

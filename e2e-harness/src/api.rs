@@ -1,6 +1,7 @@
 //! Direct HTTP access to the sandbox's SCIM API, to set tests up and to check what the panel
 //! really wrote, independently of what the panel shows.
 
+use std::collections::BTreeMap;
 use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
@@ -44,10 +45,22 @@ impl Api {
         Self { base, key }
     }
 
-    async fn get(&self, path_and_query: &str) -> Result<Value> {
-        let url = format!("{}{}", self.base, path_and_query);
+    /// Sends `method` to `path` (below the API base) with the key, as another client of the
+    /// server would: `(status, body)`, any status being an answer.
+    pub async fn send(
+        &self,
+        method: &str,
+        path: &str,
+        body: Option<Value>,
+    ) -> Result<(u16, String)> {
+        let url = format!("{}{path}", self.base);
         let auth = format!("Bearer {}", self.key);
-        let (status, body) = http("GET", &url, Some(&auth), None).await?;
+        http(method, &url, Some(&auth), body.map(|b| b.to_string())).await
+    }
+
+    async fn get(&self, path_and_query: &str) -> Result<Value> {
+        let (status, body) = self.send("GET", path_and_query, None).await?;
+        let url = format!("{}{path_and_query}", self.base);
         if !(200..300).contains(&status) {
             bail!("GET {url} answered {status}: {body}");
         }
@@ -121,14 +134,13 @@ impl Api {
     /// Creates a group without members (`POST /groups`) and returns its id: for names no seed
     /// has, such as hostile ones.
     pub async fn create_group(&self, display_name: &str) -> Result<String> {
-        let url = format!("{}/groups", self.base);
-        let auth = format!("Bearer {}", self.key);
         let body = serde_json::json!({
             "schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"],
             "displayName": display_name,
             "members": [],
         });
-        let (status, text) = http("POST", &url, Some(&auth), Some(body.to_string())).await?;
+        let (status, text) = self.send("POST", "/groups", Some(body)).await?;
+        let url = format!("{}/groups", self.base);
         if !(200..300).contains(&status) {
             bail!("POST {url} answered {status}: {text}");
         }
@@ -246,59 +258,94 @@ impl Control {
             .await
             .map(drop)
     }
-
-    pub async fn reset(&self) -> Result<()> {
-        self.call("POST", "/__sandbox/reset", None).await.map(drop)
-    }
 }
 
-/// One blocking HTTP request on a worker thread: `(status, body)`; any status is an answer.
+/// An HTTP answer: its status, its headers (names lower-cased, repeated ones joined with ", ")
+/// and its body (lossy UTF-8: assets such as the wasm are not text; only text is looked at).
+pub struct Answer {
+    pub status: u16,
+    pub headers: BTreeMap<String, String>,
+    pub body: String,
+}
+
+/// One plain HTTP request (no browser, no proxy) on a worker thread, with `headers`; any status
+/// is an answer.
+pub async fn request(
+    method: &str,
+    url: &str,
+    headers: &[(&str, String)],
+    body: Option<String>,
+) -> Result<Answer> {
+    let (method, url) = (method.to_owned(), url.to_owned());
+    let headers: Vec<(String, String)> = headers
+        .iter()
+        .map(|(n, v)| ((*n).to_owned(), v.clone()))
+        .collect();
+    // ureq blocks; keep it off the async workers.
+    tokio::task::spawn_blocking(move || -> Result<Answer> {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .proxy(None)
+            // Long enough for a PUT the size of a 50,000-member group through a proxy.
+            .timeout_global(Some(Duration::from_secs(30)))
+            .http_status_as_error(false)
+            .build()
+            .into();
+        let what = format!("{method} {url}");
+        let mut req = http::Request::builder().method(method.as_str()).uri(&url);
+        for (name, value) in &headers {
+            req = req.header(name, value);
+        }
+        let mut resp = match body {
+            Some(b) => agent.run(req.body(b).with_context(|| format!("building {what}"))?),
+            None => agent.run(req.body(()).with_context(|| format!("building {what}"))?),
+        }
+        .with_context(|| what.clone())?;
+        let mut headers = BTreeMap::new();
+        for (name, value) in resp.headers() {
+            let value = value.to_str().unwrap_or("(not text)").to_owned();
+            headers
+                .entry(name.as_str().to_lowercase())
+                .and_modify(|v: &mut String| {
+                    v.push_str(", ");
+                    v.push_str(&value);
+                })
+                .or_insert(value);
+        }
+        let bytes = resp
+            .body_mut()
+            .with_config()
+            .limit(64 * 1024 * 1024)
+            .read_to_vec()
+            .with_context(|| format!("reading the body of {what}"))?;
+        Ok(Answer {
+            status: resp.status().as_u16(),
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        })
+    })
+    .await
+    .context("the HTTP worker thread failed")?
+}
+
+/// A request to the sandbox's API or control endpoints: `(status, body)`.
 async fn http(
     method: &str,
     url: &str,
     auth: Option<&str>,
     body: Option<String>,
 ) -> Result<(u16, String)> {
-    let (method, url, auth) = (method.to_owned(), url.to_owned(), auth.map(str::to_owned));
-    // ureq blocks; keep it off the async workers.
-    tokio::task::spawn_blocking(move || -> Result<(u16, String)> {
-        let agent: ureq::Agent = ureq::Agent::config_builder()
-            .proxy(None)
-            .timeout_global(Some(Duration::from_secs(10)))
-            .http_status_as_error(false)
-            .build()
-            .into();
-        let what = format!("{method} {url}");
-        let mut req = http::Request::builder()
-            .method(method.as_str())
-            .uri(&url)
-            .header("Accept", "application/scim+json, application/json");
-        if let Some(a) = &auth {
-            req = req.header("Authorization", a);
-        }
-        let mut resp = match body {
-            Some(b) => {
-                let req = req
-                    .header("Content-Type", "application/json")
-                    .body(b)
-                    .with_context(|| format!("building {what}"))?;
-                agent.run(req)
-            }
-            None => {
-                let req = req.body(()).with_context(|| format!("building {what}"))?;
-                agent.run(req)
-            }
-        }
-        .with_context(|| what.clone())?;
-        let status = resp.status().as_u16();
-        let text = resp
-            .body_mut()
-            .read_to_string()
-            .with_context(|| format!("reading the body of {what}"))?;
-        Ok((status, text))
-    })
-    .await
-    .context("the HTTP worker thread failed")?
+    let mut headers = vec![(
+        "Accept",
+        "application/scim+json, application/json".to_owned(),
+    )];
+    if let Some(a) = auth {
+        headers.push(("Authorization", a.to_owned()));
+    }
+    if body.is_some() {
+        headers.push(("Content-Type", "application/json".to_owned()));
+    }
+    let answer = request(method, url, &headers, body).await?;
+    Ok((answer.status, answer.body))
 }
 
 fn resources(list: &Value) -> &[Value] {
@@ -340,4 +387,33 @@ pub fn percent_encode(s: &str) -> String {
         }
     }
     out
+}
+
+/// A query string as a server reads it: `+` is a space and `%XX` a byte (invalid escapes are
+/// kept as they are).
+pub fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(b)) => {
+                out.push(b);
+                i += 3;
+            }
+            (b'+', _) => {
+                out.push(b' ');
+                i += 1;
+            }
+            (b, _) => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }

@@ -5,7 +5,7 @@
 
 use std::net::TcpStream;
 use std::os::unix::fs::MetadataExt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -223,10 +223,6 @@ impl Front {
     /// Everything the server wrote: its output and (nginx) error log.
     pub fn logs(&self) -> String {
         format!("{}{}", self.file("output.log"), self.file("error.log"))
-    }
-
-    pub fn path(&self) -> PathBuf {
-        self.dir.path().to_path_buf()
     }
 }
 
