@@ -2,14 +2,14 @@
 //! changes; "Apply" adds the users found. Emails are resolved against the directory, so 500
 //! emails cost a handful of list requests, not 500 lookups.
 
-use super::focus::focus_soon;
-use super::notice::{Notice, NoticeArea};
+use super::notice::NoticeArea;
 use super::progress::{ListingProgress, ListingState};
-use crate::actions;
-use crate::app::AppState;
+use crate::browser::focus::focus_soon;
 use crate::browser::http::ScreenReads;
 use crate::core::bulk::{preview, BulkPreview};
 use crate::core::directory::{Directory, DirectoryUser};
+use crate::state::notice::Notice;
+use crate::state::{load, use_app_state};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::sync::Arc;
@@ -34,7 +34,8 @@ fn Category(title: &'static str, count: usize, items: String) -> impl IntoView {
 }
 
 #[component]
-pub fn BulkAdd(state: AppState, on_apply: Callback<Vec<DirectoryUser>>) -> impl IntoView {
+pub fn BulkAdd(on_apply: Callback<Vec<DirectoryUser>>) -> impl IntoView {
+    let state = use_app_state();
     let open = RwSignal::new(false);
     let text = RwSignal::new(String::new());
     let directory = RwSignal::new(None::<Arc<Directory>>);
@@ -66,7 +67,7 @@ pub fn BulkAdd(state: AppState, on_apply: Callback<Vec<DirectoryUser>>) -> impl 
             "Listing users to resolve the emails…".into(),
         )));
         spawn_local(async move {
-            let listed = actions::directory(state, false, reads, move |n, total| {
+            let listed = load::directory(state.session, false, reads, move |n, total| {
                 progress.set(Some((n, total)));
             })
             .await;

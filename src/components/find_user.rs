@@ -3,15 +3,16 @@
 //! the directory, listed once per connection, locally; servers that filter (`co`) are asked.
 
 use super::field::TextField;
-use super::focus::focus_soon;
-use super::notice::{Notice, NoticeArea};
+use super::notice::NoticeArea;
 use super::progress::{ListingProgress, ListingState};
-use crate::actions;
-use crate::app::AppState;
+use crate::browser::focus::focus_soon;
 use crate::browser::http::ScreenReads;
 use crate::core::directory::{looks_like_email, DirectoryUser};
 use crate::core::endpoints::user_name_filter;
 use crate::core::save_request::filter_string;
+use crate::state::notice::Notice;
+use crate::state::session::Session;
+use crate::state::{load, use_app_state};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -20,13 +21,13 @@ const RESULT_LIMIT: usize = 8;
 
 /// Searches the directory (listing it first when needed, with progress) for `q`.
 async fn search_directory(
-    state: AppState,
+    session: Session,
     q: &str,
     refresh: bool,
     reads: ScreenReads,
     progress: RwSignal<ListingState>,
 ) -> Result<Vec<DirectoryUser>, String> {
-    let listed = actions::directory(state, refresh, reads, move |n, total| {
+    let listed = load::directory(session, refresh, reads, move |n, total| {
         progress.set(Some((n, total)));
     })
     .await;
@@ -36,10 +37,11 @@ async fn search_directory(
 
 #[component]
 pub fn FindUser(
-    state: AppState,
     /// Adds the chosen user to the draft.
     on_add: Callback<DirectoryUser>,
 ) -> impl IntoView {
+    let state = use_app_state();
+    let session = state.session;
     let query = RwSignal::new(String::new());
     let results = RwSignal::new(Vec::<DirectoryUser>::new());
     let notice = RwSignal::new(None::<Notice>);
@@ -92,7 +94,7 @@ pub fn FindUser(
         let have_directory = state.session.directory.with_untracked(Option::is_some);
         spawn_local(async move {
             let found: Result<Vec<DirectoryUser>, String> = if have_directory && !refresh {
-                search_directory(state, &q, false, reads, progress).await
+                search_directory(session, &q, false, reads, progress).await
             } else if looks_like_email(&q) || filterable {
                 notice.set(Some(Notice::Progress("Searching…".into())));
                 let filter = if looks_like_email(&q) {
@@ -101,11 +103,14 @@ pub fn FindUser(
                     let v = filter_string(&q);
                     format!("displayName co {v} or userName co {v}")
                 };
-                let asked = match state.session.client() {
-                    Ok(client) => client
-                        .cancelled_with(reads)
-                        .users_page(1, RESULT_LIMIT as u64, Some(&filter))
-                        .await
+                let asked = match session.client() {
+                    Ok(client) => session
+                        .heard(
+                            client
+                                .cancelled_with(reads)
+                                .users_page(1, RESULT_LIMIT as u64, Some(&filter))
+                                .await,
+                        )
                         .map(|p| p.items)
                         .map_err(|e| e.to_string()),
                     Err(why) => Err(why.to_string()),
@@ -114,7 +119,7 @@ pub fn FindUser(
                     // Servers match `co` without folding accents ("jose" misses "José"): when
                     // they find nobody, the directory, searched accent-insensitively, decides.
                     Ok(users) if users.is_empty() && !looks_like_email(&q) => {
-                        search_directory(state, &q, false, reads, progress).await
+                        search_directory(session, &q, false, reads, progress).await
                     }
                     other => other,
                 }
@@ -124,7 +129,7 @@ pub fn FindUser(
             } else {
                 notice.set(Some(Notice::Progress("Listing users…".into())));
                 listing.set_value(true);
-                let listed = search_directory(state, &q, refresh, reads, progress).await;
+                let listed = search_directory(session, &q, refresh, reads, progress).await;
                 // `try_`: the screen may have gone meanwhile (`Some` means it is still here).
                 if listing.try_update_value(|l| *l = false).is_some()
                     && seq.try_get_value() != Some(mine)
@@ -141,7 +146,7 @@ pub fn FindUser(
                         return;
                     }
                     match listed {
-                        Ok(_) => search_directory(state, &q, false, reads, progress).await,
+                        Ok(_) => search_directory(session, &q, false, reads, progress).await,
                         Err(e) => Err(e),
                     }
                 } else {

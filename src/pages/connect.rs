@@ -1,14 +1,15 @@
 //! "Connection": base URL and API key, Connect and Forget key.
 
-use super::field::TextField;
-use super::notice::{Notice, NoticeArea};
-use crate::app::AppState;
 use crate::browser::{config, http::ScimClient, idle, storage};
+use crate::components::field::TextField;
+use crate::components::notice::NoticeArea;
 use crate::core::base_url::ScimBase;
 use crate::core::error::ErrorKind;
 use crate::core::idle::forgotten_notice;
 use crate::core::secret::ApiKey;
 use crate::core::validation::{Issue, Severity};
+use crate::state::notice::Notice;
+use crate::state::use_app_state;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
@@ -22,7 +23,8 @@ fn error(message: String) -> Vec<Issue> {
 }
 
 #[component]
-pub fn ConnectPanel(state: AppState) -> impl IntoView {
+pub fn ConnectPanel() -> impl IntoView {
+    let state = use_app_state();
     let session = state.session;
     let base_input = RwSignal::new(storage::load_base_url().unwrap_or_default());
     let key_input = RwSignal::new(String::new());
@@ -54,7 +56,7 @@ pub fn ConnectPanel(state: AppState) -> impl IntoView {
         }
     });
     let no_patch = move || session.features.get().no_patch;
-    // A request refused with 401 forgets the key and disconnects (browser/http.rs): the panel
+    // A request refused with 401 forgets the key and disconnects (state/session.rs): the panel
     // stops saying it is connected.
     Effect::new(move |_| {
         if session.connected.get().is_none() {
