@@ -29,13 +29,7 @@ pub struct ScimClient {
     stop: Option<AbortSignal>,
 }
 
-/// What a successful save answered.
-pub enum SaveAnswer {
-    /// The group as the server now has it.
-    Group(Group),
-    /// 204 without a body; `etag` is the new version where the server sent one.
-    NoContent { etag: Option<String> },
-}
+pub use crate::core::save::SaveAnswer;
 
 /// One page of a list: its items and the server's total, if it gave one.
 pub struct Page<T> {

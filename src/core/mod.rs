@@ -18,6 +18,7 @@ pub mod model;
 pub mod rate_budget;
 pub mod retry;
 pub mod route;
+pub mod save;
 pub mod save_request;
 pub mod secret;
 pub mod server_features;

@@ -1,0 +1,1 @@
+//! Property tests of the save pipeline (filled in next).
