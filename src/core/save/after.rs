@@ -86,3 +86,156 @@ impl RefusedSaves {
         self.0
     }
 }
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+    use crate::core::error::{ApiError, Operation};
+    use crate::core::save::fixtures::*;
+    use crate::core::save::plan::plan;
+
+    #[test]
+    fn rebase_takes_the_saved_group_when_nothing_changed_in_flight() {
+        let loaded = group("Team", &[1, 2], 1, false);
+        let sent = edited(&loaded, "Team", &[1, 2, 3]);
+        let saved = group("Team", &[1, 2, 3], 2, false);
+        let next = rebase(&sent, &sent, &saved);
+        assert_eq!(next, GroupDraft::from_group(saved));
+        assert!(!next.is_dirty());
+    }
+
+    #[test]
+    fn rebase_keeps_edits_made_while_the_save_was_in_flight() {
+        let loaded = group("Team", &[1, 2], 1, false);
+        let sent = edited(&loaded, "Team", &[1, 2, 3]);
+        let mut current = sent.clone();
+        current.members.push(member(4));
+        let saved = group("Team", &[1, 2, 3], 2, false);
+        let next = rebase(&current, &sent, &saved);
+        assert_eq!(next.loaded, saved);
+        assert_eq!(next.members, members(&[1, 2, 3, 4]));
+        // Still unsaved: only user 4 is left to save.
+        assert_eq!(next.diff().added, members(&[4]));
+        assert!(next.diff().removed.is_empty());
+    }
+
+    #[test]
+    fn activity_entries_name_the_attempt_and_keep_a_failures_message() {
+        let loaded = group("Team", &[1, 2], 1, false);
+        let p = plan(
+            &base(),
+            edited(&loaded, "Team B", &[2, 3, 4]),
+            &Default::default(),
+        );
+        let at = "2026-11-27T10:00:00.000Z".to_string();
+        let saved = activity_entry(
+            &p,
+            &SaveOutcome::Saved {
+                group: loaded.clone(),
+            },
+            at.clone(),
+        );
+        assert_eq!(
+            saved,
+            ActivityEntry {
+                at: at.clone(),
+                group_id: GROUP_ID.into(),
+                group_name: "Team B".into(),
+                renamed: Some(("Team".into(), "Team B".into())),
+                added: 2,
+                removed: 1,
+                method: "PUT",
+                outcome: Outcome::Saved,
+                detail: None,
+            }
+        );
+        let error = answered(Operation::SaveGroup, 409);
+        let failed = activity_entry(
+            &p,
+            &SaveOutcome::Failed {
+                error: error.clone(),
+            },
+            at.clone(),
+        );
+        assert_eq!(failed.outcome, Outcome::Failed);
+        assert_eq!(failed.detail, Some(error.to_string()));
+        assert!(error
+            .to_string()
+            .contains("another group already has this name"));
+        let conflict = activity_entry(
+            &p,
+            &SaveOutcome::Conflict {
+                current: loaded,
+                theirs: Default::default(),
+                mine: p.diff.clone(),
+            },
+            at,
+        );
+        assert_eq!(
+            (conflict.outcome, conflict.detail),
+            (Outcome::Conflict, None)
+        );
+    }
+
+    #[test]
+    fn apply_mine_on_top_keeps_their_change_and_bases_the_draft_on_it() {
+        let loaded = group("Team", &[1, 2, 3], 1, false);
+        // I removed 1 and added 4; they removed 3 and added 5.
+        let mine = edited(&loaded, "Team", &[2, 3, 4]).diff();
+        let current = group("Team", &[1, 2, 5], 2, false);
+        let draft = apply_mine_on_top(&current, &mine);
+        assert_eq!(draft.loaded, current);
+        assert_eq!(draft.members, members(&[2, 5, 4]));
+        assert_eq!(draft.diff().added, members(&[4]));
+        assert_eq!(draft.diff().removed, members(&[1]));
+    }
+
+    fn refused(retry_after: Option<u64>) -> SaveOutcome {
+        SaveOutcome::Failed {
+            error: rate_limited(Operation::SaveGroup, retry_after),
+        }
+    }
+
+    #[test]
+    fn the_wait_after_a_429_is_the_servers_at_least_one_second() {
+        let mut refusals = RefusedSaves::default();
+        assert_eq!(refusals.after(&refused(Some(12)), 0.5), Some(12));
+        assert_eq!(refusals.after(&refused(Some(0)), 0.5), Some(1));
+        assert_eq!(refusals.count(), 2);
+    }
+
+    #[test]
+    fn without_retry_after_the_wait_grows_with_each_refused_save_in_a_row() {
+        for jitter in [0.0, 0.5, 1.0] {
+            let mut refusals = RefusedSaves::default();
+            let waits: Vec<u64> = (0..6)
+                .filter_map(|_| refusals.after(&refused(None), jitter))
+                .collect();
+            // From the second backoff step, 2–4 s, doubling to the 60 s cap.
+            let (low, high) = ([2, 4, 8, 16, 30, 30], [4, 8, 16, 32, 60, 60]);
+            for (i, w) in waits.iter().enumerate() {
+                assert!((low[i]..=high[i]).contains(w), "{jitter}: {waits:?}");
+            }
+            assert!(waits.windows(2).all(|w| w[0] <= w[1]), "{waits:?}");
+            assert_eq!(waits.len(), 6);
+        }
+    }
+
+    #[test]
+    fn only_a_save_that_got_through_or_a_conflict_ends_the_run_of_refusals() {
+        let mut refusals = RefusedSaves::default();
+        let _ = refusals.after(&refused(None), 0.0);
+        let other = SaveOutcome::Failed {
+            error: ApiError::timeout(Operation::SaveGroup, 30),
+        };
+        assert_eq!(refusals.after(&other, 0.0), None);
+        assert_eq!(refusals.count(), 1, "a timeout leaves the count");
+        assert_eq!(refusals.after(&refused(None), 0.0), Some(4));
+        let saved = SaveOutcome::Saved {
+            group: group("Team", &[1], 1, false),
+        };
+        assert_eq!(refusals.after(&saved, 0.0), None);
+        assert_eq!(refusals.count(), 0);
+        assert_eq!(refusals.after(&refused(None), 0.0), Some(2));
+    }
+}

@@ -95,3 +95,102 @@ pub fn plan_all(
     }
     plans
 }
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+    use crate::core::save::fixtures::*;
+
+    fn settings(features: ServerFeatures, prefer_patch: bool) -> SaveSettings {
+        SaveSettings {
+            prefer_patch,
+            features,
+        }
+    }
+
+    #[test]
+    fn patch_only_when_asked_for_and_not_refused_by_the_server() {
+        let no_patch = ServerFeatures {
+            no_patch: true,
+            ..rfc7644()
+        };
+        let loaded = group("Team", &[1, 2], 1, true);
+        let draft = edited(&loaded, "Team", &[1, 2, 3]);
+        for (features, prefer, method) in [
+            (omni(), false, SaveMethod::Put),
+            (omni(), true, SaveMethod::Patch),
+            (no_patch, false, SaveMethod::Put),
+            (no_patch, true, SaveMethod::Put),
+        ] {
+            let p = plan(&base(), draft.clone(), &settings(features, prefer));
+            assert_eq!(p.request.method, method, "{features:?} prefer {prefer}");
+        }
+        let put = plan(&base(), draft.clone(), &settings(omni(), false));
+        assert!(put.request.body.contains(r#""displayName":"Team""#));
+        let patch = plan(&base(), draft, &settings(omni(), true));
+        assert!(patch.request.body.contains(r#""op":"add""#));
+        assert_eq!(patch.request.url, "/api/scim/v2/groups/Qw7rT2pL");
+    }
+
+    #[test]
+    fn if_match_needs_etag_support_and_a_loaded_version_else_the_group_is_read_first() {
+        let with_version = group("Team", &[1], 4, true);
+        let without_version = group("Team", &[1], 4, false);
+        let cases = [
+            (rfc7644(), &with_version, Some("W/\"4\"")),
+            (rfc7644(), &without_version, None),
+            // Omni sends no version; were one there, it would still not be trusted.
+            (omni(), &with_version, None),
+        ];
+        for (features, loaded, if_match) in cases {
+            let p = plan(
+                &base(),
+                edited(loaded, "Team", &[]),
+                &settings(features, false),
+            );
+            assert_eq!(p.request.if_match.as_deref(), if_match);
+            assert_eq!(p.check_first, if_match.is_none());
+            assert_eq!(p.max_requests, 2);
+        }
+    }
+
+    #[test]
+    fn typed_name_is_the_loaded_name_when_the_guard_applies() {
+        let loaded = group("Team", &[1, 2, 3, 4, 5, 6, 7, 8], 1, false);
+        let emptied = plan(&base(), edited(&loaded, "Team B", &[]), &Default::default());
+        assert_eq!(emptied.typed_name.as_deref(), Some("Team"));
+        let quarter = plan(
+            &base(),
+            edited(&loaded, "Team", &[1, 2, 3, 4, 5, 6]),
+            &Default::default(),
+        );
+        assert_eq!(quarter.typed_name.as_deref(), Some("Team"));
+        let one = plan(
+            &base(),
+            edited(&loaded, "Team", &[1, 2, 3, 4, 5, 6, 7]),
+            &Default::default(),
+        );
+        assert_eq!(one.typed_name, None);
+        assert_eq!(one.diff.removed, members(&[8]));
+    }
+
+    #[test]
+    fn plan_all_plans_each_changed_group_once_in_order() {
+        let a = group_with_id("a", "A", &[1, 2], 1, false);
+        let b = group_with_id("b", "B", &[1], 1, false);
+        let c = group_with_id("c", "C", &[1, 3], 1, false);
+        let drafts = vec![
+            edited(&a, "A", &[2]),
+            // Unchanged: nothing to save.
+            GroupDraft::from_group(b),
+            edited(&c, "C", &[3]),
+            // The same group again: the first draft is the one planned.
+            edited(&a, "A", &[]),
+        ];
+        let plans = plan_all(&base(), drafts, &Default::default());
+        let ids: Vec<&str> = plans.iter().map(SavePlan::group_id).collect();
+        assert_eq!(ids, vec!["a", "c"]);
+        assert_eq!(plans[0].draft.members, members(&[2]));
+        assert_eq!(plans[1].diff.removed, members(&[1]));
+    }
+}
