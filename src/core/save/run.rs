@@ -213,14 +213,6 @@ mod tests {
     use crate::core::save::fixtures::*;
     use crate::core::save::plan::{plan, SaveSettings};
     use crate::core::save_request::SaveMethod;
-    use crate::core::server_features::ServerFeatures;
-
-    fn settings(features: ServerFeatures, prefer_patch: bool) -> SaveSettings {
-        SaveSettings {
-            prefer_patch,
-            features,
-        }
-    }
 
     /// Runs `plan` answering each request with the next of `replies`; returns the requests
     /// sent and the outcome. Fails the test if the run asks for more than was scripted.
@@ -260,7 +252,10 @@ mod tests {
         plan(
             &base(),
             edited(&loaded, "Data Wranglers", &[2, 3, 4]),
-            &settings(omni(), method_patch),
+            &SaveSettings {
+                prefer_patch: method_patch,
+                features: omni(),
+            },
         )
     }
 
@@ -269,7 +264,10 @@ mod tests {
         plan(
             &base(),
             edited(&loaded, "Data Wranglers", &[2, 3, 4]),
-            &settings(rfc7644(), false),
+            &SaveSettings {
+                prefer_patch: false,
+                features: rfc7644(),
+            },
         )
     }
 
