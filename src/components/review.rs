@@ -29,7 +29,8 @@ pub fn Review(
         }
     });
     let typed = RwSignal::new(String::new());
-    let required = data.typed_name.clone();
+    let plan = &data.plan;
+    let required = plan.typed_name.clone();
     let required_for_check = required.clone();
     let name_ok = move || match &required_for_check {
         Some(name) => typed.with(|t| t.trim() == name.trim()),
@@ -48,12 +49,12 @@ pub fn Review(
             message: format!("This is not the group's name, “{name}”."),
         }]
     });
-    let empty = data.diff.is_empty();
-    let removes = !data.diff.removed.is_empty();
-    let curl = data.request.curl(&data.origin);
+    let empty = plan.diff.is_empty();
+    let removes = !plan.diff.removed.is_empty();
+    let curl = plan.request.curl(&data.origin);
     let curl_for_copy = curl.clone();
     let copied = RwSignal::new(false);
-    let method_url = format!("{} {}", data.request.method.as_str(), data.request.url);
+    let method_url = format!("{} {}", plan.request.method.as_str(), plan.request.url);
 
     view! {
         // Escape goes Back (focus.rs).
@@ -66,7 +67,7 @@ pub fn Review(
             {if empty {
                 view! { <p>"Nothing has changed since the group was loaded; there is nothing to save."</p> }.into_any()
             } else {
-                view! { <DiffSummary diff=data.diff.clone() show_unchanged=true /> }.into_any()
+                view! { <DiffSummary diff=plan.diff.clone() show_unchanged=true /> }.into_any()
             }}
             {removes.then(|| view! {
                 <p class="warning-text">"Removed members lose the access this group gives them."</p>
@@ -88,8 +89,8 @@ pub fn Review(
             <details class="request">
                 <summary>"Request that will be sent"</summary>
                 <p class="mono">{method_url}</p>
-                {data.request.if_match.clone().map(|v| view! { <p class="mono">"If-Match: "{v}</p> })}
-                <pre class="mono">{data.request.pretty_body()}</pre>
+                {plan.request.if_match.clone().map(|v| view! { <p class="mono">"If-Match: "{v}</p> })}
+                <pre class="mono">{plan.request.pretty_body()}</pre>
                 <p>"As a curl command (the key is read from $OMNI_API_KEY, never included):"</p>
                 <pre class="mono">{curl}</pre>
                 <button type="button" on:click=move |_| {

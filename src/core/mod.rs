@@ -20,6 +20,7 @@ pub mod paging;
 pub mod rate_budget;
 pub mod retry;
 pub mod route;
+pub mod save;
 pub mod save_request;
 pub mod secret;
 pub mod server_features;

@@ -3,30 +3,27 @@
 //! only read these signals and call these methods.
 
 use super::notice::Notice;
-use super::save::{self, SaveOutcome};
+use super::save;
 use super::AppState;
 use crate::browser::focus::focus_soon;
 use crate::browser::{page, perf, storage, time};
-use crate::core::activity::{ActivityEntry, Outcome};
 use crate::core::diff::MembershipDiff;
 use crate::core::directory::DirectoryUser;
 use crate::core::draft::GroupDraft;
-use crate::core::error::ErrorKind;
 use crate::core::model::{Group, Member};
-use crate::core::retry::{self, ceil_seconds};
-use crate::core::save_request::{needs_typed_name, SaveMethod, SaveRequest};
+use crate::core::save::{
+    activity_entry, apply_mine_on_top, plan, rebase, RefusedSaves, SaveOutcome, SavePlan,
+    SaveSettings,
+};
 use crate::core::stored_draft::StoredDraft;
 use crate::core::validation::{isolate, Issue};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-/// What "Review changes" shows and what "Confirm save" sends.
+/// What "Review changes" shows, and what "Confirm save" sends: the plan, decided once.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ReviewData {
-    pub diff: MembershipDiff,
-    pub request: SaveRequest,
-    /// The group name the admin must type (emptying, or large removals).
-    pub typed_name: Option<String>,
+    pub plan: SavePlan,
     /// The page's origin, to make the curl command absolute for same-origin bases.
     pub origin: String,
 }
@@ -62,7 +59,8 @@ pub struct EditorState {
     pub failed: RwSignal<bool>,
     pub retry_in: RwSignal<u64>,
     countdown: StoredValue<u64>,
-    rate_limited_saves: StoredValue<u64>,
+    /// Saves refused with 429 in a row, which sets the wait before Retry.
+    refused: StoredValue<RefusedSaves>,
 }
 
 impl EditorState {
@@ -80,7 +78,7 @@ impl EditorState {
             failed: RwSignal::new(false),
             retry_in: RwSignal::new(0),
             countdown: StoredValue::new(0),
-            rate_limited_saves: StoredValue::new(0),
+            refused: StoredValue::new(RefusedSaves::default()),
         }
     }
 
@@ -221,46 +219,19 @@ impl EditorState {
             self.say(Notice::Error("Load a group before saving.".into()));
             return;
         };
-        let diff = perf::between("review-diff-start", "review-diff-end", || d.diff());
-        let features = session.features.get_untracked();
-        let method = if self.app.use_patch.get_untracked() && !features.no_patch {
-            SaveMethod::Patch
-        } else {
-            SaveMethod::Put
+        let settings = SaveSettings {
+            prefer_patch: self.app.use_patch.get_untracked(),
+            features: session.features.get_untracked(),
         };
-        let if_match = features
-            .etag
-            .then(|| d.loaded.meta.version.clone())
-            .flatten();
-        let request = SaveRequest::new(&base, &d, &diff, method, if_match);
-        let loaded_count = d.loaded.members.as_ref().map_or(0, Vec::len);
-        let typed_name = needs_typed_name(&diff, loaded_count, d.members.len())
-            .then(|| d.loaded.display_name.clone());
+        let plan = perf::between("review-diff-start", "review-diff-end", || {
+            plan(&base, d, &settings)
+        });
         self.notice.set(None);
         self.failed.set(false);
         self.review.set(Some(ReviewData {
-            diff,
-            request,
-            typed_name,
+            plan,
             origin: page::origin(),
         }));
-    }
-
-    fn record(&self, d: &GroupDraft, method: SaveMethod, outcome: Outcome, detail: Option<String>) {
-        let diff = d.diff();
-        self.app.activity.update(|a| {
-            a.push(ActivityEntry {
-                at: time::now_iso(),
-                group_id: d.id().to_string(),
-                group_name: d.display_name.clone(),
-                renamed: diff.renamed.clone(),
-                added: diff.added.len(),
-                removed: diff.removed.len(),
-                method: method.as_str(),
-                outcome,
-                detail,
-            })
-        });
     }
 
     /// Counts `seconds` down in `retry_in`; a newer countdown or the editor going ends it.
@@ -287,9 +258,7 @@ impl EditorState {
         if self.saving.get_untracked() || self.retry_in.get_untracked() > 0 {
             return;
         }
-        let (Some(data), Some(sent)) =
-            (self.review.get_untracked(), self.app.draft.get_untracked())
-        else {
+        let Some(data) = self.review.get_untracked() else {
             return;
         };
         let session = self.app.session;
@@ -300,49 +269,32 @@ impl EditorState {
         self.saved.set(None);
         self.say(Notice::Progress(format!(
             "Saving “{}”…",
-            isolate(&sent.display_name)
+            isolate(&data.plan.draft.display_name)
         )));
         let editor = *self;
         spawn_local(async move {
-            let outcome = save::save(session, &client, &sent, &data.request).await;
+            let plan = data.plan;
+            let outcome = save::save(session, &client, plan.clone()).await;
             editor.saving.set(false);
-            if !matches!(&outcome, SaveOutcome::Failed(_)) {
-                editor.rate_limited_saves.set_value(0);
-            }
-            let method = data.request.method;
+            let wait = editor
+                .refused
+                .try_update_value(|r| r.after(&outcome, js_sys::Math::random()))
+                .flatten();
+            let entry = activity_entry(&plan, &outcome, time::now_iso());
+            editor.app.activity.update(|a| a.push(entry));
             match outcome {
-                SaveOutcome::Saved(group) => {
-                    editor.record(&sent, method, Outcome::Saved, None);
-                    editor.saved_as(&sent, group);
-                }
-                SaveOutcome::Conflict { current } => {
-                    editor.record(&sent, method, Outcome::Conflict, None);
-                    let theirs = MembershipDiff::from_group(
-                        &sent.loaded,
-                        &current.display_name,
-                        current.members.as_deref().unwrap_or_default(),
-                    );
-                    editor.conflicted(ConflictData {
-                        current,
-                        theirs,
-                        mine: sent.diff(),
-                    });
-                }
-                SaveOutcome::Failed(err) => {
-                    editor.record(&sent, method, Outcome::Failed, Some(err.to_string()));
-                    editor.say(Notice::Error(err.to_string()));
-                    let wait = if let ErrorKind::RateLimited { wait_seconds } = err.kind {
-                        // The server's wait, else a backoff growing with each refused save.
-                        editor.rate_limited_saves.update_value(|n| *n += 1);
-                        let backoff = || {
-                            // From the second step (2–4 s): a save costs two requests.
-                            let n = editor.rate_limited_saves.get_value() as u32 + 1;
-                            ceil_seconds(retry::READS.backoff_ms(n, js_sys::Math::random()))
-                        };
-                        Some(wait_seconds.unwrap_or_else(backoff).max(1))
-                    } else {
-                        None
-                    };
+                SaveOutcome::Saved { group } => editor.saved_as(&plan.draft, group),
+                SaveOutcome::Conflict {
+                    current,
+                    theirs,
+                    mine,
+                } => editor.conflicted(ConflictData {
+                    current,
+                    theirs,
+                    mine,
+                }),
+                SaveOutcome::Failed { error } => {
+                    editor.say(Notice::Error(error.to_string()));
                     editor.save_failed(wait);
                 }
             }
@@ -362,11 +314,7 @@ impl EditorState {
         self.app.restorable.set(None);
         self.app.draft.update(|current| {
             if let Some(current) = current {
-                if current == sent {
-                    *current = GroupDraft::from_group(group.clone());
-                } else {
-                    current.loaded = group.clone();
-                }
+                *current = rebase(current, sent, &group);
             }
         });
         self.saved.set(Some(group));
@@ -412,12 +360,9 @@ impl EditorState {
         let Some(c) = self.conflict.get_untracked() else {
             return;
         };
-        let (display_name, members) = c.mine.apply_to(&c.current);
-        self.app.draft.set(Some(GroupDraft {
-            loaded: c.current,
-            display_name,
-            members,
-        }));
+        self.app
+            .draft
+            .set(Some(apply_mine_on_top(&c.current, &c.mine)));
         self.conflict.set(None);
         self.open_review();
     }

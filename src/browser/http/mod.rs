@@ -21,6 +21,7 @@ use crate::core::directory::{parse_users_page, DirectoryUser};
 use crate::core::endpoints;
 use crate::core::error::{ApiError, Operation};
 use crate::core::model::{self, Group};
+use crate::core::save::SaveAnswer;
 use crate::core::save_request::{SaveMethod, SaveRequest};
 use crate::core::secret::ApiKey;
 use crate::core::server_features::ServerFeatures;
@@ -34,14 +35,6 @@ pub struct ScimClient {
     key: ApiKey,
     /// Aborts this client's requests and waits: the screen that started them is gone.
     stop: Option<AbortSignal>,
-}
-
-/// What a successful save answered.
-pub enum SaveAnswer {
-    /// The group as the server now has it.
-    Group(Group),
-    /// 204 without a body; `etag` is the new version where the server sent one.
-    NoContent { etag: Option<String> },
 }
 
 /// One page of a list: its items and the server's total, if it gave one.
