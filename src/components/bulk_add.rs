@@ -3,13 +3,14 @@
 //! emails cost a handful of list requests, not 500 lookups.
 
 use super::notice::NoticeArea;
-use super::progress::{ListingProgress, ListingState};
+use super::progress::ListingProgress;
 use crate::browser::focus::focus_soon;
 use crate::browser::http::ScreenReads;
 use crate::core::bulk::{preview, BulkPreview};
 use crate::core::directory::{Directory, DirectoryUser};
+use crate::state::load::{self, ListingState};
 use crate::state::notice::Notice;
-use crate::state::{load, use_app_state};
+use crate::state::use_app_state;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::sync::Arc;
@@ -144,21 +145,7 @@ pub fn BulkAdd(on_apply: Callback<Vec<DirectoryUser>>) -> impl IntoView {
             </button>
             {move || open.get().then(|| view! {
                 <div class="bulk-panel">
-                    <div class="field">
-                        <label for="bulk-text">"Emails to add"</label>
-                        <textarea
-                            id="bulk-text"
-                            rows="6"
-                            // The preview says what in the text is not an email address.
-                            aria-describedby="bulk-text-hint bulk-preview"
-                            aria-invalid=move || if result.with(|p| p.as_ref().is_some_and(|p| !p.malformed.is_empty())) { "true" } else { "false" }
-                            prop:value=move || text.get()
-                            on:input=move |ev| text.set(event_target_value(&ev))
-                        ></textarea>
-                        <p class="hint" id="bulk-text-hint">
-                            "One per line, or separated by commas, semicolons or spaces; or a CSV with an email column."
-                        </p>
-                    </div>
+                    {emails_field(text, result)}
                     <div class="field">
                         <label for="bulk-file">"CSV file"</label>
                         <input id="bulk-file" type="file" accept=".csv,text/csv,text/plain" on:change=read_file />
@@ -170,15 +157,7 @@ pub fn BulkAdd(on_apply: Callback<Vec<DirectoryUser>>) -> impl IntoView {
                         </button>
                     </div>
                     <ListingProgress progress=progress />
-                    {move || result.get().map(|p| view! {
-                        <div class="bulk-preview" id="bulk-preview" aria-live="polite">
-                            <Category title="Will be added" count=p.resolved.len() items=names(&p.resolved) />
-                            <Category title="Already members" count=p.already_members.len() items=names(&p.already_members) />
-                            <Category title="Unknown emails" count=p.unknown.len() items=p.unknown.join(", ") />
-                            <Category title="Duplicates" count=p.duplicates.len() items=p.duplicates.join(", ") />
-                            <Category title="Not email addresses" count=p.malformed.len() items=p.malformed.join(", ") />
-                        </div>
-                    })}
+                    {move || result.get().map(preview_view)}
                     <div class="actions">
                         <button
                             type="button"
@@ -193,6 +172,40 @@ pub fn BulkAdd(on_apply: Callback<Vec<DirectoryUser>>) -> impl IntoView {
                 </div>
             })}
             <NoticeArea notice=notice />
+        </div>
+    }
+}
+
+/// What would happen, by category, before anything changes.
+fn preview_view(p: BulkPreview) -> impl IntoView {
+    view! {
+        <div class="bulk-preview" id="bulk-preview" aria-live="polite">
+            <Category title="Will be added" count=p.resolved.len() items=names(&p.resolved) />
+            <Category title="Already members" count=p.already_members.len() items=names(&p.already_members) />
+            <Category title="Unknown emails" count=p.unknown.len() items=p.unknown.join(", ") />
+            <Category title="Duplicates" count=p.duplicates.len() items=p.duplicates.join(", ") />
+            <Category title="Not email addresses" count=p.malformed.len() items=p.malformed.join(", ") />
+        </div>
+    }
+}
+
+/// The emails pasted; marked invalid while the preview finds text that is not an email.
+fn emails_field(text: RwSignal<String>, result: Memo<Option<BulkPreview>>) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for="bulk-text">"Emails to add"</label>
+            <textarea
+                id="bulk-text"
+                rows="6"
+                // The preview says what in the text is not an email address.
+                aria-describedby="bulk-text-hint bulk-preview"
+                aria-invalid=move || if result.with(|p| p.as_ref().is_some_and(|p| !p.malformed.is_empty())) { "true" } else { "false" }
+                prop:value=move || text.get()
+                on:input=move |ev| text.set(event_target_value(&ev))
+            ></textarea>
+            <p class="hint" id="bulk-text-hint">
+                "One per line, or separated by commas, semicolons or spaces; or a CSV with an email column."
+            </p>
         </div>
     }
 }

@@ -55,6 +55,10 @@ pub fn load_group(state: AppState, id: String) {
     });
 }
 
+/// Progress of listing the directory: `(users so far, total if the server said)`; `None` when
+/// no listing is under way.
+pub type ListingState = Option<(usize, Option<u64>)>;
+
 /// Users per directory page: Omni's default page size.
 pub const DIRECTORY_PAGE: u64 = 100;
 

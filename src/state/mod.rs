@@ -4,17 +4,21 @@
 //!
 //! - [`session`]: the connection, the server's features, the user directory.
 //! - [`notice`]: what an action tells the admin, as data.
+//! - [`connection`]: the Connection panel: Connect, Forget key, an idle tab forgetting it.
 //! - [`load`]: loading a group, listing the directory.
 //! - [`save`]: driving a reviewed save.
 //! - [`editor`]: the group editor's own state and its operations.
 //! - [`groups`]: the Groups screen's list and what its controls do.
+//! - [`user_search`]: "Find user": the matches and the searches behind them.
 
+pub mod connection;
 pub mod editor;
 pub mod groups;
 pub mod load;
 pub mod notice;
 pub mod save;
 pub mod session;
+pub mod user_search;
 
 use crate::browser::{http, router, storage, time};
 use crate::core::activity::ActivityEntry;
