@@ -11,6 +11,9 @@ use crate::core::retry::{self, ceil_seconds, Next, Waiting};
 use std::cell::{Cell, RefCell};
 use web_sys::{AbortController, AbortSignal};
 
+/// Hears what requests wait for (see [`on_wait_text`]).
+type Listener = Box<dyn Fn(String)>;
+
 thread_local! {
     /// The request budget, shared by every client of this tab.
     static BUDGET: RefCell<Option<RateBudget>> = const { RefCell::new(None) };
@@ -19,7 +22,7 @@ thread_local! {
     /// Waits under way, so the text clears only when the last one ends.
     static WAITING: Cell<u32> = const { Cell::new(0) };
     /// Who hears what requests are waiting for (empty: nothing).
-    static LISTENER: RefCell<Option<Box<dyn Fn(String)>>> = const { RefCell::new(None) };
+    static LISTENER: RefCell<Option<Listener>> = const { RefCell::new(None) };
 }
 
 /// Makes `listener` hear what requests wait for, as a sentence with the seconds left, and ""
