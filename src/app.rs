@@ -29,7 +29,7 @@ pub fn App() -> impl IntoView {
     name_the_tab(state);
 
     view! {
-        <TopBar state=state />
+        {top_bar(state)}
         <main>
             // Connection and "Open a group" beside the screen on wide displays, so the editor
             // starts at the top of the window.
@@ -106,8 +106,7 @@ fn name_the_tab(state: AppState) {
 }
 
 /// The app's name, the main navigation, the connection and the group being edited.
-#[component]
-fn TopBar(state: AppState) -> impl IntoView {
+fn top_bar(state: AppState) -> impl IntoView {
     let session = state.session;
     let connection_label = move || match session.connected.get() {
         Some(base) => format!("Connected to {base}"),

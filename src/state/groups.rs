@@ -162,9 +162,11 @@ impl GroupsList {
         });
         let list = *self;
         spawn_local(async move {
-            let result = list
-                .session
-                .heard(client.groups_page(start, PAGE_SIZE, None).await);
+            let session = list.session;
+            let result = client
+                .groups_page(start, PAGE_SIZE, None)
+                .await
+                .map_err(|e| session.heard(e));
             if !list.is_current(n) {
                 return;
             }
@@ -213,9 +215,11 @@ impl GroupsList {
         });
         let list = *self;
         spawn_local(async move {
-            let result = list
-                .session
-                .heard(client.groups_page(1, PAGE_SIZE, Some(&name)).await);
+            let session = list.session;
+            let result = client
+                .groups_page(1, PAGE_SIZE, Some(&name))
+                .await
+                .map_err(|e| session.heard(e));
             if !list.is_current(n) {
                 return;
             }

@@ -28,7 +28,10 @@ pub fn load_group(state: AppState, id: String) {
         .set(Some(Notice::Progress(format!("Loading group {id}…"))));
     spawn_local(async move {
         perf::mark("group-load-sent");
-        let result = state.session.heard(client.get_group(&id).await);
+        let result = client
+            .get_group(&id)
+            .await
+            .map_err(|e| state.session.heard(e));
         if state.load_seq.get_untracked() != seq {
             return;
         }
@@ -82,9 +85,10 @@ pub async fn directory(
     let mut users = Vec::new();
     let mut start = 1;
     loop {
-        let page = session
-            .heard(client.users_page(start, DIRECTORY_PAGE, None).await)
-            .map_err(|e| e.to_string())?;
+        let page = client
+            .users_page(start, DIRECTORY_PAGE, None)
+            .await
+            .map_err(|e| session.heard(e).to_string())?;
         let received = page.items.len();
         users.extend(page.items);
         progress(users.len(), page.total);

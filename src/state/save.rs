@@ -14,11 +14,11 @@ pub async fn save(session: Session, client: &ScimClient, plan: SavePlan) -> Save
         step = match step {
             Step::Read { group_id } => {
                 let read = client.check_group(&group_id).await;
-                run.on_reply(Reply::Read(session.heard(read)))
+                run.on_reply(Reply::Read(read.map_err(|e| session.heard(e))))
             }
             Step::Write { group_id, request } => {
                 let written = client.save(&request, &group_id).await;
-                run.on_reply(Reply::Write(session.heard(written)))
+                run.on_reply(Reply::Write(written.map_err(|e| session.heard(e))))
             }
             Step::Done(outcome) => return outcome,
         };

@@ -51,15 +51,16 @@ impl Session {
         }
     }
 
-    /// Passes a request's result on, after reacting to a refused key: a key the server refuses
+    /// Passes a request's error on, after reacting to a refused key: a key the server refuses
     /// (401: revoked, expired) is useless and is not kept, so it is forgotten and the session
-    /// disconnects. Drafts stay. Every request of a connected session goes through here.
-    pub fn heard<T>(&self, result: Result<T, ApiError>) -> Result<T, ApiError> {
-        if matches!(&result, Err(e) if e.kind == ErrorKind::BadKey) {
+    /// disconnects. Drafts stay. Every request of a connected session passes its error here
+    /// (`.map_err(|e| session.heard(e))`).
+    pub fn heard(&self, error: ApiError) -> ApiError {
+        if error.kind == ErrorKind::BadKey {
             storage::forget_key();
             self.connected.set(None);
         }
-        result
+        error
     }
 
     /// Forgets everything learnt from the previous connection.

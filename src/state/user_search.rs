@@ -125,15 +125,12 @@ impl UserSearch {
             format!("displayName co {v} or userName co {v}")
         };
         let asked = match session.client() {
-            Ok(client) => session
-                .heard(
-                    client
-                        .cancelled_with(self.reads)
-                        .users_page(1, RESULT_LIMIT as u64, Some(&filter))
-                        .await,
-                )
+            Ok(client) => client
+                .cancelled_with(self.reads)
+                .users_page(1, RESULT_LIMIT as u64, Some(&filter))
+                .await
                 .map(|p| p.items)
-                .map_err(|e| e.to_string()),
+                .map_err(|e| session.heard(e).to_string()),
             Err(why) => Err(why.to_string()),
         };
         match asked {

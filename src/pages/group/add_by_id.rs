@@ -4,8 +4,7 @@ use crate::components::field::TextField;
 use crate::state::editor::EditorState;
 use leptos::prelude::*;
 
-#[component]
-pub fn AddById(editor: EditorState) -> impl IntoView {
+pub fn add_by_id(editor: EditorState) -> impl IntoView {
     let (new_id, new_display) = (editor.new_id, editor.new_display);
     view! {
         <form

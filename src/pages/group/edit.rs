@@ -2,10 +2,10 @@
 //! then Save → review → confirm; a concurrent change on the server stops the save and shows
 //! the conflict. What each control does is an [`EditorState`] method.
 
-use super::add_by_id::AddById;
-use super::restore_banner::RestoreBanner;
-use super::save_bar::SaveBar;
-use super::saved_summary::SavedSummary;
+use super::add_by_id::add_by_id;
+use super::restore_banner::restore_banner;
+use super::save_bar::save_bar;
+use super::saved_summary::saved_summary;
 use crate::components::bulk_add::BulkAdd;
 use crate::components::conflict::Conflict;
 use crate::components::field::TextField;
@@ -45,7 +45,7 @@ pub fn GroupEditor(route_id: String) -> impl IntoView {
                     editing_view(editor).into_any()
                 }
             }}
-            <SavedSummary saved=editor.saved />
+            {saved_summary(editor.saved)}
         </section>
     }
 }
@@ -79,20 +79,19 @@ fn review_view(editor: EditorState, data: ReviewData) -> impl IntoView {
 fn editing_view(editor: EditorState) -> impl IntoView {
     let draft = editor.app.draft;
     view! {
-        <RestoreBanner editor=editor />
-        <DisplayName editor=editor />
+        {restore_banner(editor)}
+        {display_name(editor)}
         <div class="member-tools">
             <FindUser on_add=Callback::new(move |user: DirectoryUser| editor.add_found(&user)) />
             <BulkAdd on_apply=Callback::new(move |users: Vec<DirectoryUser>| editor.add_bulk(&users)) />
         </div>
         <MembersTable draft=draft on_removed=Callback::new(move |label: String| editor.removed(&label)) />
-        <AddById editor=editor />
-        <SaveBar editor=editor />
+        {add_by_id(editor)}
+        {save_bar(editor)}
     }
 }
 
-#[component]
-fn DisplayName(editor: EditorState) -> impl IntoView {
+fn display_name(editor: EditorState) -> impl IntoView {
     let draft = editor.app.draft;
     let name = Signal::derive(move || {
         draft.with(|d| {

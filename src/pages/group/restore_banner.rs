@@ -5,8 +5,7 @@ use crate::core::stored_draft::describe_age;
 use crate::state::editor::EditorState;
 use leptos::prelude::*;
 
-#[component]
-pub fn RestoreBanner(editor: EditorState) -> impl IntoView {
+pub fn restore_banner(editor: EditorState) -> impl IntoView {
     move || {
         let stored = editor.app.restorable.get()?;
         let age = describe_age(stored.saved_at_ms, time::now_ms());

@@ -5,8 +5,7 @@ use crate::components::notice::NoticeArea;
 use crate::state::editor::EditorState;
 use leptos::prelude::*;
 
-#[component]
-pub fn SaveBar(editor: EditorState) -> impl IntoView {
+pub fn save_bar(editor: EditorState) -> impl IntoView {
     let state = editor.app;
     view! {
         <div class="save-bar">

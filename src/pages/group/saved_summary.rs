@@ -3,8 +3,7 @@
 use crate::core::model::Group;
 use leptos::prelude::*;
 
-#[component]
-pub fn SavedSummary(saved: RwSignal<Option<Group>>) -> impl IntoView {
+pub fn saved_summary(saved: RwSignal<Option<Group>>) -> impl IntoView {
     move || {
         saved.get().map(|g| {
             view! {
