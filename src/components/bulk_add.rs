@@ -90,7 +90,7 @@ pub fn BulkAdd(on_apply: Callback<Vec<DirectoryUser>>) -> impl IntoView {
     };
 
     let read_file = move |ev: leptos::ev::Event| {
-        let input: Option<web_sys::HtmlInputElement> = event_target_checked_input(&ev);
+        let input: Option<web_sys::HtmlInputElement> = event_target_input(&ev);
         let Some(file) = input.and_then(|i| i.files()).and_then(|f| f.get(0)) else {
             return;
         };
@@ -210,7 +210,8 @@ fn emails_field(text: RwSignal<String>, result: Memo<Option<BulkPreview>>) -> im
     }
 }
 
-fn event_target_checked_input(ev: &leptos::ev::Event) -> Option<web_sys::HtmlInputElement> {
+/// The file input an event came from.
+fn event_target_input(ev: &leptos::ev::Event) -> Option<web_sys::HtmlInputElement> {
     use wasm_bindgen::JsCast;
     ev.target()?.dyn_into().ok()
 }

@@ -5,7 +5,7 @@
 use super::notice::Notice;
 use super::session::Session;
 use crate::browser::focus::focus_soon;
-use crate::browser::http::{ScimClient, ScreenReads};
+use crate::browser::http::{Page, ScimClient, ScreenReads};
 use crate::core::group_list::{filter_groups, named_exactly, remember};
 use crate::core::model::Group;
 use crate::core::paging::next_start_index;
@@ -162,38 +162,56 @@ impl GroupsList {
         });
         let list = *self;
         spawn_local(async move {
-            let session = list.session;
-            let result = client
-                .groups_page(start, PAGE_SIZE, None)
-                .await
-                .map_err(|e| session.heard(e));
-            if !list.is_current(n) {
+            let Some(p) = list.ask(&client, n, start, None).await else {
                 return;
+            };
+            list.seen.update(|s| remember(s, &p.items));
+            let shown = PageState {
+                start,
+                items: p.items,
+                total: p.total,
+                back,
+            };
+            if let Some(next) = list.refocus.get_value() {
+                list.refocus.set_value(None);
+                focus_soon(if next && shown.next().is_some() || !shown.has_prev() {
+                    "groups-next"
+                } else {
+                    "groups-prev"
+                });
             }
-            list.loading.set(false);
-            match result {
-                Ok(p) => {
-                    list.seen.update(|s| remember(s, &p.items));
-                    list.notice.set(None);
-                    let shown = PageState {
-                        start,
-                        items: p.items,
-                        total: p.total,
-                        back,
-                    };
-                    if let Some(next) = list.refocus.get_value() {
-                        list.refocus.set_value(None);
-                        focus_soon(if next && shown.next().is_some() || !shown.has_prev() {
-                            "groups-next"
-                        } else {
-                            "groups-prev"
-                        });
-                    }
-                    list.page.set(Some(shown));
-                }
-                Err(err) => list.notice.set(Some(Notice::Error(err.to_string()))),
-            }
+            list.page.set(Some(shown));
         });
+    }
+
+    /// Asks for the page at `start` (or the groups named `exact`) as request `n`: `None` when
+    /// a newer request or a cancel overtook it, or when it failed, which the notice then says.
+    async fn ask(
+        &self,
+        client: &ScimClient,
+        n: u64,
+        start: u64,
+        exact: Option<&str>,
+    ) -> Option<Page<Group>> {
+        let session = self.session;
+        let result = client
+            .groups_page(start, PAGE_SIZE, exact)
+            .await
+            .map_err(|e| session.heard(e));
+        if !self.is_current(n) {
+            return None;
+        }
+        self.loading.set(false);
+        match result {
+            Ok(p) => {
+                self.notice.set(None);
+                Some(p)
+            }
+            Err(err) => {
+                self.notice.set(Some(Notice::Error(err.to_string())));
+                None
+            }
+        }
     }
 
     /// "Find exact name": asks the server for the groups named as typed.
@@ -215,27 +233,15 @@ impl GroupsList {
         });
         let list = *self;
         spawn_local(async move {
-            let session = list.session;
-            let result = client
-                .groups_page(1, PAGE_SIZE, Some(&name))
-                .await
-                .map_err(|e| session.heard(e));
-            if !list.is_current(n) {
+            let Some(p) = list.ask(&client, n, 1, Some(&name)).await else {
                 return;
-            }
-            list.loading.set(false);
-            match result {
-                Ok(p) => {
-                    let found = named_exactly(p.items, &name);
-                    list.seen.update(|s| remember(s, &found));
-                    list.notice.set(None);
-                    list.mode.set(Mode::Exact {
-                        name,
-                        found: Some(found),
-                    });
-                }
-                Err(err) => list.notice.set(Some(Notice::Error(err.to_string()))),
-            }
+            };
+            let found = named_exactly(p.items, &name);
+            list.seen.update(|s| remember(s, &found));
+            list.mode.set(Mode::Exact {
+                name,
+                found: Some(found),
+            });
         });
     }
 
