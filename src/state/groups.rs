@@ -6,6 +6,7 @@ use super::notice::Notice;
 use super::session::Session;
 use crate::browser::focus::focus_soon;
 use crate::browser::http::{Page, ScimClient, ScreenReads};
+use crate::core::error::ApiError;
 use crate::core::group_list::{filter_groups, named_exactly, remember};
 use crate::core::model::Group;
 use crate::core::paging::next_start_index;
@@ -162,7 +163,8 @@ impl GroupsList {
         });
         let list = *self;
         spawn_local(async move {
-            let Some(p) = list.ask(&client, n, start, None).await else {
+            let answer = client.groups_page(start, PAGE_SIZE, None).await;
+            let Some(p) = list.answered(n, answer) else {
                 return;
             };
             list.seen.update(|s| remember(s, &p.items));
@@ -184,20 +186,10 @@ impl GroupsList {
         });
     }
 
-    /// Asks for the page at `start` (or the groups named `exact`) as request `n`: `None` when
-    /// a newer request or a cancel overtook it, or when it failed, which the notice then says.
-    async fn ask(
-        &self,
-        client: &ScimClient,
-        n: u64,
-        start: u64,
-        exact: Option<&str>,
-    ) -> Option<Page<Group>> {
-        let session = self.session;
-        let result = client
-            .groups_page(start, PAGE_SIZE, exact)
-            .await
-            .map_err(|e| session.heard(e));
+    /// The answer to request `n`: `None` when a newer request or a cancel overtook it, or
+    /// when it failed, which the notice then says.
+    fn answered(&self, n: u64, result: Result<Page<Group>, ApiError>) -> Option<Page<Group>> {
+        let result = result.map_err(|e| self.session.heard(e));
         if !self.is_current(n) {
             return None;
         }
@@ -233,7 +225,8 @@ impl GroupsList {
         });
         let list = *self;
         spawn_local(async move {
-            let Some(p) = list.ask(&client, n, 1, Some(&name)).await else {
+            let answer = client.groups_page(1, PAGE_SIZE, Some(&name)).await;
+            let Some(p) = list.answered(n, answer) else {
                 return;
             };
             let found = named_exactly(p.items, &name);
