@@ -373,6 +373,11 @@ async fn groups_page_without_a_connection_sends_nothing() {
         view! { <GroupsPage /> }
     });
     settle().await;
+    assert_eq!(
+        fetches.calls(),
+        0,
+        "a request was sent without a connection"
+    );
     assert!(text_of(&root, "h2").contains("Groups"));
     assert!(
         text_of(&root, ".empty").contains("Connect to a SCIM server first"),
@@ -400,6 +405,7 @@ async fn groups_page_without_a_connection_sends_nothing() {
         view! { <GroupsPage /> }
     });
     settle().await;
+    assert_eq!(fetches.calls(), 0, "a request was sent without a key");
     assert!(text_of(&root, "[role=alert]").contains("Not connected"));
     assert_eq!(all(&root, "table tbody tr").len(), 0);
     type_into(&textbox(&root, "Filter by name"), "Ops").await;
@@ -408,7 +414,11 @@ async fn groups_page_without_a_connection_sends_nothing() {
     assert!(button(&root, "Find exact name").type_() == "submit");
     click(&button(&root, "Find exact name")).await;
     settle().await;
-    assert_eq!(fetches.calls(), 0, "a request was sent without a key");
+    assert_eq!(
+        fetches.calls(),
+        0,
+        "Find exact name sent a request without a key"
+    );
     // The paging and filter rules are tested natively: core::paging, core::group_list.
 }
 
@@ -510,4 +520,41 @@ async fn patch_is_not_offered_when_the_server_says_it_does_not_support_it() {
     assert!(checkbox(&root).disabled(), "PATCH still offered");
     assert!(!checkbox(&root).checked(), "PATCH still ticked");
     assert!(text_of(&root, "#use-patch-hint").contains("does not support PATCH"));
+}
+
+#[wasm_bindgen_test]
+async fn a_refused_key_is_forgotten_and_the_session_disconnects() {
+    use omni_scim_panel::browser::storage;
+    use omni_scim_panel::core::error::{ApiError, ErrorKind, Operation};
+    use omni_scim_panel::core::secret::ApiKey;
+
+    let key = ApiKey::new("omni-test-key-401").expect("a key");
+    let answer = |status: u16| {
+        ApiError::from_response(Operation::LoadGroup, status, "", None, 0, key.expose())
+    };
+    let owner = Owner::new();
+    owner.set();
+    let session = Session::new(ScimBase::parse("/api/scim/v2").ok());
+    assert!(storage::store_key(&key));
+
+    // Any other failure leaves key and connection alone.
+    let kept = session.heard(answer(500));
+    assert_ne!(kept.kind, ErrorKind::BadKey);
+    assert!(storage::load_key().is_some(), "a 500 forgot the key");
+    assert!(
+        session.connected.get_untracked().is_some(),
+        "a 500 disconnected"
+    );
+
+    // 401: the error is passed on, the key forgotten, the session disconnected.
+    let refused = session.heard(answer(401));
+    assert_eq!(refused.kind, ErrorKind::BadKey);
+    assert!(
+        storage::load_key().is_none(),
+        "the refused key is still kept"
+    );
+    assert!(
+        session.connected.get_untracked().is_none(),
+        "still connected"
+    );
 }
