@@ -1,7 +1,7 @@
 //! Watches for interaction and calls back once the admin has been idle too long (the rule is
 //! [`crate::core::idle`]). Listening is cheap: passive capture listeners that only note the time.
 
-use crate::browser::storage::now_ms;
+use crate::browser::time::now_ms;
 use crate::core::idle;
 use leptos::prelude::{on_cleanup, set_interval_with_handle, IntervalHandle};
 use std::cell::{Cell, RefCell};

@@ -71,13 +71,3 @@ pub fn forget_draft(group_id: &str) {
         let _ = s.remove_item(&stored_draft::storage_name(group_id));
     }
 }
-
-/// Milliseconds since the Unix epoch.
-pub fn now_ms() -> u64 {
-    js_sys::Date::now() as u64
-}
-
-/// The current time as ISO 8601 (UTC).
-pub fn now_iso() -> String {
-    js_sys::Date::new_0().to_iso_string().into()
-}

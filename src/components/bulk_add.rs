@@ -2,14 +2,15 @@
 //! changes; "Apply" adds the users found. Emails are resolved against the directory, so 500
 //! emails cost a handful of list requests, not 500 lookups.
 
-use super::focus::focus_soon;
-use super::notice::{Notice, NoticeArea};
-use super::progress::{ListingProgress, ListingState};
-use crate::actions;
-use crate::app::AppState;
+use super::notice::NoticeArea;
+use super::progress::ListingProgress;
+use crate::browser::focus::focus_soon;
 use crate::browser::http::ScreenReads;
 use crate::core::bulk::{preview, BulkPreview};
 use crate::core::directory::{Directory, DirectoryUser};
+use crate::state::load::{self, ListingState};
+use crate::state::notice::Notice;
+use crate::state::use_app_state;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::sync::Arc;
@@ -34,7 +35,8 @@ fn Category(title: &'static str, count: usize, items: String) -> impl IntoView {
 }
 
 #[component]
-pub fn BulkAdd(state: AppState, on_apply: Callback<Vec<DirectoryUser>>) -> impl IntoView {
+pub fn BulkAdd(on_apply: Callback<Vec<DirectoryUser>>) -> impl IntoView {
+    let state = use_app_state();
     let open = RwSignal::new(false);
     let text = RwSignal::new(String::new());
     let directory = RwSignal::new(None::<Arc<Directory>>);
@@ -66,7 +68,7 @@ pub fn BulkAdd(state: AppState, on_apply: Callback<Vec<DirectoryUser>>) -> impl 
             "Listing users to resolve the emails…".into(),
         )));
         spawn_local(async move {
-            let listed = actions::directory(state, false, reads, move |n, total| {
+            let listed = load::directory(state.session, false, reads, move |n, total| {
                 progress.set(Some((n, total)));
             })
             .await;
@@ -88,7 +90,7 @@ pub fn BulkAdd(state: AppState, on_apply: Callback<Vec<DirectoryUser>>) -> impl 
     };
 
     let read_file = move |ev: leptos::ev::Event| {
-        let input: Option<web_sys::HtmlInputElement> = event_target_checked_input(&ev);
+        let input: Option<web_sys::HtmlInputElement> = event_target_input(&ev);
         let Some(file) = input.and_then(|i| i.files()).and_then(|f| f.get(0)) else {
             return;
         };
@@ -143,21 +145,7 @@ pub fn BulkAdd(state: AppState, on_apply: Callback<Vec<DirectoryUser>>) -> impl 
             </button>
             {move || open.get().then(|| view! {
                 <div class="bulk-panel">
-                    <div class="field">
-                        <label for="bulk-text">"Emails to add"</label>
-                        <textarea
-                            id="bulk-text"
-                            rows="6"
-                            // The preview says what in the text is not an email address.
-                            aria-describedby="bulk-text-hint bulk-preview"
-                            aria-invalid=move || if result.with(|p| p.as_ref().is_some_and(|p| !p.malformed.is_empty())) { "true" } else { "false" }
-                            prop:value=move || text.get()
-                            on:input=move |ev| text.set(event_target_value(&ev))
-                        ></textarea>
-                        <p class="hint" id="bulk-text-hint">
-                            "One per line, or separated by commas, semicolons or spaces; or a CSV with an email column."
-                        </p>
-                    </div>
+                    {emails_field(text, result)}
                     <div class="field">
                         <label for="bulk-file">"CSV file"</label>
                         <input id="bulk-file" type="file" accept=".csv,text/csv,text/plain" on:change=read_file />
@@ -169,15 +157,7 @@ pub fn BulkAdd(state: AppState, on_apply: Callback<Vec<DirectoryUser>>) -> impl 
                         </button>
                     </div>
                     <ListingProgress progress=progress />
-                    {move || result.get().map(|p| view! {
-                        <div class="bulk-preview" id="bulk-preview" aria-live="polite">
-                            <Category title="Will be added" count=p.resolved.len() items=names(&p.resolved) />
-                            <Category title="Already members" count=p.already_members.len() items=names(&p.already_members) />
-                            <Category title="Unknown emails" count=p.unknown.len() items=p.unknown.join(", ") />
-                            <Category title="Duplicates" count=p.duplicates.len() items=p.duplicates.join(", ") />
-                            <Category title="Not email addresses" count=p.malformed.len() items=p.malformed.join(", ") />
-                        </div>
-                    })}
+                    {move || result.get().map(preview_view)}
                     <div class="actions">
                         <button
                             type="button"
@@ -196,7 +176,42 @@ pub fn BulkAdd(state: AppState, on_apply: Callback<Vec<DirectoryUser>>) -> impl 
     }
 }
 
-fn event_target_checked_input(ev: &leptos::ev::Event) -> Option<web_sys::HtmlInputElement> {
+/// What would happen, by category, before anything changes.
+fn preview_view(p: BulkPreview) -> impl IntoView {
+    view! {
+        <div class="bulk-preview" id="bulk-preview" aria-live="polite">
+            <Category title="Will be added" count=p.resolved.len() items=names(&p.resolved) />
+            <Category title="Already members" count=p.already_members.len() items=names(&p.already_members) />
+            <Category title="Unknown emails" count=p.unknown.len() items=p.unknown.join(", ") />
+            <Category title="Duplicates" count=p.duplicates.len() items=p.duplicates.join(", ") />
+            <Category title="Not email addresses" count=p.malformed.len() items=p.malformed.join(", ") />
+        </div>
+    }
+}
+
+/// The emails pasted; marked invalid while the preview finds text that is not an email.
+fn emails_field(text: RwSignal<String>, result: Memo<Option<BulkPreview>>) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for="bulk-text">"Emails to add"</label>
+            <textarea
+                id="bulk-text"
+                rows="6"
+                // The preview says what in the text is not an email address.
+                aria-describedby="bulk-text-hint bulk-preview"
+                aria-invalid=move || if result.with(|p| p.as_ref().is_some_and(|p| !p.malformed.is_empty())) { "true" } else { "false" }
+                prop:value=move || text.get()
+                on:input=move |ev| text.set(event_target_value(&ev))
+            ></textarea>
+            <p class="hint" id="bulk-text-hint">
+                "One per line, or separated by commas, semicolons or spaces; or a CSV with an email column."
+            </p>
+        </div>
+    }
+}
+
+/// The file input an event came from.
+fn event_target_input(ev: &leptos::ev::Event) -> Option<web_sys::HtmlInputElement> {
     use wasm_bindgen::JsCast;
     ev.target()?.dyn_into().ok()
 }

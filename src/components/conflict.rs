@@ -1,21 +1,10 @@
 //! Shown when the group changed on the server since it was loaded: their change beside the
 //! admin's, and the two ways on.
 
-use super::review::DiffSummary;
-use crate::core::diff::MembershipDiff;
-use crate::core::model::Group;
+use super::diff_summary::DiffSummary;
+use crate::state::editor::ConflictData;
 use leptos::html;
 use leptos::prelude::*;
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct ConflictData {
-    /// The group as the server has it now.
-    pub current: Group,
-    /// What someone else changed, from the loaded state to the server's state now.
-    pub theirs: MembershipDiff,
-    /// What the admin changed, from the loaded state.
-    pub mine: MembershipDiff,
-}
 
 #[component]
 pub fn Conflict(

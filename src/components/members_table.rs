@@ -120,6 +120,59 @@ fn counts(
     (total, matches.with(|m| m.as_ref().map_or(total, Vec::len)))
 }
 
+/// Everything in the table that changes, written where it changed whenever the members,
+/// the filter or the scroll position do (after the table is mounted: effects run after
+/// rendering): the count line, `aria-rowcount`, the window's rows, and the spacer rows
+/// that stand in for the rows not rendered (their height is the cell's `height`
+/// attribute, a presentational hint: a `style` attribute would break the page's CSP).
+fn show_what_changed(
+    draft: RwSignal<Option<GroupDraft>>,
+    matches: Memo<Option<Vec<usize>>>,
+    query: RwSignal<String>,
+    scrolled: RwSignal<u64>,
+    row_px: StoredValue<u64>,
+) {
+    Effect::new(move |_| {
+        let (total, count) = counts(draft, matches);
+        let row = row_px.get_value() as f64;
+        let range = rows_to_render(count, scrolled.get() as f64, 0.0, row);
+        let (above, below) = spacer_px(count, &range, row);
+        let by_id = |id: &str| document().get_element_by_id(id);
+        let (Some(tbody), Some(top), Some(bottom), Some(status)) = (
+            by_id("member-rows"),
+            by_id("member-above"),
+            by_id("member-below"),
+            by_id("member-count"),
+        ) else {
+            return;
+        };
+        let filtering = query.with(|q| !q.trim().is_empty());
+        set_if_changed(
+            &status,
+            None,
+            &if filtering {
+                showing_text(count, total)
+            } else {
+                String::new()
+            },
+        );
+        if let Some(table) = tbody.parent_element() {
+            set_if_changed(&table, Some("aria-rowcount"), &(count + 1).to_string());
+        }
+        set_if_changed(&top, Some("height"), &above.to_string());
+        set_if_changed(&bottom, Some("height"), &below.to_string());
+        matches.with(|m| {
+            draft.with(|d| {
+                let members = d.as_ref().map_or(&[][..], |d| &d.members[..]);
+                show_rows(&tbody, range, |i| {
+                    let member = members.get(m.as_ref().map_or(Some(i), |m| m.get(i).copied())?)?;
+                    Some((member_label(member).to_string(), member.value.clone()))
+                });
+            })
+        });
+    });
+}
+
 #[component]
 pub fn MembersTable(
     draft: RwSignal<Option<GroupDraft>>,
@@ -185,50 +238,7 @@ pub fn MembersTable(
             on_removed.run(label);
         }
     };
-    // Everything in the table that changes, written where it changed whenever the members,
-    // the filter or the scroll position do (after the table is mounted: effects run after
-    // rendering): the count line, `aria-rowcount`, the window's rows, and the spacer rows
-    // that stand in for the rows not rendered (their height is the cell's `height`
-    // attribute, a presentational hint: a `style` attribute would break the page's CSP).
-    Effect::new(move |_| {
-        let (total, count) = counts(draft, matches);
-        let row = row_px.get_value() as f64;
-        let range = rows_to_render(count, scrolled.get() as f64, 0.0, row);
-        let (above, below) = spacer_px(count, &range, row);
-        let by_id = |id: &str| document().get_element_by_id(id);
-        let (Some(tbody), Some(top), Some(bottom), Some(status)) = (
-            by_id("member-rows"),
-            by_id("member-above"),
-            by_id("member-below"),
-            by_id("member-count"),
-        ) else {
-            return;
-        };
-        let filtering = query.with(|q| !q.trim().is_empty());
-        set_if_changed(
-            &status,
-            None,
-            &if filtering {
-                showing_text(count, total)
-            } else {
-                String::new()
-            },
-        );
-        if let Some(table) = tbody.parent_element() {
-            set_if_changed(&table, Some("aria-rowcount"), &(count + 1).to_string());
-        }
-        set_if_changed(&top, Some("height"), &above.to_string());
-        set_if_changed(&bottom, Some("height"), &below.to_string());
-        matches.with(|m| {
-            draft.with(|d| {
-                let members = d.as_ref().map_or(&[][..], |d| &d.members[..]);
-                show_rows(&tbody, range, |i| {
-                    let member = members.get(m.as_ref().map_or(Some(i), |m| m.get(i).copied())?)?;
-                    Some((member_label(member).to_string(), member.value.clone()))
-                });
-            })
-        });
-    });
+    show_what_changed(draft, matches, query, scrolled, row_px);
 
     view! {
         <super::field::TextField id="member-filter" label="Filter members" value=query on_input=on_filter />

@@ -1,15 +1,11 @@
-//! Leptos components. Each renders state held elsewhere and calls core methods on events.
+//! Widgets: views used by the screens (`pages`), each rendering state it is given and
+//! calling state methods or callbacks on events. No widget imports a screen or the root.
 
-pub mod activity;
 pub mod bulk_add;
 pub mod conflict;
-pub mod connect;
+pub mod diff_summary;
 pub mod field;
 pub mod find_user;
-pub mod focus;
-pub mod group_editor;
-pub mod group_loader;
-pub mod groups_list;
 pub mod members_table;
 pub mod notice;
 pub mod progress;

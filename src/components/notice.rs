@@ -2,14 +2,8 @@
 
 use crate::browser::http;
 use crate::core::error::{DEPLOY_GUIDE_HREF, DEPLOY_GUIDE_TEXT};
+use crate::state::notice::Notice;
 use leptos::prelude::*;
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Notice {
-    Progress(String),
-    Success(String),
-    Error(String),
-}
 
 /// Renders a section's latest notice. The status region stays in the page so screen readers
 /// announce changes to it; an alert is inserted when there is an error, which announces it.
@@ -47,11 +41,10 @@ fn with_guide_link(text: String) -> AnyView {
 }
 
 /// The one app-wide line that says what requests are waiting for (the server's rate limit, the
-/// request budget), with a countdown and a button to stop waiting.
+/// request budget), with a countdown and a button to stop waiting. `text` is empty when
+/// nothing waits.
 #[component]
-pub fn WaitStatus() -> impl IntoView {
-    let text = RwSignal::new(String::new());
-    http::show_waits_in(text);
+pub fn WaitStatus(text: RwSignal<String>) -> impl IntoView {
     // No wrapper: empty, the status takes no room in the layout (`.notice:empty`).
     view! {
         <p class="notice" role="status">{move || text.get()}</p>

@@ -1,10 +1,9 @@
 //! Progress of listing the user directory, shared by Find user and Bulk add.
 
+use crate::state::load::ListingState;
 use leptos::prelude::*;
 
-/// `(users so far, total if the server said)`; nothing shows while `None`.
-pub type ListingState = Option<(usize, Option<u64>)>;
-
+/// Nothing shows while no listing is under way.
 #[component]
 pub fn ListingProgress(progress: RwSignal<ListingState>) -> impl IntoView {
     move || {

@@ -1,74 +1,13 @@
 //! "Review changes": what a save will do and the exact request, confirmed before anything is
-//! sent. Also the shared rendering of a membership change, used by the conflict view.
+//! sent.
 
+use super::diff_summary::DiffSummary;
 use super::field::TextField;
-use crate::core::diff::MembershipDiff;
-use crate::core::draft::member_label;
-use crate::core::model::Member;
-use crate::core::save_request::SaveRequest;
+use crate::browser::page::copy_to_clipboard;
 use crate::core::validation::{Issue, Severity};
+use crate::state::editor::ReviewData;
 use leptos::html;
 use leptos::prelude::*;
-
-/// Rows listed per section; a bulk change of thousands shows a count for the rest.
-const LIST_LIMIT: usize = 200;
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct ReviewData {
-    pub diff: MembershipDiff,
-    pub request: SaveRequest,
-    /// The group name the admin must type (emptying, or large removals).
-    pub typed_name: Option<String>,
-    /// The page's origin, to make the curl command absolute for same-origin bases.
-    pub origin: String,
-}
-
-fn member_items(members: &[Member], sign: &'static str) -> impl IntoView {
-    let extra = members.len().saturating_sub(LIST_LIMIT);
-    view! {
-        <ul class="change-list">
-            {members
-                .iter()
-                .take(LIST_LIMIT)
-                .map(|m| {
-                    let label = member_label(m).to_string();
-                    let id = (label != m.value).then(|| format!(" ({})", m.value));
-                    view! { <li>{sign}" "<bdi>{label}</bdi><span class="mono">{id}</span></li> }
-                })
-                .collect_view()}
-            {(extra > 0).then(|| view! { <li>{format!("…and {extra} more")}</li> })}
-        </ul>
-    }
-}
-
-/// A membership change in words: rename, added, removed, unchanged.
-#[component]
-pub fn DiffSummary(diff: MembershipDiff, #[prop(optional)] show_unchanged: bool) -> impl IntoView {
-    let rename = match &diff.renamed {
-        Some((old, new)) => {
-            // <bdi>: a direction control in a name cannot reorder the sentence around it.
-            view! { <p>"Name: “"<bdi>{old.clone()}</bdi>"” → “"<bdi>{new.clone()}</bdi>"”"</p> }
-                .into_any()
-        }
-        None => view! { <p>"Name unchanged."</p> }.into_any(),
-    };
-    view! {
-        <div class="diff">
-            {rename}
-            <p>{format!("Members added: {}", diff.added.len())}</p>
-            {(!diff.added.is_empty()).then(|| member_items(&diff.added, "+"))}
-            <p>{format!("Members removed: {}", diff.removed.len())}</p>
-            {(!diff.removed.is_empty()).then(|| member_items(&diff.removed, "−"))}
-            {show_unchanged.then(|| view! { <p>{format!("Members unchanged: {}", diff.unchanged)}</p> })}
-        </div>
-    }
-}
-
-fn copy_to_clipboard(text: &str) {
-    if let Some(w) = web_sys::window() {
-        let _ = w.navigator().clipboard().write_text(text);
-    }
-}
 
 #[component]
 pub fn Review(
@@ -90,7 +29,8 @@ pub fn Review(
         }
     });
     let typed = RwSignal::new(String::new());
-    let required = data.typed_name.clone();
+    let plan = &data.plan;
+    let required = plan.typed_name.clone();
     let required_for_check = required.clone();
     let name_ok = move || match &required_for_check {
         Some(name) => typed.with(|t| t.trim() == name.trim()),
@@ -109,12 +49,12 @@ pub fn Review(
             message: format!("This is not the group's name, “{name}”."),
         }]
     });
-    let empty = data.diff.is_empty();
-    let removes = !data.diff.removed.is_empty();
-    let curl = data.request.curl(&data.origin);
+    let empty = plan.diff.is_empty();
+    let removes = !plan.diff.removed.is_empty();
+    let curl = plan.request.curl(&data.origin);
     let curl_for_copy = curl.clone();
     let copied = RwSignal::new(false);
-    let method_url = format!("{} {}", data.request.method.as_str(), data.request.url);
+    let method_url = format!("{} {}", plan.request.method.as_str(), plan.request.url);
 
     view! {
         // Escape goes Back (focus.rs).
@@ -127,7 +67,7 @@ pub fn Review(
             {if empty {
                 view! { <p>"Nothing has changed since the group was loaded; there is nothing to save."</p> }.into_any()
             } else {
-                view! { <DiffSummary diff=data.diff.clone() show_unchanged=true /> }.into_any()
+                view! { <DiffSummary diff=plan.diff.clone() show_unchanged=true /> }.into_any()
             }}
             {removes.then(|| view! {
                 <p class="warning-text">"Removed members lose the access this group gives them."</p>
@@ -149,8 +89,8 @@ pub fn Review(
             <details class="request">
                 <summary>"Request that will be sent"</summary>
                 <p class="mono">{method_url}</p>
-                {data.request.if_match.clone().map(|v| view! { <p class="mono">"If-Match: "{v}</p> })}
-                <pre class="mono">{data.request.pretty_body()}</pre>
+                {plan.request.if_match.clone().map(|v| view! { <p class="mono">"If-Match: "{v}</p> })}
+                <pre class="mono">{plan.request.pretty_body()}</pre>
                 <p>"As a curl command (the key is read from $OMNI_API_KEY, never included):"</p>
                 <pre class="mono">{curl}</pre>
                 <button type="button" on:click=move |_| {

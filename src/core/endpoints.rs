@@ -1,7 +1,6 @@
 //! The URLs the panel calls, built from a [`ScimBase`]. Only this module glues paths together.
 
 use super::base_url::ScimBase;
-use super::save_request::filter_string;
 
 /// `GET {base}/groups?count=1&excludedAttributes=members`: the cheapest authenticated call,
 /// used to check a key on Connect.
@@ -50,6 +49,12 @@ pub fn user_name_filter(email: &str) -> String {
 /// RFC 7644 §5: where a server says what it supports (ETags, PATCH, filtering).
 pub fn service_provider_config(base: &ScimBase) -> String {
     format!("{base}/ServiceProviderConfig")
+}
+
+/// A SCIM filter string literal (RFC 7644 §3.4.2.2 uses JSON string syntax), for list filters
+/// and PATCH paths alike.
+pub fn filter_string(value: &str) -> String {
+    serde_json::to_string(value).unwrap_or_else(|_| format!("\"{value}\""))
 }
 
 /// Percent-encodes a query value (same unreserved set as path segments).
@@ -120,6 +125,12 @@ mod tests {
             service_provider_config(&b),
             "/api/scim/v2/ServiceProviderConfig"
         );
+    }
+
+    #[test]
+    fn filter_strings_are_json_string_literals() {
+        assert_eq!(filter_string("a\"b\\c"), r#""a\"b\\c""#);
+        assert_eq!(filter_string("ada@x.co"), r#""ada@x.co""#);
     }
 
     #[test]

@@ -5,6 +5,9 @@ use super::base_url::ScimBase;
 use super::diff::MembershipDiff;
 use super::draft::GroupDraft;
 use super::endpoints;
+/// Lives with the URLs (list filters use it too); named here as well for callers that still
+/// import it from this module.
+pub use super::endpoints::filter_string;
 use super::model::MemberRef;
 use serde::Serialize;
 
@@ -149,11 +152,6 @@ pub fn patch_body(diff: &MembershipDiff) -> String {
     .unwrap_or_default()
 }
 
-/// A SCIM filter string literal (RFC 7644 §3.4.2.2 uses JSON string syntax).
-pub fn filter_string(value: &str) -> String {
-    serde_json::to_string(value).unwrap_or_else(|_| format!("\"{value}\""))
-}
-
 /// Indents compact JSON for reading, two spaces a level; text inside strings is left alone.
 /// Hand-written so the bundle needs no generic JSON value type.
 pub fn pretty_json(compact: &str) -> String {
@@ -262,7 +260,6 @@ mod tests {
                 ]
             })
         );
-        assert_eq!(filter_string("a\"b\\c"), r#""a\"b\\c""#);
     }
 
     #[test]

@@ -45,19 +45,6 @@ impl ServerFeatures {
     }
 }
 
-/// Next `startIndex` after a page, or `None` when the list is done. Stops on an empty page so a
-/// server that under-reports never loops forever.
-pub fn next_start_index(start_index: u64, received: usize, total: Option<u64>) -> Option<u64> {
-    if received == 0 {
-        return None;
-    }
-    let next = start_index + received as u64;
-    match total {
-        Some(total) if next > total => None,
-        _ => Some(next),
-    }
-}
-
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
@@ -83,18 +70,5 @@ mod tests {
             ServerFeatures::parse(r#"{"etag":{"supported":"yes"}}"#),
             ServerFeatures::default()
         );
-    }
-
-    #[test]
-    fn paging() {
-        assert_eq!(next_start_index(1, 100, Some(250)), Some(101));
-        assert_eq!(next_start_index(201, 50, Some(250)), None);
-        assert_eq!(
-            next_start_index(1, 40, Some(250)),
-            Some(41),
-            "short pages advance by what came"
-        );
-        assert_eq!(next_start_index(1, 0, Some(250)), None, "empty page ends");
-        assert_eq!(next_start_index(1, 100, None), Some(101));
     }
 }

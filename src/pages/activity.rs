@@ -1,10 +1,10 @@
 //! "Activity": this session's saves and save attempts, downloadable as JSON.
 
-use crate::app::AppState;
+use crate::browser::page::download_json;
 use crate::core::activity::{time_of_day, to_json, ActivityEntry};
 use crate::core::validation::isolate;
+use crate::state::use_app_state;
 use leptos::prelude::*;
-use wasm_bindgen::JsCast;
 
 fn change_summary(e: &ActivityEntry) -> String {
     let mut parts = Vec::new();
@@ -15,25 +15,9 @@ fn change_summary(e: &ActivityEntry) -> String {
     parts.join(", ")
 }
 
-/// Offers `json` as a file download through a temporary object URL.
-fn download(json: &str) -> Option<()> {
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(json));
-    let bag = web_sys::BlobPropertyBag::new();
-    bag.set_type("application/json");
-    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &bag).ok()?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob).ok()?;
-    let doc = web_sys::window()?.document()?;
-    let a: web_sys::HtmlAnchorElement = doc.create_element("a").ok()?.dyn_into().ok()?;
-    a.set_href(&url);
-    a.set_download("omni-scim-panel-activity.json");
-    a.click();
-    let _ = web_sys::Url::revoke_object_url(&url);
-    Some(())
-}
-
 #[component]
-pub fn ActivityPage(state: AppState) -> impl IntoView {
-    let entries = state.activity;
+pub fn ActivityPage() -> impl IntoView {
+    let entries = use_app_state().activity;
     view! {
         <section class="card" aria-labelledby="activity-heading">
             <h2 id="activity-heading">"Activity in this session"</h2>
@@ -77,7 +61,7 @@ pub fn ActivityPage(state: AppState) -> impl IntoView {
                 </table>
                 <div class="actions">
                     <button type="button" on:click=move |_| {
-                        let _ = entries.with_untracked(|e| download(&to_json(e)));
+                        let _ = entries.with_untracked(|e| download_json(&to_json(e), "omni-scim-panel-activity.json"));
                     }>"Download as JSON"</button>
                 </div>
                 }

@@ -1,18 +1,20 @@
 //! "Open a group": the Group ID field and Load group. Loading goes through the route
 //! (`#/groups/{id}`), so reloads and bookmarks return to the same group.
 
-use super::field::TextField;
-use super::notice::NoticeArea;
-use crate::actions::load_group;
-use crate::app::AppState;
 use crate::browser::router;
-use crate::components::notice::Notice;
+use crate::components::field::TextField;
+use crate::components::notice::NoticeArea;
 use crate::core::route::Route;
 use crate::core::validation::{group_id_issues, has_errors, Issue};
+use crate::state::load::load_group;
+use crate::state::notice::Notice;
+use crate::state::session::NOT_CONNECTED;
+use crate::state::use_app_state;
 use leptos::prelude::*;
 
 #[component]
-pub fn GroupLoader(state: AppState) -> impl IntoView {
+pub fn GroupLoader() -> impl IntoView {
+    let state = use_app_state();
     let initial = match state.route.get_untracked() {
         Route::Group(id) => id,
         _ => String::new(),
@@ -43,7 +45,7 @@ pub fn GroupLoader(state: AppState) -> impl IntoView {
         if state.session.connected.get_untracked().is_none() {
             state
                 .load_notice
-                .set(Some(Notice::Error(crate::app::NOT_CONNECTED.into())));
+                .set(Some(Notice::Error(NOT_CONNECTED.into())));
             return;
         }
         let route = Route::Group(id.clone());

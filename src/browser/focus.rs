@@ -15,7 +15,7 @@ fn html_element(id: &str) -> Option<web_sys::HtmlElement> {
 /// text area of a panel just opened).
 pub fn focus_soon(id: &'static str) {
     spawn_local(async move {
-        crate::browser::http::sleep_ms(0).await;
+        crate::browser::time::sleep_ms(0).await;
         if let Some(el) = html_element(id) {
             let _ = el.focus();
         }

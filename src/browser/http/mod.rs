@@ -1,0 +1,175 @@
+//! SCIM calls over `fetch` (gloo-net). Every answer is handed to the core for meaning; this
+//! module holds the typed calls, and its parts do the rest, one concern each:
+//!
+//! - [`transport`]: one request: headers, time limit, size limit, the error value.
+//! - [`budget`]: the waits before a request (request budget, 429 retries of reads), told to
+//!   whoever listens.
+//! - [`cancel`]: a screen's reads, cancelled when it goes.
+//! - [`diagnosis`]: why a request got no answer (offline, security policy, CORS).
+
+mod budget;
+mod cancel;
+mod deadline;
+mod diagnosis;
+mod transport;
+
+pub use budget::{cancel_waits, on_wait_text};
+pub use cancel::ScreenReads;
+
+use crate::core::base_url::ScimBase;
+use crate::core::directory::{parse_users_page, DirectoryUser};
+use crate::core::endpoints;
+use crate::core::error::{ApiError, Operation};
+use crate::core::model::{self, Group};
+use crate::core::save::SaveAnswer;
+use crate::core::save_request::{SaveMethod, SaveRequest};
+use crate::core::secret::ApiKey;
+use crate::core::server_features::ServerFeatures;
+use gloo_net::http::Method;
+use transport::{Answer, Outgoing, Sender};
+use web_sys::AbortSignal;
+
+/// A client for one base URL and key. Built per action, so a forgotten key is never reused.
+pub struct ScimClient {
+    base: ScimBase,
+    key: ApiKey,
+    /// Aborts this client's requests and waits: the screen that started them is gone.
+    stop: Option<AbortSignal>,
+}
+
+/// One page of a list: its items and the server's total, if it gave one.
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: Option<u64>,
+}
+
+impl ScimClient {
+    pub fn new(base: ScimBase, key: ApiKey) -> Self {
+        Self {
+            base,
+            key,
+            stop: None,
+        }
+    }
+
+    /// The same client, its requests cancelled when `reads`' screen goes.
+    pub fn cancelled_with(mut self, reads: ScreenReads) -> Self {
+        self.stop = reads.signal();
+        self
+    }
+
+    /// Checks base URL and key with the cheapest authenticated call.
+    pub async fn check_connection(&self) -> Result<(), ApiError> {
+        let url = endpoints::connection_check(&self.base);
+        self.get(Operation::Connect, &url).await.map(|_| ())
+    }
+
+    /// What the server supports. Omni has no ServiceProviderConfig: any failure means "nothing
+    /// optional", which is the safe reading.
+    pub async fn server_features(&self) -> ServerFeatures {
+        let url = endpoints::service_provider_config(&self.base);
+        match self.get(Operation::Connect, &url).await {
+            Ok((_, body, _)) => ServerFeatures::parse(&body),
+            Err(_) => ServerFeatures::default(),
+        }
+    }
+
+    pub async fn get_group(&self, id: &str) -> Result<Group, ApiError> {
+        self.read_group(Operation::LoadGroup, id).await
+    }
+
+    /// The group as it is now, read just before a save to look for concurrent changes.
+    pub async fn check_group(&self, id: &str) -> Result<Group, ApiError> {
+        self.read_group(Operation::CheckGroup, id).await
+    }
+
+    async fn read_group(&self, op: Operation, id: &str) -> Result<Group, ApiError> {
+        let url = endpoints::group(&self.base, id);
+        let (status, body, etag) = self.get(op, &url).await?;
+        model::parse_group(&body, id)
+            .map(|g| g.with_etag(etag))
+            .map_err(|e| self.unusable(op, status, e.0))
+    }
+
+    /// Sends a reviewed save exactly as reviewed, once: a save is never repeated behind the
+    /// admin's back. A 204 without a body (allowed for PATCH by RFC 7644 §3.5.2) comes back as
+    /// [`SaveAnswer::NoContent`] with the new `ETag`, if sent.
+    pub async fn save(&self, request: &SaveRequest, id: &str) -> Result<SaveAnswer, ApiError> {
+        let op = Operation::SaveGroup;
+        let method = match request.method {
+            SaveMethod::Put => Method::PUT,
+            SaveMethod::Patch => Method::PATCH,
+        };
+        let (status, text, etag) = self
+            .send(&Outgoing {
+                op,
+                method,
+                url: &request.url,
+                if_match: request.if_match.as_deref(),
+                json: Some(&request.body),
+            })
+            .await?;
+        if status == 204 || (request.method == SaveMethod::Patch && text.trim().is_empty()) {
+            return Ok(SaveAnswer::NoContent { etag });
+        }
+        model::parse_group(&text, id)
+            .map(|g| SaveAnswer::Group(g.with_etag(etag)))
+            .map_err(|e| self.unusable(op, status, e.0))
+    }
+
+    pub async fn groups_page(
+        &self,
+        start_index: u64,
+        count: u64,
+        exact_name: Option<&str>,
+    ) -> Result<Page<Group>, ApiError> {
+        let op = Operation::ListGroups;
+        let url = endpoints::groups_page(&self.base, start_index, count, exact_name);
+        let (status, body, _) = self.get(op, &url).await?;
+        let list = model::parse_list::<Group>(&body).map_err(|e| self.unusable(op, status, e.0))?;
+        Ok(Page {
+            items: list.resources,
+            total: list.total_results,
+        })
+    }
+
+    pub async fn users_page(
+        &self,
+        start_index: u64,
+        count: u64,
+        filter: Option<&str>,
+    ) -> Result<Page<DirectoryUser>, ApiError> {
+        let op = Operation::ListUsers;
+        let url = endpoints::users_page(&self.base, start_index, count, filter);
+        let (status, body, _) = self.get(op, &url).await?;
+        let (items, total) = parse_users_page(&body).map_err(|e| self.unusable(op, status, e))?;
+        Ok(Page { items, total })
+    }
+
+    /// A 2xx answer that could not be used; `what` may quote the answer, so the key is taken
+    /// out of it.
+    fn unusable(&self, op: Operation, status: u16, what: String) -> ApiError {
+        ApiError::bad_response(op, status, what).without_secret(self.key.expose())
+    }
+
+    async fn get(&self, op: Operation, url: &str) -> Result<Answer, ApiError> {
+        self.send(&Outgoing {
+            op,
+            method: Method::GET,
+            url,
+            if_match: None,
+            json: None,
+        })
+        .await
+    }
+
+    async fn send(&self, out: &Outgoing<'_>) -> Result<Answer, ApiError> {
+        Sender {
+            base: &self.base,
+            key: &self.key,
+            stop: self.stop.as_ref(),
+        }
+        .send(out)
+        .await
+    }
+}

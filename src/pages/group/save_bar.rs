@@ -1,0 +1,38 @@
+//! Save, Discard and why Save is disabled. Sticky, so Save and its outcome stay in view beside
+//! a long member list.
+
+use crate::components::notice::NoticeArea;
+use crate::state::editor::EditorState;
+use leptos::prelude::*;
+
+pub fn save_bar(editor: EditorState) -> impl IntoView {
+    let state = editor.app;
+    view! {
+        <div class="save-bar">
+            <div class="actions">
+                <button
+                    type="button"
+                    id="save"
+                    class="primary"
+                    on:click=move |_| editor.open_review()
+                    disabled=move || editor.save_blocker().is_some()
+                    aria-describedby="save-why"
+                >
+                    "Save"
+                </button>
+                {move || state.dirty.get().then(|| view! {
+                    <button type="button" class="danger" on:click=move |_| editor.discard()>"Discard changes"</button>
+                    <span class="dirty">
+                        {move || if state.draft_kept.get() {
+                            "Unsaved changes."
+                        } else {
+                            "Unsaved changes, too large to keep in this tab: save before reloading."
+                        }}
+                    </span>
+                })}
+                <span class="hint" id="save-why">{move || editor.save_blocker().unwrap_or_default()}</span>
+            </div>
+            <NoticeArea notice=editor.notice />
+        </div>
+    }
+}

@@ -1,0 +1,3 @@
+//! "Groups" (`#/groups`).
+
+pub mod list;

@@ -1,0 +1,7 @@
+//! Screens: one per route, plus the sidebar's panels. Each is a short function composed of
+//! named sub-views; it reads the app's state from context and uses widgets (`components`).
+
+pub mod activity;
+pub mod connect;
+pub mod group;
+pub mod groups;

@@ -1,0 +1,432 @@
+//! The group editor's own state (the review, a conflict, a save under way or failed, the wait
+//! after a 429, the add-by-ID fields) and everything the editor's views do to it: the views
+//! only read these signals and call these methods.
+
+use super::notice::Notice;
+use super::save;
+use super::AppState;
+use crate::browser::focus::focus_soon;
+use crate::browser::{page, perf, storage, time};
+use crate::core::diff::MembershipDiff;
+use crate::core::directory::DirectoryUser;
+use crate::core::draft::GroupDraft;
+use crate::core::model::{Group, Member};
+use crate::core::save::{
+    activity_entry, apply_mine_on_top, plan, rebase, RefusedSaves, SaveOutcome, SavePlan,
+    SaveSettings,
+};
+use crate::core::stored_draft::StoredDraft;
+use crate::core::validation::{isolate, Issue};
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+/// What "Review changes" shows, and what "Confirm save" sends: the plan, decided once.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReviewData {
+    pub plan: SavePlan,
+    /// The page's origin, to make the curl command absolute for same-origin bases.
+    pub origin: String,
+}
+
+/// A save stopped because the group changed on the server since it was loaded.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ConflictData {
+    /// The group as the server has it now.
+    pub current: Group,
+    /// What someone else changed, from the loaded state to the server's state now.
+    pub theirs: MembershipDiff,
+    /// What the admin changed, from the loaded state.
+    pub mine: MembershipDiff,
+}
+
+/// The editor's state: signals only, so it is `Copy` and handed to each sub-view.
+#[derive(Clone, Copy)]
+pub struct EditorState {
+    pub app: AppState,
+    pub notice: RwSignal<Option<Notice>>,
+    pub saving: RwSignal<bool>,
+    /// The group as the last save left it, summed up under the editor.
+    pub saved: RwSignal<Option<Group>>,
+    pub review: RwSignal<Option<ReviewData>>,
+    pub conflict: RwSignal<Option<ConflictData>>,
+    /// "Add a member by user ID": the two fields, and whether Add was pressed since they were
+    /// last cleared (problems with an empty ID show only then).
+    pub new_id: RwSignal<String>,
+    pub new_display: RwSignal<String>,
+    add_tried: RwSignal<bool>,
+    /// After a failed save: the button reads "Retry save"; after a 429 it waits `retry_in`
+    /// seconds (counted down), never sending again by itself.
+    pub failed: RwSignal<bool>,
+    pub retry_in: RwSignal<u64>,
+    countdown: StoredValue<u64>,
+    /// Saves refused with 429 in a row, which sets the wait before Retry.
+    refused: StoredValue<RefusedSaves>,
+}
+
+impl EditorState {
+    pub fn new(app: AppState) -> Self {
+        Self {
+            app,
+            notice: RwSignal::new(None),
+            saving: RwSignal::new(false),
+            saved: RwSignal::new(None),
+            review: RwSignal::new(None),
+            conflict: RwSignal::new(None),
+            new_id: RwSignal::new(String::new()),
+            new_display: RwSignal::new(String::new()),
+            add_tried: RwSignal::new(false),
+            failed: RwSignal::new(false),
+            retry_in: RwSignal::new(0),
+            countdown: StoredValue::new(0),
+            refused: StoredValue::new(RefusedSaves::default()),
+        }
+    }
+
+    fn say(&self, notice: Notice) {
+        self.notice.set(Some(notice));
+    }
+
+    /// The step beyond editing, for the page title ("" while editing).
+    pub fn step(&self) -> &'static str {
+        if self.conflict.with(Option::is_some) {
+            "Group changed on the server"
+        } else if self.review.with(Option::is_some) {
+            "Review changes"
+        } else {
+            ""
+        }
+    }
+
+    /// Why Save is disabled, said next to it: a disabled button alone explains nothing.
+    pub fn save_blocker(&self) -> Option<&'static str> {
+        if self.saving.get() {
+            Some("Saving…")
+        } else if self.app.session.connected.get().is_none() {
+            Some("Connect to save.")
+        } else if !self
+            .app
+            .draft
+            .with(|d| d.as_ref().is_some_and(GroupDraft::can_save))
+        {
+            Some("Fix the display name to save.")
+        } else if !self.new_id.get().trim().is_empty() {
+            // Saving now would leave out the user typed above, without a word.
+            Some("Press “Add member” or clear the Member user ID field first.")
+        } else {
+            None
+        }
+    }
+
+    /// The problems with the member ID typed so far (none before anything was typed or tried).
+    pub fn new_id_issues(&self) -> Vec<Issue> {
+        let id = self.new_id.get();
+        if id.is_empty() && !self.add_tried.get() {
+            return Vec::new();
+        }
+        self.app.draft.with(|d| {
+            d.as_ref()
+                .map(|d| d.new_member_issues(&id))
+                .unwrap_or_default()
+        })
+    }
+
+    pub fn set_name(&self, name: String) {
+        self.app.draft.update(|d| {
+            if let Some(d) = d {
+                d.display_name = name;
+            }
+        });
+    }
+
+    fn add_to_draft(&self, member: Member) -> Result<Vec<Issue>, Vec<Issue>> {
+        let mut outcome = Err(Vec::new());
+        self.app.draft.update(|d| {
+            if let Some(d) = d {
+                outcome = d.add_member(&member.value, member.display.as_deref().unwrap_or(""));
+            }
+        });
+        outcome
+    }
+
+    /// Adds the member typed in "Add a member by user ID"; what was typed stays in the fields
+    /// when it cannot be added.
+    pub fn add_member(&self) {
+        self.add_tried.set(true);
+        let id = self.new_id.get_untracked();
+        let display = self.new_display.get_untracked();
+        match self.add_to_draft(Member {
+            value: id.clone(),
+            display: Some(display.clone()),
+        }) {
+            Ok(_) => {
+                let shown = if display.trim().is_empty() {
+                    id.trim().to_string()
+                } else {
+                    display.trim().to_string()
+                };
+                self.new_id.set(String::new());
+                self.new_display.set(String::new());
+                self.add_tried.set(false);
+                self.say(Notice::Progress(format!(
+                    "Added {}. Not saved yet.",
+                    isolate(&shown)
+                )));
+            }
+            Err(issues) => {
+                // The inline messages say why.
+                let first = issues
+                    .first()
+                    .map(|i| i.message.clone())
+                    .unwrap_or_default();
+                self.say(Notice::Error(format!("Member not added: {first}")));
+            }
+        }
+    }
+
+    /// Adds a user found by search.
+    pub fn add_found(&self, user: &DirectoryUser) {
+        let _ = self.add_to_draft(member_of(user));
+    }
+
+    /// Adds the users of a bulk add, in one update: each update re-checks the draft (unsaved?
+    /// kept?).
+    pub fn add_bulk(&self, users: &[DirectoryUser]) {
+        self.app.draft.update(|d| {
+            if let Some(d) = d {
+                d.add_members(users.iter().map(member_of).collect());
+            }
+        });
+    }
+
+    pub fn removed(&self, label: &str) {
+        self.say(Notice::Progress(format!(
+            "Removed {}. Not saved yet.",
+            isolate(label)
+        )));
+    }
+
+    /// Save opens the review; nothing is sent until "Confirm save".
+    pub fn open_review(&self) {
+        if let Some(why) = untrack(|| self.save_blocker()) {
+            self.say(Notice::Error(format!("Not saved: {why}")));
+            return;
+        }
+        let session = self.app.session;
+        let (Some(d), Some(base)) = (
+            self.app.draft.get_untracked(),
+            session.connected.get_untracked(),
+        ) else {
+            self.say(Notice::Error("Load a group before saving.".into()));
+            return;
+        };
+        let settings = SaveSettings {
+            prefer_patch: self.app.use_patch.get_untracked(),
+            features: session.features.get_untracked(),
+        };
+        let plan = perf::between("review-diff-start", "review-diff-end", || {
+            plan(&base, d, &settings)
+        });
+        self.notice.set(None);
+        self.failed.set(false);
+        self.review.set(Some(ReviewData {
+            plan,
+            origin: page::origin(),
+        }));
+    }
+
+    /// Counts `seconds` down in `retry_in`; a newer countdown or the editor going ends it.
+    fn count_down(&self, seconds: u64) {
+        let (countdown, retry_in) = (self.countdown, self.retry_in);
+        countdown.update_value(|n| *n += 1);
+        let mine = countdown.get_value();
+        spawn_local(async move {
+            for left in (1..=seconds).rev() {
+                if countdown.try_get_value() != Some(mine) || retry_in.try_set(left).is_some() {
+                    return;
+                }
+                time::sleep_ms(1000).await;
+            }
+            if countdown.try_get_value() == Some(mine) {
+                retry_in.try_set(0);
+            }
+        });
+    }
+
+    /// "Confirm save": sends the reviewed save. One save at a time: `saving` is set before
+    /// anything is sent, so a double click (or a click during a wait) sends nothing more.
+    pub fn confirm(&self) {
+        if self.saving.get_untracked() || self.retry_in.get_untracked() > 0 {
+            return;
+        }
+        let Some(data) = self.review.get_untracked() else {
+            return;
+        };
+        let session = self.app.session;
+        let Some(client) = session.client_or_notify(self.notice) else {
+            return;
+        };
+        self.saving.set(true);
+        self.saved.set(None);
+        self.say(Notice::Progress(format!(
+            "Saving “{}”…",
+            isolate(&data.plan.draft.display_name)
+        )));
+        let editor = *self;
+        spawn_local(async move {
+            let plan = data.plan;
+            let outcome = save::save(session, &client, plan.clone()).await;
+            editor.saving.set(false);
+            let wait = editor
+                .refused
+                .try_update_value(|r| r.after(&outcome, js_sys::Math::random()))
+                .flatten();
+            let entry = activity_entry(&plan, &outcome, time::now_iso());
+            editor.app.activity.update(|a| a.push(entry));
+            match outcome {
+                SaveOutcome::Saved { group } => editor.saved_as(&plan.draft, group),
+                SaveOutcome::Conflict {
+                    current,
+                    theirs,
+                    mine,
+                } => editor.conflicted(ConflictData {
+                    current,
+                    theirs,
+                    mine,
+                }),
+                SaveOutcome::Failed { error } => {
+                    editor.say(Notice::Error(error.to_string()));
+                    editor.save_failed(wait);
+                }
+            }
+        });
+    }
+
+    /// The save went through: the draft is rebased on what the server now has (edits made
+    /// meanwhile are kept on top), and the editor says so.
+    fn saved_as(&self, sent: &GroupDraft, group: Group) {
+        self.review.set(None);
+        self.say(Notice::Success(format!(
+            "Saved “{}”: {} members.",
+            isolate(&group.display_name),
+            group.members.as_ref().map_or(0, Vec::len)
+        )));
+        storage::forget_draft(sent.id());
+        self.app.restorable.set(None);
+        self.app.draft.update(|current| {
+            if let Some(current) = current {
+                *current = rebase(current, sent, &group);
+            }
+        });
+        self.saved.set(Some(group));
+        focus_soon("save");
+        perf::mark_after_paint("save-shown");
+    }
+
+    fn conflicted(&self, data: ConflictData) {
+        self.review.set(None);
+        self.notice.set(None);
+        self.conflict.set(Some(data));
+    }
+
+    /// The review stays open: the admin can retry or go back; nothing is lost. After a 429,
+    /// Retry waits `wait` seconds.
+    fn save_failed(&self, wait: Option<u64>) {
+        self.failed.set(true);
+        // Confirm save was disabled while saving, which took the focus from it.
+        focus_soon("review-heading");
+        if let Some(seconds) = wait {
+            self.count_down(seconds);
+        }
+    }
+
+    /// Closing the review hands the focus back to Save, which opened it.
+    pub fn back(&self) {
+        self.review.set(None);
+        self.notice.set(None);
+        focus_soon("save");
+    }
+
+    pub fn close_conflict(&self) {
+        self.conflict.set(None);
+        self.say(Notice::Progress(
+            "Nothing was saved; your changes are kept. Saving again stops at the same conflict."
+                .into(),
+        ));
+        focus_soon("save");
+    }
+
+    /// "Apply my changes on top": the admin's change on the group as it is now, reviewed again.
+    pub fn apply_mine(&self) {
+        let Some(c) = self.conflict.get_untracked() else {
+            return;
+        };
+        self.app
+            .draft
+            .set(Some(apply_mine_on_top(&c.current, &c.mine)));
+        self.conflict.set(None);
+        self.open_review();
+    }
+
+    /// "Reload": the group as it is now; the admin's changes are dropped.
+    pub fn reload(&self) {
+        let Some(c) = self.conflict.get_untracked() else {
+            return;
+        };
+        self.app.draft.set(Some(GroupDraft::from_group(c.current)));
+        self.conflict.set(None);
+        self.say(Notice::Progress(
+            "Reloaded the group as it is now; your changes were dropped.".into(),
+        ));
+        focus_soon("save");
+    }
+
+    pub fn discard(&self) {
+        self.app.draft.update(|d| {
+            if let Some(d) = d {
+                *d = GroupDraft::from_group(d.loaded.clone());
+            }
+        });
+        self.say(Notice::Progress("Changes discarded.".into()));
+        // Discard goes with the changes: the focus goes back to Save.
+        focus_soon("save");
+    }
+
+    /// Puts the changes this tab kept back onto the loaded group.
+    pub fn restore(&self, stored: StoredDraft) {
+        let mut said = "Unsaved changes restored.";
+        self.app.draft.update(|d| {
+            if let Some(d) = d {
+                let restored = stored.restore_onto(&d.loaded);
+                if !restored.same_base {
+                    said = "Unsaved changes restored onto the group as it is now (it changed on the server since). Check the review before saving.";
+                }
+                *d = restored.draft;
+            }
+        });
+        self.app.restorable.set(None);
+        self.say(Notice::Progress(said.into()));
+        // The banner goes: the focus goes to the top of the editor.
+        focus_soon("display-name");
+    }
+
+    /// Forgets the changes this tab kept, without restoring them.
+    pub fn discard_stored(&self) {
+        if let Some(d) = self.app.draft.get_untracked() {
+            storage::forget_draft(d.id());
+        }
+        self.app.restorable.set(None);
+        focus_soon("display-name");
+    }
+}
+
+/// Members found by search or bulk add carry the user's email as `display`.
+fn member_of(u: &DirectoryUser) -> Member {
+    Member {
+        value: u.id.clone(),
+        display: Some(if u.email.is_empty() {
+            u.display_name.clone()
+        } else {
+            u.email.clone()
+        }),
+    }
+}

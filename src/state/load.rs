@@ -1,0 +1,104 @@
+//! Multi-step reads that screens start: loading a group into the editor, listing the user
+//! directory. They drive the HTTP client and the core; rules live in the core.
+
+use super::notice::Notice;
+use super::session::Session;
+use super::AppState;
+use crate::browser::http::ScreenReads;
+use crate::browser::{perf, storage};
+use crate::core::directory::Directory;
+use crate::core::draft::GroupDraft;
+use crate::core::paging::next_start_index;
+use crate::core::stored_draft::StoredDraft;
+use crate::core::validation::isolate;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use std::sync::Arc;
+
+/// Loads group `id` into the editor, offering back any unsaved draft this tab kept for it.
+pub fn load_group(state: AppState, id: String) {
+    let Some(client) = state.session.client_or_notify(state.load_notice) else {
+        return;
+    };
+    state.load_seq.update(|n| *n += 1);
+    let seq = state.load_seq.get_untracked();
+    state.loading.set(true);
+    state
+        .load_notice
+        .set(Some(Notice::Progress(format!("Loading group {id}…"))));
+    spawn_local(async move {
+        perf::mark("group-load-sent");
+        let result = client
+            .get_group(&id)
+            .await
+            .map_err(|e| state.session.heard(e));
+        if state.load_seq.get_untracked() != seq {
+            return;
+        }
+        state.loading.set(false);
+        match result {
+            Ok(group) => {
+                // An edit still waiting to be written belongs to the draft about to be replaced.
+                state.keep_draft_now();
+                let loaded = GroupDraft::from_group(group);
+                let stored = storage::load_draft(&id)
+                    .and_then(|json| StoredDraft::parse(&json))
+                    .filter(StoredDraft::has_changes);
+                state.load_notice.set(Some(Notice::Success(format!(
+                    "Loaded “{}” with {} members.",
+                    isolate(&loaded.display_name),
+                    loaded.members.len()
+                ))));
+                state.restorable.set(stored);
+                state.draft.set(Some(loaded));
+                perf::mark_after_paint("group-load-shown");
+            }
+            Err(err) => state.load_notice.set(Some(Notice::Error(err.to_string()))),
+        }
+    });
+}
+
+/// Progress of listing the directory: `(users so far, total if the server said)`; `None` when
+/// no listing is under way.
+pub type ListingState = Option<(usize, Option<u64>)>;
+
+/// Users per directory page: Omni's default page size.
+pub const DIRECTORY_PAGE: u64 = 100;
+
+/// The directory for this connection, listing it (paged) on first use; the listing stops when
+/// `reads`' screen goes. `progress` hears `(users so far, total if known)` after each page.
+pub async fn directory(
+    session: Session,
+    refresh: bool,
+    reads: ScreenReads,
+    progress: impl Fn(usize, Option<u64>),
+) -> Result<Arc<Directory>, String> {
+    if !refresh {
+        if let Some(dir) = session.directory.get_untracked() {
+            return Ok(dir);
+        }
+    }
+    let client = session
+        .client()
+        .map_err(|why| why.to_string())?
+        .cancelled_with(reads);
+    let mut users = Vec::new();
+    let mut start = 1;
+    loop {
+        let page = client
+            .users_page(start, DIRECTORY_PAGE, None)
+            .await
+            .map_err(|e| session.heard(e).to_string())?;
+        let received = page.items.len();
+        users.extend(page.items);
+        progress(users.len(), page.total);
+        // The whole directory: a server capping its pages below the count asked goes on.
+        match next_start_index(start, received, page.total, None) {
+            Some(next) => start = next,
+            None => break,
+        }
+    }
+    let dir = Arc::new(Directory::new(users));
+    session.directory.set(Some(dir.clone()));
+    Ok(dir)
+}

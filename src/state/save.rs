@@ -1,0 +1,26 @@
+//! Driving a reviewed save: the core's [`SaveRun`] names each request, this loop sends it and
+//! hands the answer back, until the run says how the save ended.
+
+use super::session::Session;
+use crate::browser::http::ScimClient;
+use crate::core::save::{Reply, SaveOutcome, SavePlan, SaveRun, Step};
+
+/// Carries out `plan`: the read before the write when the plan says so, the write once, and
+/// after a 412 the read that shows what changed. Every answer passes the session, so a
+/// refused key disconnects.
+pub async fn save(session: Session, client: &ScimClient, plan: SavePlan) -> SaveOutcome {
+    let (mut run, mut step) = SaveRun::start(plan);
+    loop {
+        step = match step {
+            Step::Read { group_id } => {
+                let read = client.check_group(&group_id).await;
+                run.on_reply(Reply::Read(read.map_err(|e| session.heard(e))))
+            }
+            Step::Write { group_id, request } => {
+                let written = client.save(&request, &group_id).await;
+                run.on_reply(Reply::Write(written.map_err(|e| session.heard(e))))
+            }
+            Step::Done(outcome) => return outcome,
+        };
+    }
+}

@@ -1,0 +1,72 @@
+//! Which server the panel talks to, and what it learnt from it.
+
+use super::notice::Notice;
+use crate::browser::{http::ScimClient, storage};
+use crate::core::base_url::ScimBase;
+use crate::core::directory::Directory;
+use crate::core::error::{ApiError, ErrorKind};
+use crate::core::server_features::ServerFeatures;
+use leptos::prelude::*;
+use std::sync::Arc;
+
+/// What an action needs before it may send anything.
+pub const NOT_CONNECTED: &str =
+    "Not connected: enter the SCIM base URL and the API key, then press Connect.";
+
+/// The connection. The key itself is not held here: it is read from session storage for each
+/// action, so "Forget key" takes effect at once everywhere.
+#[derive(Clone, Copy)]
+pub struct Session {
+    pub connected: RwSignal<Option<ScimBase>>,
+    /// Read once per connection from /ServiceProviderConfig; all off for Omni.
+    pub features: RwSignal<ServerFeatures>,
+    /// The user directory, listed once per connection on first need.
+    pub directory: RwSignal<Option<Arc<Directory>>>,
+}
+
+impl Session {
+    pub fn new(connected: Option<ScimBase>) -> Self {
+        Self {
+            connected: RwSignal::new(connected),
+            features: RwSignal::new(ServerFeatures::default()),
+            directory: RwSignal::new(None),
+        }
+    }
+
+    /// A client for the connected base URL and the stored key, or why there is none.
+    pub fn client(&self) -> Result<ScimClient, &'static str> {
+        let base = self.connected.get_untracked().ok_or(NOT_CONNECTED)?;
+        let key = storage::load_key().ok_or(NOT_CONNECTED)?;
+        Ok(ScimClient::new(base, key))
+    }
+
+    /// The client, or `None` after saying in `notice` why there is none.
+    pub fn client_or_notify(&self, notice: RwSignal<Option<Notice>>) -> Option<ScimClient> {
+        match self.client() {
+            Ok(client) => Some(client),
+            Err(why) => {
+                notice.set(Some(Notice::Error(why.into())));
+                None
+            }
+        }
+    }
+
+    /// Passes a request's error on, after reacting to a refused key: a key the server refuses
+    /// (401: revoked, expired) is useless and is not kept, so it is forgotten and the session
+    /// disconnects. Drafts stay. Every request of a connected session passes its error here
+    /// (`.map_err(|e| session.heard(e))`).
+    pub fn heard(&self, error: ApiError) -> ApiError {
+        if error.kind == ErrorKind::BadKey {
+            storage::forget_key();
+            self.connected.set(None);
+        }
+        error
+    }
+
+    /// Forgets everything learnt from the previous connection.
+    pub fn reset(&self, connected: Option<ScimBase>) {
+        self.connected.set(connected);
+        self.features.set(ServerFeatures::default());
+        self.directory.set(None);
+    }
+}
