@@ -11,7 +11,7 @@
 //!
 //! A driver is a short loop:
 //!
-//! ```ignore
+//! ```text
 //! let (mut run, mut step) = SaveRun::start(plan);
 //! let outcome = loop {
 //!     step = match step {
