@@ -103,8 +103,9 @@ fn display_name(editor: EditorState) -> impl IntoView {
     let issues = Signal::derive(move || {
         draft.with(|d| d.as_ref().map(GroupDraft::name_issues).unwrap_or_default())
     });
-    let hint =
-        Signal::derive(move || format!("{}/{DISPLAY_NAME_MAX_CHARS}", char_count(&name.get())));
+    let count = Memo::new(move |_| char_count(&name.get()));
+    let hint = Signal::derive(move || format!("{}/{DISPLAY_NAME_MAX_CHARS}", count.get()));
+    let over = Signal::derive(move || count.get() > DISPLAY_NAME_MAX_CHARS);
     view! {
         <TextField
             id="display-name"
@@ -112,6 +113,7 @@ fn display_name(editor: EditorState) -> impl IntoView {
             value=name
             on_input=move |v: String| editor.set_name(v)
             hint=hint
+            hint_error=over
             issues=issues
         />
     }
