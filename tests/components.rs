@@ -143,7 +143,10 @@ async fn invalid_display_name_shows_message_and_disables_save() {
     assert!(text_of(&root, ".issues").contains("65 characters"));
     assert_eq!(name.get_attribute("aria-invalid").as_deref(), Some("true"));
     assert!(text_of(&root, ".hint").contains("65/64"));
-    assert!(counter_is_error(), "the counter past the limit is in the error colour");
+    assert!(
+        counter_is_error(),
+        "the counter past the limit is in the error colour"
+    );
 
     type_into(&name, &"é".repeat(64)).await;
     assert!(!blocked(&save), "64 characters are fine");
@@ -223,9 +226,15 @@ async fn save_is_disabled_with_no_changes_until_something_changed() {
     let why = || text_of(&root, "#save-why");
     assert!(blocked(&save));
     assert_eq!(why(), "No changes.");
-    assert_eq!(save.get_attribute("aria-describedby").as_deref(), Some("save-why"));
+    assert_eq!(
+        save.get_attribute("aria-describedby").as_deref(),
+        Some("save-why")
+    );
     click(&save).await;
-    assert!(all(&root, ".review").is_empty(), "Save opened a review with nothing to save");
+    assert!(
+        all(&root, ".review").is_empty(),
+        "Save opened a review with nothing to save"
+    );
     assert!(text_of(&root, ".save-bar [role=alert]").contains("Not saved: No changes."));
 
     // A typed member ID is a change to be: its reason comes first.

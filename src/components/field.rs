@@ -15,7 +15,8 @@ pub fn TextField(
     #[prop(optional)] placeholder: Option<&'static str>,
     #[prop(into, optional)] hint: Option<Signal<String>>,
     /// The hint in the error colour (a counter past its limit).
-    #[prop(into, optional)] hint_error: Option<Signal<bool>>,
+    #[prop(into, optional)]
+    hint_error: Option<Signal<bool>>,
     #[prop(into, optional)] issues: Option<Signal<Vec<Issue>>>,
 ) -> impl IntoView {
     let issues = issues.unwrap_or_else(|| Signal::derive(Vec::new));
