@@ -103,9 +103,9 @@ fn display_name(editor: EditorState) -> impl IntoView {
     let issues = Signal::derive(move || {
         draft.with(|d| d.as_ref().map(GroupDraft::name_issues).unwrap_or_default())
     });
-    let count = Memo::new(move |_| char_count(&name.get()));
-    let hint = Signal::derive(move || format!("{}/{DISPLAY_NAME_MAX_CHARS}", count.get()));
-    let over = Signal::derive(move || count.get() > DISPLAY_NAME_MAX_CHARS);
+    let hint =
+        Signal::derive(move || format!("{}/{DISPLAY_NAME_MAX_CHARS}", char_count(&name.get())));
+    let over = Signal::derive(move || char_count(&name.get()) > DISPLAY_NAME_MAX_CHARS);
     view! {
         <TextField
             id="display-name"
