@@ -1150,7 +1150,8 @@ async fn save_is_never_under_the_member_list() -> Result<()> {
             behind[i] += save_is_on_top(&p, "edited", size).await?;
         }
 
-        // Find user's results push the list down (typed again after each review).
+        // Find user's results and the Bulk add panel push the list down (again after each
+        // review, which closes them).
         let users = p.api.all_users().await?;
         let wanted = outsider(&users, &sales, &[])?;
         let name = wanted.display_name.clone().unwrap_or_default();
@@ -1158,6 +1159,8 @@ async fn save_is_never_under_the_member_list() -> Result<()> {
         for (i, size) in BAR_SIZES.into_iter().enumerate() {
             p.fill("Find user", &name).await?;
             p.wait_text(&name).await?;
+            p.click("Bulk add").await?;
+            p.textbox("Emails to add").await?;
             behind[i] += save_is_on_top(&p, "found", size).await?;
         }
 
@@ -1184,7 +1187,7 @@ async fn save_is_never_under_the_member_list() -> Result<()> {
 const RECTS: &str = r#"
 const rect = (el) => { const r = el.getBoundingClientRect(); return [r.top, r.bottom]; };
 const bar = document.querySelector('.save-bar');
-return {bar: rect(bar), view: innerHeight, sticky: getComputedStyle(bar).position,
+return {bar: rect(bar), widths: Array.from(bar.querySelectorAll('.actions > *')).map((e) => Math.round(e.getBoundingClientRect().width)), view: innerHeight, sticky: getComputedStyle(bar).position,
         save: rect(document.getElementById('save')),
         parts: arguments[0].map((id) => [id, rect(document.getElementById(id))])};
 "#;
@@ -1247,7 +1250,7 @@ async fn phone_save_bar_leaves_the_focused_field_and_its_error_in_view() -> Resu
 
         // A valid change: the bar holds Save, Discard changes and "Unsaved changes." on one line.
         p.fill("Display name", "Blob SEs EMEA").await?;
-        p.js("document.activeElement.blur(); scrollTo(0, 0);").await?;
+        p.js("document.activeElement.blur(); document.querySelector('.scroller').scrollIntoView({block: 'start'});").await?;
         p.wait_enabled("Save", true).await?;
         let said = why().await?;
         ensure!(said == "", "a reason beside an available Save: {said}");
