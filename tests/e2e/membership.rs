@@ -1117,9 +1117,20 @@ async fn save_is_on_top(p: &Panel, what: &str, (width, height): (u32, u32)) -> R
         .perform_actions(click)
         .await
         .with_context(|| format!("{at}: clicking at ({x}, {cy})"))?;
-    p.heading(REVIEW)
+    let heading = p
+        .heading(REVIEW)
         .await
         .with_context(|| format!("{at}: a click on the centre of Save did not open the review"))?;
+    if what == "edited" && width != 320 {
+        // The review's Confirm save is a danger button (a member is removed): in both themes.
+        p.reveal(&heading).await?;
+        for theme in ["light", "dark"] {
+            axe::emulate_media(&p.client, theme, true).await?;
+            p.settle().await?;
+            p.screenshot(&format!("review-{theme}-{width}")).await?;
+        }
+        axe::set_viewport(&p.client, width, height).await?;
+    }
     p.client.release_actions().await?;
     p.click("Back").await?;
     p.textbox("Display name").await?;
