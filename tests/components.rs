@@ -93,6 +93,11 @@ async fn type_into(input: &HtmlInputElement, text: &str) {
     leptos::task::tick().await;
 }
 
+/// Save is aria-disabled (so it keeps the focus) while something blocks it.
+fn blocked(b: &HtmlButtonElement) -> bool {
+    b.get_attribute("aria-disabled").as_deref() == Some("true")
+}
+
 async fn click(b: &HtmlButtonElement) {
     b.click();
     leptos::task::tick().await;
@@ -128,17 +133,24 @@ async fn invalid_display_name_shows_message_and_disables_save() {
     let name = textbox(&root, "Display name");
     let save = button(&root, "Save");
     assert_eq!(name.value(), "Data Wranglers");
-    assert!(!save.disabled(), "valid loaded group can be saved");
+    assert!(blocked(&save), "nothing to save right after loading");
     assert!(text_of(&root, ".hint").contains("14/64"));
+    let counter_is_error = || all(&root, "#display-name-hint.error").len() == 1;
+    assert!(!counter_is_error());
 
     type_into(&name, &"é".repeat(65)).await;
-    assert!(save.disabled(), "65 characters block saving");
+    assert!(blocked(&save), "65 characters block saving");
     assert!(text_of(&root, ".issues").contains("65 characters"));
     assert_eq!(name.get_attribute("aria-invalid").as_deref(), Some("true"));
     assert!(text_of(&root, ".hint").contains("65/64"));
+    assert!(
+        counter_is_error(),
+        "the counter past the limit is in the error colour"
+    );
 
     type_into(&name, &"é".repeat(64)).await;
-    assert!(!save.disabled(), "64 characters are fine");
+    assert!(!blocked(&save), "64 characters are fine");
+    assert!(!counter_is_error());
 
     for (bad, said) in [
         ("   ", "Display name is required."),
@@ -153,7 +165,7 @@ async fn invalid_display_name_shows_message_and_disables_save() {
         ),
     ] {
         type_into(&name, bad).await;
-        assert!(save.disabled(), "{bad:?} must block saving");
+        assert!(blocked(&save), "{bad:?} must block saving");
         let issues = text_of(&root, "#display-name-issues");
         assert!(issues.contains(said), "{bad:?}: {issues}");
     }
@@ -185,12 +197,12 @@ async fn add_and_remove_members() {
 
     type_into(&id, GRACE).await;
     assert!(
-        button(&root, "Save").disabled(),
+        blocked(&button(&root, "Save")),
         "a typed but not added member blocks saving"
     );
     assert!(text_of(&root, "#save-why").contains("Add member"));
     click(&button(&root, "Add member")).await;
-    assert!(!button(&root, "Save").disabled());
+    assert!(!blocked(&button(&root, "Save")));
     assert_eq!(rows(), 3);
     assert!(
         text_of(&root, "table").contains(GRACE),
@@ -201,6 +213,56 @@ async fn add_and_remove_members() {
     assert_eq!(rows(), 2);
     assert!(!text_of(&root, "table").contains(ADA));
     assert!(text_of(&root, "[role=status]").contains("Removed ada@example.org"));
+}
+
+/// Save says "No changes." and opens nothing until something changed, again once the change is
+/// undone or discarded; what the admin can act on (a typed member ID) is said first.
+#[wasm_bindgen_test]
+async fn save_is_disabled_with_no_changes_until_something_changed() {
+    let root = container();
+    let _handle = mount_editor(&root);
+    leptos::task::tick().await;
+    let save = button(&root, "Save");
+    let why = || text_of(&root, "#save-why");
+    assert!(blocked(&save));
+    assert_eq!(why(), "No changes.");
+    assert_eq!(
+        save.get_attribute("aria-describedby").as_deref(),
+        Some("save-why")
+    );
+    click(&save).await;
+    assert!(
+        all(&root, ".review").is_empty(),
+        "Save opened a review with nothing to save"
+    );
+    assert!(text_of(&root, ".save-bar [role=alert]").contains("Not saved: No changes."));
+
+    // A typed member ID is a change to be: its reason comes first.
+    let id = textbox(&root, "Member user ID");
+    type_into(&id, GRACE).await;
+    assert!(why().contains("Add member"), "{}", why());
+    type_into(&id, "").await;
+    assert_eq!(why(), "No changes.");
+
+    // A rename, then the same name again: nothing to save again.
+    let name = textbox(&root, "Display name");
+    type_into(&name, "Data Wranglers (EU)").await;
+    assert!(!blocked(&save));
+    assert_eq!(why(), "");
+    type_into(&name, "Data Wranglers").await;
+    assert!(blocked(&save));
+    assert_eq!(why(), "No changes.");
+
+    // A removal, then Discard changes: nothing to save.
+    click(&button(&root, "Remove ada@example.org")).await;
+    assert!(!blocked(&save));
+    click(&save).await;
+    assert!(text_of(&root, ".review").contains("Members removed: 1"));
+    click(&button(&root, "Back")).await;
+    click(&button(&root, "Discard changes")).await;
+    let save = button(&root, "Save");
+    assert!(blocked(&save));
+    assert_eq!(why(), "No changes.");
 }
 
 #[wasm_bindgen_test]

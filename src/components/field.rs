@@ -14,6 +14,9 @@ pub fn TextField(
     #[prop(optional)] autocomplete: Option<&'static str>,
     #[prop(optional)] placeholder: Option<&'static str>,
     #[prop(into, optional)] hint: Option<Signal<String>>,
+    /// The hint in the error colour (a counter past its limit).
+    #[prop(into, optional)]
+    hint_error: Option<Signal<bool>>,
     #[prop(into, optional)] issues: Option<Signal<Vec<Issue>>>,
 ) -> impl IntoView {
     let issues = issues.unwrap_or_else(|| Signal::derive(Vec::new));
@@ -40,7 +43,9 @@ pub fn TextField(
                 prop:value=move || value.get()
                 on:input=move |ev| on_input.run(event_target_value(&ev))
             />
-            {hint.map(|h| view! { <p class="hint" id=hint_id>{move || h.get()}</p> })}
+            {hint.map(|h| view! {
+                <p class="hint" class:error=move || hint_error.is_some_and(|e| e.get()) id=hint_id>{move || h.get()}</p>
+            })}
             <ul class="issues" id=issues_id aria-live="polite">
                 {move || {
                     issues

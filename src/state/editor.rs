@@ -97,8 +97,15 @@ impl EditorState {
         }
     }
 
-    /// Why Save is disabled, said next to it: a disabled button alone explains nothing.
+    /// Why Save is disabled, said next to it: a disabled button alone explains nothing. What
+    /// the admin can act on comes before "No changes." (a typed member ID is a change to be).
     pub fn save_blocker(&self) -> Option<&'static str> {
+        self.edit_blocker()
+            .or_else(|| (!self.app.dirty.get()).then_some("No changes."))
+    }
+
+    /// What stops a save other than there being nothing to save.
+    fn edit_blocker(&self) -> Option<&'static str> {
         if self.saving.get() {
             Some("Saving…")
         } else if self.app.session.connected.get().is_none() {
@@ -207,7 +214,12 @@ impl EditorState {
 
     /// Save opens the review; nothing is sent until "Confirm save".
     pub fn open_review(&self) {
-        if let Some(why) = untrack(|| self.save_blocker()) {
+        self.review_unless(untrack(|| self.save_blocker()));
+    }
+
+    /// Opens the review unless `blocker` says why not.
+    fn review_unless(&self, blocker: Option<&'static str>) {
+        if let Some(why) = blocker {
             self.say(Notice::Error(format!("Not saved: {why}")));
             return;
         }
@@ -364,7 +376,8 @@ impl EditorState {
             .draft
             .set(Some(apply_mine_on_top(&c.current, &c.mine)));
         self.conflict.set(None);
-        self.open_review();
+        // Even with nothing left to change (the server has it all now), the review says so.
+        self.review_unless(untrack(|| self.edit_blocker()));
     }
 
     /// "Reload": the group as it is now; the admin's changes are dropped.

@@ -1018,6 +1018,270 @@ async fn emptying_a_group_needs_its_name_typed() -> Result<()> {
 }
 
 // ---------------------------------------------------------------------------------------------
+// 5b: the sticky save bar: never under the member list's header, never over the focused field
+
+/// A desktop, a phone and WCAG's reflow width.
+const BAR_SIZES: [(u32, u32); 3] = [(1280, 800), (390, 844), (320, 640)];
+
+/// Scrolls the page so the member list's top edge passes behind the save bar a few pixels at a
+/// time (the list itself at its top and scrolled), and at each position asks the page what is
+/// at the centre of Save. Returns (positions where the list's header was behind Save's centre,
+/// what was found there instead of Save, the page offset of the first such position).
+const SWEEP: &str = r#"
+const save = document.getElementById('save');
+const list = document.querySelector('.scroller');
+const head = list && list.querySelector('th');
+if (!save || !head) return {overlaps: 0, bad: ['no Save or no member list header'], worst: null};
+const what = (el) => el ? `${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''} "${(el.textContent || '').trim().slice(0, 40)}"` : 'nothing';
+const listTop = list.getBoundingClientRect().top + scrollY;
+const bar = save.closest('.save-bar').getBoundingClientRect().height;
+const [from, to] = [Math.max(0, listTop - innerHeight - 20), listTop - innerHeight + bar + 60];
+const [bad, start] = [[], [scrollY, list.scrollTop]];
+let [overlaps, worst] = [0, null];
+for (let y = from; y <= to; y += 3) {
+  for (const inner of [0, 240]) {
+    scrollTo(0, y);
+    list.scrollTop = inner;
+    const r = save.getBoundingClientRect();
+    const [x, cy] = [r.left + r.width / 2, r.top + r.height / 2];
+    const h = head.getBoundingClientRect();
+    if (h.top <= cy && cy <= h.bottom && h.left <= x && x <= h.right) {
+      overlaps += 1;
+      if (worst === null && inner === 0) worst = scrollY;
+    }
+    const at = document.elementFromPoint(x, cy);
+    if (!(at && save.contains(at))) bad.push(`page at ${Math.round(scrollY)}, list at ${list.scrollTop}: ${what(at)}`);
+  }
+}
+scrollTo(0, start[0]);
+list.scrollTop = start[1];
+return {overlaps, bad: bad.slice(0, 5).concat(bad.length > 5 ? [`… ${bad.length} in all`] : []), worst: worst === null ? start[0] : worst};
+"#;
+
+/// At `what` (the screen as it is now) at `width`×`height`: sweeps the page (see [`SWEEP`])
+/// and fails where anything but Save is at Save's centre; then, with the list's header as far
+/// behind Save as the sweep found, photographs the screen in both themes (not at 320 px) and
+/// clicks the centre of Save with the mouse, which must open the review (Back closes it).
+/// Returns how many positions had the header behind Save (where the list sits, there may be
+/// none at this size).
+async fn save_is_on_top(p: &Panel, what: &str, (width, height): (u32, u32)) -> Result<u64> {
+    use e2e_harness::axe;
+    use fantoccini::actions::{InputSource, MouseActions, PointerAction, MOUSE_BUTTON_LEFT};
+    let at = format!("{what} at {width}×{height}");
+    axe::set_viewport(&p.client, width, height).await?;
+    // Nothing focused: on a small screen a focused text field sends the bar to its place.
+    p.js("document.activeElement && document.activeElement.blur();")
+        .await?;
+    p.settle().await?;
+    let sweep = p.js(SWEEP).await.with_context(|| at.clone())?;
+    let bad = sweep["bad"].as_array().cloned().unwrap_or_default();
+    ensure!(
+        bad.is_empty(),
+        "{at}: something other than Save is at the centre of Save: {bad:?}"
+    );
+    let overlaps = sweep["overlaps"].as_u64().unwrap_or(0);
+    let y = sweep["worst"].as_f64().unwrap_or(0.0);
+    p.js(&format!("scrollTo(0, {y});")).await?;
+    p.settle().await?;
+    if width != 320 {
+        for theme in ["light", "dark"] {
+            axe::emulate_media(&p.client, theme, true).await?;
+            p.settle().await?;
+            p.screenshot(&format!("{what}-{theme}-{width}")).await?;
+        }
+        axe::reset(&p.client).await?;
+        axe::set_viewport(&p.client, width, height).await?;
+        p.js(&format!("scrollTo(0, {y});")).await?;
+        p.settle().await?;
+    }
+    let centre = p
+        .js("const r = document.getElementById('save').getBoundingClientRect(); return [Math.round(r.left + r.width / 2), Math.round(r.top + r.height / 2)];")
+        .await?;
+    let (x, cy) = (
+        centre[0].as_f64().unwrap_or(-1.0),
+        centre[1].as_f64().unwrap_or(-1.0),
+    );
+    let click = MouseActions::new("mouse".to_owned())
+        .then(PointerAction::MoveTo {
+            duration: None,
+            x,
+            y: cy,
+        })
+        .then(PointerAction::Down {
+            button: MOUSE_BUTTON_LEFT,
+        })
+        .then(PointerAction::Up {
+            button: MOUSE_BUTTON_LEFT,
+        });
+    p.client
+        .perform_actions(click)
+        .await
+        .with_context(|| format!("{at}: clicking at ({x}, {cy})"))?;
+    let heading = p
+        .heading(REVIEW)
+        .await
+        .with_context(|| format!("{at}: a click on the centre of Save did not open the review"))?;
+    if what == "edited" && width != 320 {
+        // The review's Confirm save is a danger button (a member is removed): in both themes.
+        p.reveal(&heading).await?;
+        for theme in ["light", "dark"] {
+            axe::emulate_media(&p.client, theme, true).await?;
+            p.settle().await?;
+            p.screenshot(&format!("review-{theme}-{width}")).await?;
+        }
+        axe::set_viewport(&p.client, width, height).await?;
+    }
+    p.client.release_actions().await?;
+    p.click("Back").await?;
+    p.textbox("Display name").await?;
+    axe::reset(&p.client).await?;
+    Ok(overlaps)
+}
+
+/// The save bar is drawn above the member list: wherever the page and the list are scrolled,
+/// at 1280, 390 and 320 px, the centre of Save is Save and a mouse click there opens the
+/// review; also with Find user's results and with the restore banner pushing the list down.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn save_is_never_under_the_member_list() -> Result<()> {
+    run("savebar-cover", |p| async move {
+        p.connect().await?;
+        let sales = load(&p, "Sales").await?;
+        ensure!(
+            sales.members.len() >= 40,
+            "Sales has {} members: too few for a list that scrolls",
+            sales.members.len()
+        );
+        let gone = &sales.members[0];
+        remove(&p, gone.label(), &gone.value).await?;
+        p.wait_enabled("Save", true).await?;
+        // Per size, the positions that had the header behind Save: without any, nothing was
+        // checked there.
+        let mut behind = [0; BAR_SIZES.len()];
+        for (i, size) in BAR_SIZES.into_iter().enumerate() {
+            behind[i] += save_is_on_top(&p, "edited", size).await?;
+        }
+
+        // Find user's results and the Bulk add panel push the list down (again after each
+        // review, which closes them).
+        let users = p.api.all_users().await?;
+        let wanted = outsider(&users, &sales, &[])?;
+        let name = wanted.display_name.clone().unwrap_or_default();
+        ensure!(!name.is_empty(), "{} has no display name", wanted.id);
+        for (i, size) in BAR_SIZES.into_iter().enumerate() {
+            p.fill("Find user", &name).await?;
+            p.wait_text(&name).await?;
+            p.click("Bulk add").await?;
+            p.textbox("Emails to add").await?;
+            behind[i] += save_is_on_top(&p, "found", size).await?;
+        }
+
+        // The restore banner pushes the list down.
+        p.reload().await?;
+        p.connect().await?;
+        load(&p, "Sales").await?;
+        p.region("Unsaved changes").await?;
+        p.fill("Display name", "Sales EMEA").await?;
+        p.wait_enabled("Save", true).await?;
+        for (i, size) in BAR_SIZES.into_iter().enumerate() {
+            behind[i] += save_is_on_top(&p, "banner", size).await?;
+        }
+        ensure!(
+            behind.iter().all(|&n| n > 0),
+            "positions with the list's header behind Save, per size {BAR_SIZES:?}: {behind:?}"
+        );
+        Ok(())
+    })
+    .await
+}
+
+/// The bounding rectangles (top, bottom) of the elements with these ids and of the save bar.
+const RECTS: &str = r#"
+const rect = (el) => { const r = el.getBoundingClientRect(); return [r.top, r.bottom]; };
+const bar = document.querySelector('.save-bar');
+return {bar: rect(bar), widths: Array.from(bar.querySelectorAll('.actions > *')).map((e) => Math.round(e.getBoundingClientRect().width)), view: innerHeight, sticky: getComputedStyle(bar).position,
+        save: rect(document.getElementById('save')),
+        parts: arguments[0].map((id) => [id, rect(document.getElementById(id))])};
+"#;
+
+/// On a phone (390×844): Save says "No changes." (and is unavailable) until something changed;
+/// the focused display name, its counter and its error are on screen and not under the save
+/// bar; the counter past the limit is in the error colour; with a change and nothing wrong the
+/// save bar is one line.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn phone_save_bar_leaves_the_focused_field_and_its_error_in_view() -> Result<()> {
+    run("savebar-phone", |p| async move {
+        e2e_harness::axe::set_viewport(&p.client, 390, 844).await?;
+        p.connect().await?;
+        load(&p, "Blob SEs").await?;
+        let why = || p.js("return document.getElementById('save-why').textContent;");
+        ensure!(
+            !p.is_enabled("Save").await?,
+            "Save is available right after loading, with nothing to save"
+        );
+        let said = why().await?;
+        ensure!(said == "No changes.", "the reason beside Save: {said}");
+
+        // The worst place for a field that needs no scrolling: its bottom at the edge of the
+        // area the page keeps clear of the bar (scroll-padding). Focused there, as a tap does;
+        // what the typing brings (the bar's reason, the error) must not go under the bar.
+        p.js("const f = document.getElementById('display-name');
+              const clear = parseFloat(getComputedStyle(document.documentElement).scrollPaddingBottom) || 0;
+              scrollTo(0, f.getBoundingClientRect().bottom + scrollY - innerHeight + clear + 2);
+              f.focus(); f.select();")
+            .await?;
+        let long = "EMEA & APAC & Americas (contractors included) - a much too long name!!";
+        ensure!(long.chars().count() == 70, "{} characters", long.chars().count());
+        p.press_keys(&long.chars().collect::<Vec<_>>()).await?;
+        p.field_error("Display name", "70 characters").await?;
+        p.settle().await?;
+        let ids = serde_json::json!(["display-name", "display-name-hint", "display-name-issues"]);
+        let got = p.client.execute(RECTS, vec![ids]).await?;
+        let [bar_top, bar_bottom] = [got["bar"][0].as_f64(), got["bar"][1].as_f64()].map(|v| v.unwrap_or(f64::NAN));
+        let view = got["view"].as_f64().unwrap_or(0.0);
+        p.screenshot("name-error").await?;
+        for part in got["parts"].as_array().cloned().unwrap_or_default() {
+            let (top, bottom) = (part[1][0].as_f64().unwrap_or(f64::NAN), part[1][1].as_f64().unwrap_or(f64::NAN));
+            ensure!(
+                top >= 0.0 && bottom <= view,
+                "{} is off screen ({top}–{bottom} of {view}): {got}",
+                part[0]
+            );
+            ensure!(
+                bottom <= bar_top || top >= bar_bottom,
+                "{} ({top}–{bottom}) is under the save bar ({bar_top}–{bar_bottom}): {got}",
+                part[0]
+            );
+        }
+        let red = p
+            .js("const s = getComputedStyle(document.getElementById('display-name-hint')).color;
+                 const e = getComputedStyle(document.querySelector('#display-name-issues .error')).color;
+                 return [s, e];")
+            .await?;
+        ensure!(red[0] == red[1], "the counter past the limit is not in the error colour: {red}");
+
+        // A valid change: the bar holds Save, Discard changes and "Unsaved changes." on one line.
+        p.fill("Display name", "Blob SEs EMEA").await?;
+        p.js("document.activeElement.blur(); document.querySelector('.scroller').scrollIntoView({block: 'start'});").await?;
+        p.wait_enabled("Save", true).await?;
+        let said = why().await?;
+        ensure!(said == "", "a reason beside an available Save: {said}");
+        p.settle().await?;
+        let got = p.client.execute(RECTS, vec![serde_json::json!([])]).await?;
+        let (bar, save) = (&got["bar"], &got["save"]);
+        let height = |r: &serde_json::Value| r[1].as_f64().unwrap_or(0.0) - r[0].as_f64().unwrap_or(0.0);
+        ensure!(
+            got["sticky"] == "sticky" && height(bar) <= height(save) + 24.0,
+            "the save bar is {} px high around a {} px Save: more than one line ({got})",
+            height(bar),
+            height(save)
+        );
+        p.screenshot("one-line").await?;
+        Ok(())
+    })
+    .await
+}
+
+// ---------------------------------------------------------------------------------------------
 // 6: paging through 250 groups
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

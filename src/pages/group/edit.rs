@@ -105,6 +105,7 @@ fn display_name(editor: EditorState) -> impl IntoView {
     });
     let hint =
         Signal::derive(move || format!("{}/{DISPLAY_NAME_MAX_CHARS}", char_count(&name.get())));
+    let over = Signal::derive(move || char_count(&name.get()) > DISPLAY_NAME_MAX_CHARS);
     view! {
         <TextField
             id="display-name"
@@ -112,6 +113,7 @@ fn display_name(editor: EditorState) -> impl IntoView {
             value=name
             on_input=move |v: String| editor.set_name(v)
             hint=hint
+            hint_error=over
             issues=issues
         />
     }

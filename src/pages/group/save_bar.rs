@@ -15,7 +15,9 @@ pub fn save_bar(editor: EditorState) -> impl IntoView {
                     id="save"
                     class="primary"
                     on:click=move |_| editor.open_review()
-                    disabled=move || editor.save_blocker().is_some()
+                    // aria-disabled, not disabled: Save gets the focus back after a save, a
+                    // discard or a reload, which leave nothing to save. The reason is beside it.
+                    aria-disabled=move || if editor.save_blocker().is_some() { "true" } else { "false" }
                     aria-describedby="save-why"
                 >
                     "Save"
