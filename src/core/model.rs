@@ -151,18 +151,26 @@ pub fn parse_list<T: for<'de> Deserialize<'de>>(body: &str) -> Result<ListRespon
 
 /// Parses a 2xx body, naming what was wrong: empty, a web page, cut off, not JSON, a missing
 /// field or a field of the wrong type.
-fn parse_json<T: for<'de> Deserialize<'de>>(body: &str, what: &str) -> Result<T, BodyError> {
+pub(crate) fn parse_json<T: for<'de> Deserialize<'de>>(
+    body: &str,
+    what: &str,
+) -> Result<T, BodyError> {
     if body.trim().is_empty() {
         return Err(BodyError(format!(
             "the server sent an empty answer where a {what} was expected"
         )));
     }
     if looks_like_html(body) {
-        return Err(BodyError(format!(
-            "the server sent a web page (HTML) instead of a SCIM {what}; a proxy or gateway in between may have answered, or the base URL is wrong"
-        )));
+        return Err(web_page_instead(what));
     }
     serde_json::from_str(body).map_err(|e| BodyError(describe_json_error(&e, body, what)))
+}
+
+/// A web page where a SCIM `what` was expected.
+pub(crate) fn web_page_instead(what: &str) -> BodyError {
+    BodyError(format!(
+        "the server sent a web page (HTML) instead of a SCIM {what}; a proxy or gateway in between may have answered, or the base URL is wrong"
+    ))
 }
 
 fn describe_json_error(e: &serde_json::Error, body: &str, what: &str) -> String {
