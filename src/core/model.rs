@@ -139,9 +139,7 @@ pub fn parse_list<T: for<'de> Deserialize<'de>>(body: &str) -> Result<ListRespon
     }
     let raw: RawList<T> = parse_json(body, "list")?;
     if raw.total_results.is_none() && raw.resources.is_none() {
-        return Err(BodyError(
-            "the list the server sent has neither “totalResults” nor “Resources”".into(),
-        ));
+        return Err(no_list_fields());
     }
     Ok(ListResponse {
         total_results: raw.total_results,
@@ -149,12 +147,14 @@ pub fn parse_list<T: for<'de> Deserialize<'de>>(body: &str) -> Result<ListRespon
     })
 }
 
+/// JSON without a list's fields (an error object sent with status 200, say).
+pub(crate) fn no_list_fields() -> BodyError {
+    BodyError("the list the server sent has neither “totalResults” nor “Resources”".into())
+}
+
 /// Parses a 2xx body, naming what was wrong: empty, a web page, cut off, not JSON, a missing
 /// field or a field of the wrong type.
-pub(crate) fn parse_json<T: for<'de> Deserialize<'de>>(
-    body: &str,
-    what: &str,
-) -> Result<T, BodyError> {
+fn parse_json<T: for<'de> Deserialize<'de>>(body: &str, what: &str) -> Result<T, BodyError> {
     if body.trim().is_empty() {
         return Err(BodyError(format!(
             "the server sent an empty answer where a {what} was expected"

@@ -36,7 +36,7 @@ fn connect_form(form: ConnectForm) -> impl IntoView {
                 id="base-url"
                 label="SCIM base URL"
                 value=base_input
-                on_input=move |v| base_input.set(v)
+                on_input=move |v| form.type_base(v)
                 autocomplete="url"
                 placeholder="blobsrus or https://blobsrus.omniapp.co/api/scim/v2"
                 hint=Signal::derive(move || form.base_hint())

@@ -32,9 +32,8 @@ pub struct ConnectForm {
     pub busy: RwSignal<bool>,
     /// Base URL problems show once the admin has typed something or tried to connect.
     tried: RwSignal<bool>,
-    /// Why Connect failed at this base URL (as typed then): shown under the field until the
-    /// URL is changed.
-    base_refused: RwSignal<Option<(String, String)>>,
+    /// Why Connect failed at this base URL: shown under the field until the URL is changed.
+    base_refused: RwSignal<Vec<Issue>>,
     pub key_issues: RwSignal<Vec<Issue>>,
 }
 
@@ -50,7 +49,7 @@ impl ConnectForm {
             notice: RwSignal::new(None),
             busy: RwSignal::new(false),
             tried: RwSignal::new(false),
-            base_refused: RwSignal::new(None),
+            base_refused: RwSignal::new(Vec::new()),
             key_issues: RwSignal::new(Vec::new()),
         };
         form.say_when_refused();
@@ -64,12 +63,15 @@ impl ConnectForm {
             return Vec::new();
         }
         match ScimBase::parse(&text) {
-            Ok(_) => self.base_refused.with(|r| match r {
-                Some((at, why)) if *at == text => error(why.clone()),
-                _ => Vec::new(),
-            }),
+            Ok(_) => self.base_refused.get(),
             Err(e) => error(e.to_string()),
         }
+    }
+
+    /// The base URL field's input: what Connect said about the previous URL no longer applies.
+    pub fn type_base(&self, text: String) {
+        self.base_input.set(text);
+        self.base_refused.set(Vec::new());
     }
 
     /// The key field's input: what it said about the previous key no longer applies.
@@ -135,7 +137,7 @@ impl ConnectForm {
             return;
         }
         self.tried.set(true);
-        self.base_refused.set(None);
+        self.base_refused.set(Vec::new());
         self.key_issues.set(Vec::new());
         // The field says why (once); the focus goes there.
         let base = match ScimBase::parse(&self.base_input.get_untracked()) {
@@ -197,10 +199,7 @@ impl ConnectForm {
         self.notice.set(None);
         match field {
             ConnectField::BaseUrl => {
-                if let Some(why) = why {
-                    self.base_refused
-                        .set(Some((self.base_input.get_untracked(), why)));
-                }
+                self.base_refused.set(why.map(error).unwrap_or_default());
                 focus_soon("base-url");
             }
             ConnectField::ApiKey => {
