@@ -17,6 +17,7 @@ use omni_scim_panel::core::activity::{self, ActivityEntry, Outcome};
 use omni_scim_panel::core::base_url::ScimBase;
 use omni_scim_panel::core::bulk;
 use omni_scim_panel::core::config::PanelConfig;
+use omni_scim_panel::core::connect_check::{scim_list_answer, CheckAnswer};
 use omni_scim_panel::core::directory::{self, Directory, DirectoryUser};
 use omni_scim_panel::core::endpoints;
 use omni_scim_panel::core::error::{no_answer_kind, origin_of, ApiError, Operation};
@@ -851,6 +852,20 @@ proptest! {
         let pretty = pretty_json(&compact);
         prop_assert_eq!(serde_json::from_str::<Value>(&pretty).ok(), serde_json::from_str::<Value>(&compact).ok());
         let _ = pretty_json(&junk);
+    }
+
+    /// Connect's check: random JSON passes only as an object with a list's marks
+    /// (`totalResults` or `Resources`); anything else, and anything but a 2xx, fails.
+    #[test]
+    fn random_json_connects_only_as_a_list(doc in json_value(), status in 100u16..600) {
+        let body = doc.to_string();
+        let answer = CheckAnswer { status, content_type: Some("application/json"), redirected: false, body: &body };
+        let passed = scim_list_answer(&answer).is_ok();
+        let marked = doc.as_object().is_some_and(|o| {
+            matches!(o.get("totalResults"), Some(Value::Number(n)) if n.is_u64())
+                || matches!(o.get("Resources"), Some(Value::Array(_)))
+        });
+        prop_assert!(!passed || ((200..300).contains(&status) && marked), "{} passed", body);
     }
 
     #[test]

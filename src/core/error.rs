@@ -320,6 +320,8 @@ impl ApiError {
             Operation::ListUsers => "Could not look up users",
         };
         let why = match &self.kind {
+            // At Connect the refused key is still in its field, where this is shown.
+            ErrorKind::BadKey if self.operation == Operation::Connect => "the API key was refused (401). Use an organization API key, not a personal access token.".to_string(),
             ErrorKind::BadKey => "the API key was refused (401), so the panel forgot it. Enter a current organization API key and press Connect; personal access tokens do not work with SCIM. Unsaved changes are kept.".to_string(),
             ErrorKind::Forbidden => "this API key is not allowed to use SCIM (403). Use an organization API key, not a personal access token.".to_string(),
             ErrorKind::NoScimHere => "there is no SCIM API at this base URL (404). Check the instance name or URL.".to_string(),

@@ -8,6 +8,7 @@ pub mod activity;
 pub mod base_url;
 pub mod bulk;
 pub mod config;
+pub mod connect_check;
 pub mod diff;
 pub mod directory;
 pub mod draft;

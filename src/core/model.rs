@@ -139,14 +139,17 @@ pub fn parse_list<T: for<'de> Deserialize<'de>>(body: &str) -> Result<ListRespon
     }
     let raw: RawList<T> = parse_json(body, "list")?;
     if raw.total_results.is_none() && raw.resources.is_none() {
-        return Err(BodyError(
-            "the list the server sent has neither “totalResults” nor “Resources”".into(),
-        ));
+        return Err(no_list_fields());
     }
     Ok(ListResponse {
         total_results: raw.total_results,
         resources: raw.resources.unwrap_or_default(),
     })
+}
+
+/// JSON without a list's fields (an error object sent with status 200, say).
+pub(crate) fn no_list_fields() -> BodyError {
+    BodyError("the list the server sent has neither “totalResults” nor “Resources”".into())
 }
 
 /// Parses a 2xx body, naming what was wrong: empty, a web page, cut off, not JSON, a missing
@@ -158,11 +161,16 @@ fn parse_json<T: for<'de> Deserialize<'de>>(body: &str, what: &str) -> Result<T,
         )));
     }
     if looks_like_html(body) {
-        return Err(BodyError(format!(
-            "the server sent a web page (HTML) instead of a SCIM {what}; a proxy or gateway in between may have answered, or the base URL is wrong"
-        )));
+        return Err(web_page_instead(what));
     }
     serde_json::from_str(body).map_err(|e| BodyError(describe_json_error(&e, body, what)))
+}
+
+/// A web page where a SCIM `what` was expected.
+pub(crate) fn web_page_instead(what: &str) -> BodyError {
+    BodyError(format!(
+        "the server sent a web page (HTML) instead of a SCIM {what}; a proxy or gateway in between may have answered, or the base URL is wrong"
+    ))
 }
 
 fn describe_json_error(e: &serde_json::Error, body: &str, what: &str) -> String {

@@ -36,7 +36,7 @@ fn connect_form(form: ConnectForm) -> impl IntoView {
                 id="base-url"
                 label="SCIM base URL"
                 value=base_input
-                on_input=move |v| base_input.set(v)
+                on_input=move |v| form.type_base(v)
                 autocomplete="url"
                 placeholder="blobsrus or https://blobsrus.omniapp.co/api/scim/v2"
                 hint=Signal::derive(move || form.base_hint())
@@ -46,7 +46,7 @@ fn connect_form(form: ConnectForm) -> impl IntoView {
                 id="api-key"
                 label="API key"
                 value=key_input
-                on_input=move |v| key_input.set(v)
+                on_input=move |v| form.type_key(v)
                 password=true
                 autocomplete="off"
                 hint=Signal::derive(move || form.key_hint())

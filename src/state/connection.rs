@@ -3,9 +3,9 @@
 
 use super::notice::Notice;
 use super::session::Session;
-use crate::browser::{config, http::ScimClient, idle, storage};
+use crate::browser::{config, focus::focus_soon, http::ScimClient, idle, storage};
 use crate::core::base_url::ScimBase;
-use crate::core::error::ErrorKind;
+use crate::core::connect_check::{keeps_stored_key, ConnectField};
 use crate::core::idle::forgotten_notice;
 use crate::core::secret::ApiKey;
 use crate::core::validation::{Issue, Severity};
@@ -32,6 +32,8 @@ pub struct ConnectForm {
     pub busy: RwSignal<bool>,
     /// Base URL problems show once the admin has typed something or tried to connect.
     tried: RwSignal<bool>,
+    /// Why Connect failed at this base URL: shown under the field until the URL is changed.
+    base_refused: RwSignal<Vec<Issue>>,
     pub key_issues: RwSignal<Vec<Issue>>,
 }
 
@@ -47,6 +49,7 @@ impl ConnectForm {
             notice: RwSignal::new(None),
             busy: RwSignal::new(false),
             tried: RwSignal::new(false),
+            base_refused: RwSignal::new(Vec::new()),
             key_issues: RwSignal::new(Vec::new()),
         };
         form.say_when_refused();
@@ -60,9 +63,21 @@ impl ConnectForm {
             return Vec::new();
         }
         match ScimBase::parse(&text) {
-            Ok(_) => Vec::new(),
+            Ok(_) => self.base_refused.get(),
             Err(e) => error(e.to_string()),
         }
+    }
+
+    /// The base URL field's input: what Connect said about the previous URL no longer applies.
+    pub fn type_base(&self, text: String) {
+        self.base_input.set(text);
+        self.base_refused.set(Vec::new());
+    }
+
+    /// The key field's input: what it said about the previous key no longer applies.
+    pub fn type_key(&self, text: String) {
+        self.key_input.set(text);
+        self.key_issues.set(Vec::new());
     }
 
     pub fn base_hint(&self) -> String {
@@ -122,23 +137,18 @@ impl ConnectForm {
             return;
         }
         self.tried.set(true);
+        self.base_refused.set(Vec::new());
+        self.key_issues.set(Vec::new());
+        // The field says why (once); the focus goes there.
         let base = match ScimBase::parse(&self.base_input.get_untracked()) {
             Ok(base) => base,
-            Err(e) => {
-                self.notice
-                    .set(Some(Notice::Error(format!("Could not connect: {e}"))));
-                return;
-            }
+            Err(_) => return self.refused_at(ConnectField::BaseUrl, None),
         };
         let typed = ApiKey::new(&self.key_input.get_untracked());
-        let Some(key) = typed.clone().or_else(storage::load_key) else {
-            self.key_issues.set(error("Enter the API key.".into()));
-            self.notice.set(Some(Notice::Error(
-                "Could not connect: enter the API key.".into(),
-            )));
-            return;
+        let typed_now = typed.is_some();
+        let Some(key) = typed.or_else(storage::load_key) else {
+            return self.refused_at(ConnectField::ApiKey, Some("Enter the API key.".into()));
         };
-        self.key_issues.set(Vec::new());
         if !storage::store_key(&key) {
             self.notice.set(Some(Notice::Error(
                 "Could not connect: this browser does not allow session storage, so the panel cannot keep the key for this tab.".into(),
@@ -169,15 +179,34 @@ impl ConnectForm {
                 Err(err) => {
                     form.busy.set(false);
                     form.session.reset(None);
-                    if matches!(err.kind, ErrorKind::BadKey | ErrorKind::Forbidden) {
-                        // A refused key is not kept; what was typed stays in the field.
+                    if !keeps_stored_key(&err, typed_now) {
+                        // What was typed stays in the field, for another try.
                         storage::forget_key();
                         form.key_stored.set(false);
                     }
-                    form.notice.set(Some(Notice::Error(err.to_string())));
+                    match ConnectField::of(&err) {
+                        Some(field) => form.refused_at(field, Some(err.to_string())),
+                        None => form.notice.set(Some(Notice::Error(err.to_string()))),
+                    }
                 }
             }
         });
+    }
+
+    /// A failed Connect told at the field it concerns (`why`, or the base URL's own parse
+    /// error), with the focus moved there; the Connection notice says nothing more.
+    fn refused_at(&self, field: ConnectField, why: Option<String>) {
+        self.notice.set(None);
+        match field {
+            ConnectField::BaseUrl => {
+                self.base_refused.set(why.map(error).unwrap_or_default());
+                focus_soon("base-url");
+            }
+            ConnectField::ApiKey => {
+                self.key_issues.set(why.map(error).unwrap_or_default());
+                focus_soon("api-key");
+            }
+        }
     }
 
     /// Forgets the key everywhere it may be (storage, the field) and disconnects. The draft is

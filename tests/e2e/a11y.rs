@@ -1,6 +1,6 @@
 //! Accessibility of every screen, checked by axe-core (WCAG 2.0–2.2, levels A and AA) inside
-//! the real panel in Chromium, against the sandbox: connect, a field error, a refused key, the
-//! groups list, the editor, find user, bulk add, the review, a conflict (two admins), the
+//! the real panel in Chromium, against the sandbox: connect, a field error, a refused key, a
+//! base path that is not SCIM, the groups list, the editor, find user, bulk add, the review, a conflict (two admins), the
 //! activity page, the restore banner, the review's typed-name step and a rate-limit countdown. Each screen is scanned in the light and the dark
 //! colour scheme at 1280 and 360 px wide and photographed as
 //! target/screenshots/a11y-<screen>-<light|dark>-<360|1280>.png; the page must not scroll
@@ -108,10 +108,17 @@ async fn walk(a: Panel, b: Panel) -> Result<()> {
     a.field_error("API key", "enter the API key").await?;
     screen(&a, "field-error", "#connect-heading").await?;
 
-    // A refused key: the alert.
+    // A refused key: the error at the key field.
     a.connect_with(&format!("{}-wrong", a.key)).await?;
-    a.alert_containing("API key").await?;
-    screen(&a, "error", "[role=alert]").await?;
+    a.field_error("API key", "API key was refused").await?;
+    screen(&a, "error", "#api-key").await?;
+
+    // A base path that answers with a web page: the error at the base URL field.
+    a.fill("SCIM base URL", "/nope/v2").await?;
+    a.fill("API key", &a.key).await?;
+    a.click("Connect").await?;
+    a.field_error("SCIM base URL", "web page (HTML)").await?;
+    screen(&a, "wrong-path", "#base-url").await?;
 
     a.connect().await?;
     b.connect().await?;

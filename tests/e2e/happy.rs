@@ -1,7 +1,8 @@
 //! The main path: connect, rename, add and remove, save, and what the server then holds; a
 //! wrong key, a missing group, an overlong name, where the key lives and an unanswered request.
 use anyhow::{ensure, Context, Result};
-use e2e_harness::{is_connected, members_text, run, run_with, Options, Panel};
+use e2e_harness::{eventually, is_connected, members_text, run, run_with, Options, Panel};
+use serde_json::json;
 
 const NAME_LIMIT: usize = 64;
 
@@ -144,11 +145,12 @@ async fn wrong_key_is_reported_and_nothing_typed_is_lost() -> Result<()> {
     run("wrong-key", |p| async move {
         let wrong = format!("{}-wrong", p.key);
         p.connect_with(&wrong).await?;
-        let alert = p.alert_containing("API key").await?;
+        // Said at the key field, not in an alert further down.
+        let said = error_at_field(&p, "API key", "API key was refused (401)").await?;
         p.screenshot_showing("wrong-key", "API key").await?;
         ensure!(
-            !alert.contains(&wrong),
-            "the alert echoes the key: {alert:?}"
+            !said.contains(&wrong),
+            "the message echoes the key: {said:?}"
         );
 
         let base = p.value("SCIM base URL").await?;
@@ -166,6 +168,111 @@ async fn wrong_key_is_reported_and_nothing_typed_is_lost() -> Result<()> {
         ensure!(
             !statuses.lines().any(is_connected),
             "the page claims to be connected with a wrong key:\n{statuses}"
+        );
+        Ok(())
+    })
+    .await
+}
+
+/// The field labelled `label` is marked invalid (`aria-invalid`) and described
+/// (`aria-describedby`) by a message containing `needle`, which no alert repeats, and the focus
+/// is on it; returns its description.
+async fn error_at_field(p: &Panel, label: &str, needle: &str) -> Result<String> {
+    let described = eventually(
+        &format!("{label:?} invalid and described by {needle:?}"),
+        || async move {
+            let field = p.textbox(label).await.map_err(|e| e.to_string())?;
+            let attr = |name: &'static str| {
+                let field = field.clone();
+                async move { field.attr(name).await.map_err(|e| e.to_string()) }
+            };
+            let invalid = attr("aria-invalid").await?;
+            let ids = attr("aria-describedby").await?.unwrap_or_default();
+            let script = format!(
+                "return {ids:?}.split(' ').map(id => document.getElementById(id)?.textContent ?? '').join(' ');"
+            );
+            let text = p.js(&script).await.map_err(|e| e.to_string())?;
+            let text = text.as_str().unwrap_or_default().to_owned();
+            let focused = p
+                .js("return document.activeElement?.labels?.[0]?.textContent ?? '';")
+                .await
+                .map_err(|e| e.to_string())?;
+            if invalid.as_deref() == Some("true")
+                && text.contains(needle)
+                && focused.as_str() == Some(label)
+            {
+                Ok(text)
+            } else {
+                Err(format!(
+                    "aria-invalid={invalid:?}, description {text:?}, focus on {focused}"
+                ))
+            }
+        },
+    )
+    .await?;
+    let alerts = p.alerts().await?;
+    ensure!(
+        !alerts.iter().any(|a| a.contains(needle)),
+        "the message is also in an alert: {alerts:?}"
+    );
+    Ok(described)
+}
+
+/// Nothing on the page says "Connected", and the key is in no storage.
+async fn not_connected_and_key_not_kept(p: &Panel) -> Result<()> {
+    let text = p.body_text().await?;
+    ensure!(
+        !text.lines().any(is_connected),
+        "the page says it is connected:\n{text}"
+    );
+    let stored = p
+        .js("return Object.values(sessionStorage).concat(Object.values(localStorage)).join('\\n');")
+        .await?;
+    ensure!(
+        !stored.as_str().unwrap_or_default().contains(&p.key),
+        "a failed Connect kept the key in storage"
+    );
+    Ok(())
+}
+
+/// Connect succeeds only when the server answered with SCIM: a base path where the host
+/// serves a web page (the sandbox serves the panel's index.html for any unknown path, status
+/// 200), or JSON that is not a SCIM list, leaves the panel not connected, with the reason at
+/// "SCIM base URL"; the right base URL then connects.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_answer_that_is_not_scim_does_not_connect() -> Result<()> {
+    run("not-scim", |p| async move {
+        p.fill("SCIM base URL", "/nope/v2").await?;
+        p.fill("API key", &p.key).await?;
+        p.click("Connect").await?;
+        error_at_field(
+            &p,
+            "SCIM base URL",
+            "web page (HTML) instead of a SCIM list",
+        )
+        .await?;
+        p.screenshot_showing("wrong-path", "web page").await?;
+        not_connected_and_key_not_kept(&p).await?;
+        let key = p.value("API key").await?;
+        ensure!(key == p.key, "the API key field lost what was typed");
+
+        // JSON, but not SCIM: Omni's error shape sent with status 200 (a confused gateway).
+        p.control
+            .set_faults(json!({ "fail_path": "/groups", "fail_status": 200 }))
+            .await?;
+        p.fill("SCIM base URL", "/api/scim/v2").await?;
+        p.click("Connect").await?;
+        error_at_field(&p, "SCIM base URL", "JSON, but not a SCIM list").await?;
+        not_connected_and_key_not_kept(&p).await?;
+
+        p.control.clear_faults().await?;
+        p.click("Connect").await?;
+        p.status_where("Connected", is_connected).await?;
+        let base = p.textbox("SCIM base URL").await?;
+        let invalid = base.attr("aria-invalid").await?;
+        ensure!(
+            invalid.as_deref() == Some("false"),
+            "the base URL field is still marked invalid after connecting: {invalid:?}"
         );
         Ok(())
     })

@@ -17,6 +17,7 @@ pub use budget::{cancel_waits, on_wait_text};
 pub use cancel::ScreenReads;
 
 use crate::core::base_url::ScimBase;
+use crate::core::connect_check::{self, CheckAnswer};
 use crate::core::directory::{parse_users_page, DirectoryUser};
 use crate::core::endpoints;
 use crate::core::error::{ApiError, Operation};
@@ -58,10 +59,19 @@ impl ScimClient {
         self
     }
 
-    /// Checks base URL and key with the cheapest authenticated call.
+    /// Checks base URL and key with the cheapest authenticated call, whose answer must be
+    /// SCIM: a host that serves a web page for any path answers 200 too.
     pub async fn check_connection(&self) -> Result<(), ApiError> {
+        let op = Operation::Connect;
         let url = endpoints::connection_check(&self.base);
-        self.get(Operation::Connect, &url).await.map(|_| ())
+        let answer = self.get(op, &url).await?;
+        connect_check::scim_list_answer(&CheckAnswer {
+            status: answer.status,
+            content_type: answer.content_type.as_deref(),
+            redirected: answer.redirected,
+            body: &answer.body,
+        })
+        .map_err(|e| self.unusable(op, answer.status, e.0))
     }
 
     /// What the server supports. Omni has no ServiceProviderConfig: any failure means "nothing
@@ -69,7 +79,7 @@ impl ScimClient {
     pub async fn server_features(&self) -> ServerFeatures {
         let url = endpoints::service_provider_config(&self.base);
         match self.get(Operation::Connect, &url).await {
-            Ok((_, body, _)) => ServerFeatures::parse(&body),
+            Ok(answer) => ServerFeatures::parse(&answer.body),
             Err(_) => ServerFeatures::default(),
         }
     }
@@ -85,7 +95,9 @@ impl ScimClient {
 
     async fn read_group(&self, op: Operation, id: &str) -> Result<Group, ApiError> {
         let url = endpoints::group(&self.base, id);
-        let (status, body, etag) = self.get(op, &url).await?;
+        let Answer {
+            status, body, etag, ..
+        } = self.get(op, &url).await?;
         model::parse_group(&body, id)
             .map(|g| g.with_etag(etag))
             .map_err(|e| self.unusable(op, status, e.0))
@@ -100,7 +112,12 @@ impl ScimClient {
             SaveMethod::Put => Method::PUT,
             SaveMethod::Patch => Method::PATCH,
         };
-        let (status, text, etag) = self
+        let Answer {
+            status,
+            body: text,
+            etag,
+            ..
+        } = self
             .send(&Outgoing {
                 op,
                 method,
@@ -125,7 +142,7 @@ impl ScimClient {
     ) -> Result<Page<Group>, ApiError> {
         let op = Operation::ListGroups;
         let url = endpoints::groups_page(&self.base, start_index, count, exact_name);
-        let (status, body, _) = self.get(op, &url).await?;
+        let Answer { status, body, .. } = self.get(op, &url).await?;
         let list = model::parse_list::<Group>(&body).map_err(|e| self.unusable(op, status, e.0))?;
         Ok(Page {
             items: list.resources,
@@ -141,7 +158,7 @@ impl ScimClient {
     ) -> Result<Page<DirectoryUser>, ApiError> {
         let op = Operation::ListUsers;
         let url = endpoints::users_page(&self.base, start_index, count, filter);
-        let (status, body, _) = self.get(op, &url).await?;
+        let Answer { status, body, .. } = self.get(op, &url).await?;
         let (items, total) = parse_users_page(&body).map_err(|e| self.unusable(op, status, e))?;
         Ok(Page { items, total })
     }

@@ -11,8 +11,16 @@ use crate::core::secret::ApiKey;
 use gloo_net::http::{Method, RequestBuilder};
 use web_sys::AbortSignal;
 
-/// A 2xx answer: status, body and ETag.
-pub(super) type Answer = (u16, String, Option<String>);
+/// A 2xx answer.
+pub(super) struct Answer {
+    pub status: u16,
+    pub body: String,
+    pub etag: Option<String>,
+    /// `Content-Type`, and whether `fetch` followed a redirect to get the answer: what tells a
+    /// web page (a sign-in page) from SCIM on Connect.
+    pub content_type: Option<String>,
+    pub redirected: bool,
+}
 
 /// One request to send.
 pub(super) struct Outgoing<'a> {
@@ -83,7 +91,13 @@ impl Sender<'_> {
             return Err(ApiError::answer_too_large(op, status, body.len() as u64));
         }
         if (200..300).contains(&status) {
-            return Ok((status, body, headers.get("etag")));
+            return Ok(Answer {
+                status,
+                body,
+                etag: headers.get("etag"),
+                content_type: headers.get("content-type"),
+                redirected: response.redirected(),
+            });
         }
         Err(ApiError::from_response(
             op,
