@@ -641,7 +641,9 @@ async fn find_user_is_a_combobox_and_enter_adds_only_a_chosen_user() {
         .flatten()
         .expect("aria-controls names the list");
     assert_eq!(list.get_attribute("role").as_deref(), Some("listbox"));
-    assert!(all(&root, "button").iter().all(|b| b.text_content().unwrap_or_default().trim() != "Find"));
+    assert!(all(&root, "button")
+        .iter()
+        .all(|b| b.text_content().unwrap_or_default().trim() != "Find"));
     assert!(!text_of(&root, "#find-user-hint").contains("first match"));
 
     // Several matches, none chosen: Enter adds nobody and says to choose.
@@ -651,7 +653,11 @@ async fn find_user_is_a_combobox_and_enter_adds_only_a_chosen_user() {
     assert_eq!(options().len(), 3);
     assert!(status().contains("3 matching users."), "{}", status());
     press(&field, "Enter").await;
-    assert_eq!(rows(), 1, "Enter with 3 matches and none chosen added someone");
+    assert_eq!(
+        rows(),
+        1,
+        "Enter with 3 matches and none chosen added someone"
+    );
     assert!(
         status().contains("3 matches: choose one with the arrow keys or click it."),
         "{}",
@@ -681,7 +687,11 @@ async fn find_user_is_a_combobox_and_enter_adds_only_a_chosen_user() {
     press(&field, "Enter").await;
     assert_eq!(rows(), 2);
     assert!(text_of(&root, "table").contains("m2"));
-    assert!(status().contains("Added Finn Mendes. Not saved yet."), "{}", status());
+    assert!(
+        status().contains("Added Finn Mendes. Not saved yet."),
+        "{}",
+        status()
+    );
     assert_eq!(field.value(), "");
     assert_eq!(attr("aria-expanded"), "false");
 
@@ -696,8 +706,14 @@ async fn find_user_is_a_combobox_and_enter_adds_only_a_chosen_user() {
     type_into(&field, "ada").await;
     settle().await;
     let member = &options()[0];
-    assert!(member.text_content().unwrap_or_default().contains("already a member"));
-    assert_eq!(member.get_attribute("aria-disabled").as_deref(), Some("true"));
+    assert!(member
+        .text_content()
+        .unwrap_or_default()
+        .contains("already a member"));
+    assert_eq!(
+        member.get_attribute("aria-disabled").as_deref(),
+        Some("true")
+    );
     press(&field, "Enter").await;
     assert_eq!(rows(), 3);
     assert!(text_of(&root, "[role=alert]").contains("Ada Lovelace is already a member."));
@@ -707,7 +723,10 @@ async fn find_user_is_a_combobox_and_enter_adds_only_a_chosen_user() {
     type_into(&field, "mendes").await;
     settle().await;
     press(&field, "Escape").await;
-    assert_eq!((attr("aria-expanded"), field.value()), ("false".into(), "mendes".into()));
+    assert_eq!(
+        (attr("aria-expanded"), field.value()),
+        ("false".into(), "mendes".into())
+    );
     press(&field, "ArrowDown").await;
     assert_eq!(attr("aria-expanded"), "true", "Down opens the list again");
     assert!(active_is(0));

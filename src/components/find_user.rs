@@ -6,17 +6,10 @@
 use super::field::{Combobox, TextField};
 use super::notice::NoticeArea;
 use super::progress::ListingProgress;
-use crate::browser::focus::reveal_soon;
 use crate::core::directory::DirectoryUser;
 use crate::state::use_app_state;
-use crate::state::user_search::UserSearch;
+use crate::state::user_search::{option_id, UserSearch, LIST_ID};
 use leptos::prelude::*;
-
-const LIST_ID: &str = "find-user-list";
-
-fn option_id(index: usize) -> String {
-    format!("{LIST_ID}-{index}")
-}
 
 #[component]
 pub fn FindUser(
@@ -30,12 +23,6 @@ pub fn FindUser(
             .get()
             .filter(|_| search.expanded())
             .map(option_id)
-    });
-    // The active option stays in view (the list may reach under the save bar).
-    Effect::new(move || {
-        if let Some(id) = active.get() {
-            reveal_soon(id);
-        }
     });
     let combobox = Combobox {
         list_id: LIST_ID,
@@ -77,7 +64,6 @@ pub fn FindUser(
 /// A match: its name and email, or "already a member" (then it cannot be added).
 fn option(search: UserSearch, index: usize, u: DirectoryUser) -> impl IntoView {
     let member = search.is_member(&u.id);
-    let is_active = move || search.active.get() == Some(index);
     let email = (!u.email.is_empty() && u.email != u.display_name).then(|| {
         view! {
             " "
@@ -88,11 +74,8 @@ fn option(search: UserSearch, index: usize, u: DirectoryUser) -> impl IntoView {
         <li
             role="option"
             id=option_id(index)
-            class:active=is_active
-            aria-selected=move || if is_active() { "true" } else { "false" }
+            aria-selected=move || if search.active.get() == Some(index) { "true" } else { "false" }
             aria-disabled=member.then_some("true")
-            // The focus stays in the field: a click chooses, it does not move the focus.
-            on:mousedown=|ev| ev.prevent_default()
             on:click=move |_| search.choose(index)
         >
             <span class="name">{u.display_name.clone()}</span>

@@ -37,12 +37,12 @@ pub enum NoPick {
 /// Whom Enter adds from `matches` (the options listed, in order; `more` when more users match
 /// than are listed): the `active` option; with none active, the one match that is not a member
 /// yet when it is the only one; else nobody, and why.
-pub fn enter_pick<'a>(
-    matches: &'a [DirectoryUser],
+pub fn enter_pick(
+    matches: &[DirectoryUser],
     is_member: impl Fn(&DirectoryUser) -> bool,
     active: Option<usize>,
     more: bool,
-) -> Result<&'a DirectoryUser, NoPick> {
+) -> Result<&DirectoryUser, NoPick> {
     if let Some(user) = active.and_then(|i| matches.get(i)) {
         return if is_member(user) {
             Err(NoPick::AlreadyMember(user.display_name.clone()))
@@ -94,7 +94,7 @@ pub fn matches_said(shown: usize, more: bool, q: &str) -> String {
 }
 
 /// The first `limit` of `found` (asked for one more than `limit`), and whether more matched.
-pub fn listed(mut found: Vec<DirectoryUser>, limit: usize) -> (Vec<DirectoryUser>, bool) {
+pub fn up_to(mut found: Vec<DirectoryUser>, limit: usize) -> (Vec<DirectoryUser>, bool) {
     let more = found.len() > limit;
     found.truncate(limit);
     (found, more)
@@ -132,7 +132,13 @@ mod tests {
     fn several_matches_and_none_active_add_nobody() {
         let five = users(5);
         let why = pick(&five, &[], None, false);
-        assert_eq!(why, Err(NoPick::Several { shown: 5, more: false }));
+        assert_eq!(
+            why,
+            Err(NoPick::Several {
+                shown: 5,
+                more: false
+            })
+        );
         assert_eq!(
             why.map_err(|w| w.message("mend")),
             Err("5 matches: choose one with the arrow keys or click it.".to_string())
@@ -151,7 +157,10 @@ mod tests {
         // An index past the list (the list changed) chooses nobody by itself.
         assert_eq!(
             pick(&five, &[], Some(5), false),
-            Err(NoPick::Several { shown: 5, more: false })
+            Err(NoPick::Several {
+                shown: 5,
+                more: false
+            })
         );
     }
 
@@ -163,7 +172,10 @@ mod tests {
         // Unless more matched than are listed: one of those may be meant.
         assert_eq!(
             pick(&users(3), &[0, 2], None, true),
-            Err(NoPick::Several { shown: 3, more: true })
+            Err(NoPick::Several {
+                shown: 3,
+                more: true
+            })
         );
     }
 
@@ -178,14 +190,19 @@ mod tests {
             pick(&users(2), &[0, 1], None, false),
             Err(NoPick::AllMembers(2))
         );
-        assert!(NoPick::NoMatch.message("zed").contains("No user matches “zed”"));
+        assert!(NoPick::NoMatch
+            .message("zed")
+            .contains("No user matches “zed”"));
         assert_eq!(
             NoPick::AllMembers(2).message("x"),
             "All 2 matches are already members."
         );
-        assert!(NoPick::Several { shown: 8, more: true }
-            .message("a")
-            .starts_with("More than 8 matches"));
+        assert!(NoPick::Several {
+            shown: 8,
+            more: true
+        }
+        .message("a")
+        .starts_with("More than 8 matches"));
     }
 
     #[test]
@@ -206,9 +223,9 @@ mod tests {
         assert_eq!(matches_said(1, false, "a"), "1 matching user.");
         assert_eq!(matches_said(5, false, "a"), "5 matching users.");
         assert!(matches_said(8, true, "a").starts_with("8 matching users shown"));
-        let (shown, more) = listed(users(9), 8);
+        let (shown, more) = up_to(users(9), 8);
         assert_eq!((shown.len(), more), (8, true));
-        let (shown, more) = listed(users(8), 8);
+        let (shown, more) = up_to(users(8), 8);
         assert_eq!((shown.len(), more), (8, false));
     }
 

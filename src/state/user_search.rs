@@ -6,9 +6,9 @@
 use super::load::{directory, ListingState};
 use super::notice::Notice;
 use super::AppState;
-use crate::browser::focus::focus_soon;
+use crate::browser::focus::{focus_soon, reveal_soon};
 use crate::browser::http::ScreenReads;
-use crate::core::choice::{enter_pick, listed, matches_said, moved, NoPick};
+use crate::core::choice::{enter_pick, matches_said, moved, up_to, NoPick};
 use crate::core::directory::{looks_like_email, DirectoryUser};
 use crate::core::endpoints::{filter_string, user_name_filter};
 use leptos::prelude::*;
@@ -17,6 +17,13 @@ use leptos::task::spawn_local;
 /// Matches listed at once; more words narrow it down. One more is asked for, to know whether
 /// the list is all of them.
 const RESULT_LIMIT: usize = 8;
+
+/// The list of matches, and its options' ids (for `aria-activedescendant`).
+pub const LIST_ID: &str = "find-user-list";
+
+pub fn option_id(index: usize) -> String {
+    format!("{LIST_ID}-{index}")
+}
 
 /// Signals only, so it is `Copy` and handed to each part of the widget.
 #[derive(Clone, Copy)]
@@ -83,8 +90,9 @@ impl UserSearch {
         self.open.get() && self.results.with(|r| !r.is_empty())
     }
 
-    /// A click on the option at `index`.
+    /// A click on the option at `index`. The click took the focus from the field: it goes back.
     pub fn choose(&self, index: usize) {
+        focus_soon("find-user");
         if let Some(user) = self.results.with_untracked(|r| r.get(index).cloned()) {
             self.add(user);
         }
@@ -100,8 +108,6 @@ impl UserSearch {
         let name = user.display_name.clone();
         self.on_add.run(user);
         self.clear();
-        // The field keeps the focus (a click on an option may have taken it).
-        focus_soon("find-user");
         self.notice.set(Some(Notice::Progress(format!(
             "Added {name}. Not saved yet."
         ))));
@@ -127,7 +133,7 @@ impl UserSearch {
         // An Enter pressed for the text before is not one for this text.
         self.enter_waits.set_value(false);
         if !looks_like_email(&text) || self.app.session.directory.with_untracked(Option::is_some) {
-            self.search(text, false, false);
+            self.search(text, false);
         }
     }
 
@@ -142,6 +148,10 @@ impl UserSearch {
                 self.open.set(true);
                 let active = moved(self.active.get_untracked(), len, key == "ArrowDown");
                 self.active.set(active);
+                // The active option stays in view (the list may reach under the save bar).
+                if let Some(i) = active {
+                    reveal_soon(option_id(i));
+                }
             }
             "Escape" if self.expanded_untracked() => {
                 self.open.set(false);
@@ -179,9 +189,17 @@ impl UserSearch {
     }
 
     fn pick(&self, q: &str) {
-        let more = self.shown_for.with_value(|s| s.as_ref().is_some_and(|s| s.1));
+        let more = self
+            .shown_for
+            .with_value(|s| s.as_ref().is_some_and(|s| s.1));
         let picked = self.results.with_untracked(|r| {
-            enter_pick(r, |u| self.is_member(&u.id), self.active.get_untracked(), more).cloned()
+            enter_pick(
+                r,
+                |u| self.is_member(&u.id),
+                self.active.get_untracked(),
+                more,
+            )
+            .cloned()
         });
         match picked {
             Ok(user) => self.add(user),
@@ -304,7 +322,7 @@ impl UserSearch {
         self.enter_waits.set_value(false);
         match found {
             Ok(found) => {
-                let (users, more) = listed(found, RESULT_LIMIT);
+                let (users, more) = up_to(found, RESULT_LIMIT);
                 let n = users.len();
                 self.shown_for.set_value(Some((q.to_string(), more)));
                 self.active.set(None);

@@ -146,7 +146,11 @@ async fn walk(a: Panel, b: Panel) -> Result<()> {
     let option = format!("{shown} {}", found.user_name);
     a.option(&option).await?;
     a.press(Key::Down).await?;
-    let active = a.textbox("Find user").await?.attr("aria-activedescendant").await?;
+    let active = a
+        .textbox("Find user")
+        .await?
+        .attr("aria-activedescendant")
+        .await?;
     ensure!(active.is_some(), "Down made no option active");
     screen(&a, "find-user", "#find-user").await?;
     a.click_option(&option).await?;

@@ -8,11 +8,11 @@ use std::time::Duration;
 
 use anyhow::{ensure, Context, Result};
 use e2e_harness::api::{percent_decode, LoggedRequest, User};
-use fantoccini::key::Key;
-use fantoccini::Locator;
 use e2e_harness::{
     counts, members_text, number_after, requests_text, run, run_with, Group, Options, Panel,
 };
+use fantoccini::key::Key;
+use fantoccini::Locator;
 
 pub(crate) const CONFLICT: &str = "The group changed on the server since you loaded it";
 const REVIEW: &str = "Review changes";
@@ -1460,10 +1460,19 @@ async fn find_user_enter_adds_only_the_chosen_or_the_only_match() -> Result<()> 
         let finance = load(&p, "Finance").await?;
         let n = finance.members.len();
         let users = p.api.all_users().await?;
-        let outside: Vec<&User> = users.iter().filter(|u| !has_member(&finance, &u.id)).collect();
+        let outside: Vec<&User> = users
+            .iter()
+            .filter(|u| !has_member(&finance, &u.id))
+            .collect();
         let name = |u: &User| u.display_name.clone().unwrap_or_default();
         // A family name several outsiders share: "Mendes" (the example) when it can be.
-        let family = |u: &User| name(u).split_whitespace().last().unwrap_or_default().to_lowercase();
+        let family = |u: &User| {
+            name(u)
+                .split_whitespace()
+                .last()
+                .unwrap_or_default()
+                .to_lowercase()
+        };
         let sharing = |f: &str| outside.iter().filter(|u| family(u) == f).count();
         let typed = std::iter::once("mendes".to_string())
             .chain(outside.iter().map(|u| family(u)))
