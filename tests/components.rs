@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 use omni_scim_panel::app::App;
 use omni_scim_panel::core::base_url::ScimBase;
+use omni_scim_panel::core::directory::{Directory, DirectoryUser};
 use omni_scim_panel::core::draft::GroupDraft;
 use omni_scim_panel::core::model::{Group, Member, Meta};
 use omni_scim_panel::pages::group::edit::GroupEditor;
@@ -116,9 +117,20 @@ fn group() -> Group {
 }
 
 fn mount_editor(root: &HtmlElement) -> impl Drop {
+    mount_editor_knowing(root, Vec::new())
+}
+
+/// The editor, with the user directory already listed as `users` (none: not listed).
+fn mount_editor_knowing(root: &HtmlElement, users: Vec<DirectoryUser>) -> impl Drop {
     let base = ScimBase::parse("/api/scim/v2").ok();
     mount_to(root.clone(), move || {
         let state = AppState::new(Session::new(base));
+        if !users.is_empty() {
+            state
+                .session
+                .directory
+                .set(Some(std::sync::Arc::new(Directory::new(users))));
+        }
         provide_app_state(state);
         state.draft.set(Some(GroupDraft::from_group(group())));
         view! { <GroupEditor route_id="Qw7rT2pL".to_string() /> }
@@ -619,4 +631,181 @@ async fn a_refused_key_is_forgotten_and_the_session_disconnects() {
         session.connected.get_untracked().is_none(),
         "still connected"
     );
+}
+
+fn person(id: &str, name: &str, email: &str) -> DirectoryUser {
+    DirectoryUser {
+        id: id.into(),
+        user_name: email.into(),
+        display_name: name.into(),
+        email: email.into(),
+    }
+}
+
+/// Presses `key` in `input` as a keyboard does: a keydown that bubbles and can be cancelled.
+async fn press(input: &HtmlInputElement, key: &str) {
+    let init = js_sys::Object::new();
+    for (k, v) in [
+        ("key", JsValue::from_str(key)),
+        ("bubbles", JsValue::TRUE),
+        ("cancelable", JsValue::TRUE),
+    ] {
+        js_sys::Reflect::set(&init, &k.into(), &v).expect("set");
+    }
+    let window = web_sys::window().expect("window");
+    let class: js_sys::Function = js_sys::Reflect::get(&window, &"KeyboardEvent".into())
+        .expect("KeyboardEvent")
+        .unchecked_into();
+    let ev = js_sys::Reflect::construct(&class, &js_sys::Array::of2(&"keydown".into(), &init))
+        .expect("a keydown")
+        .unchecked_into::<web_sys::Event>();
+    input.dispatch_event(&ev).expect("dispatch");
+    settle().await;
+}
+
+#[wasm_bindgen_test]
+async fn find_user_is_a_combobox_and_enter_adds_only_a_chosen_user() {
+    let root = container();
+    let _handle = mount_editor_knowing(
+        &root,
+        vec![
+            person("m1", "Amelia Mendes", "amelia.mendes@x.co"),
+            person("m2", "Finn Mendes", "finn.mendes@x.co"),
+            person("m3", "Sam Mendes", "sam.mendes@x.co"),
+            person(ADA, "Ada Lovelace", "ada@example.org"),
+            person("z1", "Zoë Müller", "zoe.muller@x.co"),
+        ],
+    );
+    leptos::task::tick().await;
+    // Escapes that get past the widget: one it used must not also close a panel around it.
+    let escapes = std::rc::Rc::new(std::cell::Cell::new(0));
+    let counted = escapes.clone();
+    let listener = wasm_bindgen::closure::Closure::<dyn Fn(web_sys::KeyboardEvent)>::new(
+        move |ev: web_sys::KeyboardEvent| {
+            if ev.key() == "Escape" {
+                counted.set(counted.get() + 1);
+            }
+        },
+    );
+    root.add_event_listener_with_callback("keydown", listener.as_ref().unchecked_ref())
+        .expect("listen");
+    let rows = || all(&root, "table tbody tr").len();
+    let field = textbox(&root, "Find user");
+    let attr = |name: &str| field.get_attribute(name).unwrap_or_default();
+    let options = || all(&root, "[role=listbox] [role=option]");
+    let status = || text_of(&root, ".find-user [role=status]");
+    assert_eq!(attr("role"), "combobox");
+    assert_eq!(attr("aria-autocomplete"), "list");
+    assert_eq!(attr("aria-expanded"), "false");
+    let list = root
+        .query_selector(&format!("#{}", attr("aria-controls")))
+        .ok()
+        .flatten()
+        .expect("aria-controls names the list");
+    assert_eq!(list.get_attribute("role").as_deref(), Some("listbox"));
+    assert!(all(&root, "button")
+        .iter()
+        .all(|b| b.text_content().unwrap_or_default().trim() != "Find"));
+    assert!(!text_of(&root, "#find-user-hint").contains("first match"));
+
+    // Several matches, none chosen: Enter adds nobody and says to choose.
+    type_into(&field, "mendes").await;
+    settle().await;
+    assert_eq!(attr("aria-expanded"), "true");
+    assert_eq!(options().len(), 3);
+    assert!(status().contains("3 matching users."), "{}", status());
+    press(&field, "Enter").await;
+    assert_eq!(
+        rows(),
+        1,
+        "Enter with 3 matches and none chosen added someone"
+    );
+    assert!(
+        status().contains("3 matches: choose one with the arrow keys or click it."),
+        "{}",
+        status()
+    );
+    assert_eq!(field.value(), "mendes");
+
+    // The arrows move the active option, wrapping at both ends.
+    let active_is = |i: usize| {
+        let o = &options()[i];
+        attr("aria-activedescendant") == o.id()
+            && o.get_attribute("aria-selected").as_deref() == Some("true")
+    };
+    assert_eq!(attr("aria-activedescendant"), "");
+    for (key, at) in [
+        ("ArrowDown", 0),
+        ("ArrowDown", 1),
+        ("ArrowUp", 0),
+        ("ArrowUp", 2),
+        ("ArrowDown", 0),
+        ("ArrowDown", 1),
+    ] {
+        press(&field, key).await;
+        assert!(active_is(at), "{key} should reach option {at}");
+    }
+    // Enter adds the active option, exactly: Finn, the second.
+    press(&field, "Enter").await;
+    assert_eq!(rows(), 2);
+    assert!(text_of(&root, "table").contains("m2"));
+    assert!(
+        status().contains("Added Finn Mendes. Not saved yet."),
+        "{}",
+        status()
+    );
+    assert_eq!(field.value(), "");
+    assert_eq!(attr("aria-expanded"), "false");
+
+    // One match: Enter adds it.
+    type_into(&field, "zoe").await;
+    settle().await;
+    press(&field, "Enter").await;
+    assert_eq!(rows(), 3);
+    assert!(status().contains("Added Zoë Müller."), "{}", status());
+
+    // A member is listed as one and cannot be added.
+    type_into(&field, "ada").await;
+    settle().await;
+    let member = &options()[0];
+    assert!(member
+        .text_content()
+        .unwrap_or_default()
+        .contains("already a member"));
+    assert_eq!(
+        member.get_attribute("aria-disabled").as_deref(),
+        Some("true")
+    );
+    press(&field, "Enter").await;
+    assert_eq!(rows(), 3);
+    assert!(text_of(&root, "[role=alert]").contains("Ada Lovelace is already a member."));
+
+    // Escape closes the list and keeps the text, a second clears it; neither goes further.
+    // A third, with nothing left to close, is not the widget's.
+    type_into(&field, "mendes").await;
+    settle().await;
+    press(&field, "Escape").await;
+    assert_eq!(
+        (attr("aria-expanded"), field.value()),
+        ("false".into(), "mendes".into())
+    );
+    press(&field, "ArrowDown").await;
+    assert_eq!(attr("aria-expanded"), "true", "Down opens the list again");
+    assert!(active_is(0));
+    press(&field, "Escape").await;
+    press(&field, "Escape").await;
+    assert_eq!(field.value(), "");
+    assert_eq!(escapes.get(), 0, "an Escape the combobox used went on");
+    press(&field, "Escape").await;
+    assert_eq!(escapes.get(), 1);
+
+    // A click on an option adds it.
+    type_into(&field, "mendes").await;
+    settle().await;
+    options()[0].unchecked_ref::<HtmlElement>().click();
+    settle().await;
+    assert_eq!(rows(), 4);
+    assert!(status().contains("Added Amelia Mendes."), "{}", status());
+    root.remove_event_listener_with_callback("keydown", listener.as_ref().unchecked_ref())
+        .expect("unlisten");
 }

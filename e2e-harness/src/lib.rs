@@ -191,7 +191,8 @@ impl Panel {
         .await
     }
 
-    /// A text field by its label. Password inputs have no ARIA role, so they match by label.
+    /// A text field by its label (also the text box of a combobox). Password inputs have no
+    /// ARIA role, so they match by label.
     pub async fn textbox(&self, label: &str) -> Result<Element> {
         let c = &self.client;
         eventually(&format!("a text field labelled {label:?}"), || async move {
@@ -199,7 +200,7 @@ impl Panel {
             for n in found.iter().filter(|n| n.name == label) {
                 let is_password =
                     n.el.attr("type").await.ok().flatten().as_deref() == Some("password");
-                if matches!(n.role.as_str(), "textbox" | "searchbox") || is_password {
+                if matches!(n.role.as_str(), "textbox" | "searchbox" | "combobox") || is_password {
                     return Ok(n.el.clone());
                 }
             }

@@ -89,6 +89,32 @@ impl Panel {
             .with_context(|| format!("clicking the link {name:?}"))
     }
 
+    /// An option of a listbox (a combobox's matches) by its accessible name.
+    pub async fn option(&self, name: &str) -> Result<Element> {
+        self.by_role("option", "[role=option]", name).await
+    }
+
+    /// Clicks the option named `name`, as a user picks a match.
+    pub async fn click_option(&self, name: &str) -> Result<()> {
+        let o = self.option(name).await?;
+        self.reveal(&o).await?;
+        o.click()
+            .await
+            .with_context(|| format!("clicking the option {name:?}"))
+    }
+
+    /// The accessible names of the options shown in the listbox named `list`, in order.
+    pub async fn options(&self, list: &str) -> Result<Vec<String>> {
+        let listbox = self.by_role("listbox", "[role=listbox]", list).await?;
+        Ok(
+            a11y::nodes_within(&self.client, &listbox, Locator::Css("[role=option]"))
+                .await?
+                .into_iter()
+                .map(|n| n.name)
+                .collect(),
+        )
+    }
+
     pub async fn checkbox(&self, name: &str) -> Result<Element> {
         self.by_role("checkbox", "input[type=checkbox], [role=checkbox]", name)
             .await

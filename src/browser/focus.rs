@@ -22,6 +22,24 @@ pub fn focus_soon(id: &'static str) {
     });
 }
 
+/// Scrolls the element with `id` into view, as little as needed, once it is in the page: the
+/// option the arrow keys made active in a list under the focused field (the page's scroll
+/// padding keeps it clear of the save bar). Through `Reflect`: the typed call needs two more
+/// web-sys features.
+pub fn reveal_soon(id: String) {
+    spawn_local(async move {
+        crate::browser::time::sleep_ms(0).await;
+        let Some(el) = document().get_element_by_id(&id) else {
+            return;
+        };
+        let options = js_sys::Object::new();
+        let _ = js_sys::Reflect::set(&options, &"block".into(), &"nearest".into());
+        if let Ok(f) = js_sys::Reflect::get(&el, &"scrollIntoView".into()) {
+            let _ = f.unchecked_into::<js_sys::Function>().call1(&el, &options);
+        }
+    });
+}
+
 /// Escape with the focus inside an element marked `data-escape="ID"` presses the button with
 /// that ID (the panel's Back or Cancel, which also returns the focus), as a dialog's Escape
 /// does. One listener for the page instead of one per panel. Not while an input method is

@@ -3,6 +3,16 @@
 use crate::core::validation::{Issue, Severity};
 use leptos::prelude::*;
 
+/// What makes a text field the text box of a combobox (WAI-ARIA APG, list autocomplete): the
+/// list it controls, whether that list shows, the active option's id, and its keys.
+#[derive(Clone, Copy)]
+pub struct Combobox {
+    pub list_id: &'static str,
+    pub expanded: Signal<bool>,
+    pub active: Signal<Option<String>>,
+    pub on_key: Callback<web_sys::KeyboardEvent>,
+}
+
 /// `id` must be unique in the page; the hint and issues get `{id}-hint` and `{id}-issues`.
 #[component]
 pub fn TextField(
@@ -18,6 +28,7 @@ pub fn TextField(
     #[prop(into, optional)]
     hint_error: Option<Signal<bool>>,
     #[prop(into, optional)] issues: Option<Signal<Vec<Issue>>>,
+    #[prop(optional)] combobox: Option<Combobox>,
 ) -> impl IntoView {
     let issues = issues.unwrap_or_else(|| Signal::derive(Vec::new));
     let invalid = move || issues.with(|i| i.iter().any(Issue::is_error));
@@ -40,6 +51,16 @@ pub fn TextField(
                 placeholder=placeholder
                 aria-invalid=move || if invalid() { "true" } else { "false" }
                 aria-describedby=described_by
+                role=combobox.map(|_| "combobox")
+                aria-autocomplete=combobox.map(|_| "list")
+                aria-controls=combobox.map(|c| c.list_id)
+                aria-expanded=move || combobox.map(|c| if c.expanded.get() { "true" } else { "false" })
+                aria-activedescendant=move || combobox.and_then(|c| c.active.get())
+                on:keydown=move |ev| {
+                    if let Some(c) = combobox {
+                        c.on_key.run(ev);
+                    }
+                }
                 prop:value=move || value.get()
                 on:input=move |ev| on_input.run(event_target_value(&ev))
             />

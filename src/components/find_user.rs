@@ -1,12 +1,14 @@
-//! "Find user": type a name or an email; matches appear with name and email; Enter or a click
-//! adds one. How it searches is [`UserSearch`]'s business.
+//! "Find user", a combobox (WAI-ARIA APG, editable, list autocomplete): type a name or an
+//! email, and the matches are listed with name and email as options; the arrow keys make one
+//! active, Enter or a click adds it. How it searches and whom Enter adds is [`UserSearch`]'s
+//! business.
 
-use super::field::TextField;
+use super::field::{Combobox, TextField};
 use super::notice::NoticeArea;
 use super::progress::ListingProgress;
 use crate::core::directory::DirectoryUser;
 use crate::state::use_app_state;
-use crate::state::user_search::UserSearch;
+use crate::state::user_search::{option_id, UserSearch, LIST_ID};
 use leptos::prelude::*;
 
 #[component]
@@ -15,61 +17,70 @@ pub fn FindUser(
     on_add: Callback<DirectoryUser>,
 ) -> impl IntoView {
     let search = UserSearch::new(use_app_state(), on_add);
+    let active = Signal::derive(move || {
+        search
+            .active
+            .get()
+            .filter(|_| search.expanded())
+            .map(option_id)
+    });
+    let combobox = Combobox {
+        list_id: LIST_ID,
+        expanded: Signal::derive(move || search.expanded()),
+        active,
+        on_key: Callback::new(move |ev: web_sys::KeyboardEvent| {
+            // While an input method composes text, its keys are its own.
+            if !ev.is_composing() && search.key(&ev.key()) {
+                ev.prevent_default();
+                ev.stop_propagation();
+            }
+        }),
+    };
     view! {
         <div class="find-user">
-            <form
-                novalidate
-                on:submit=move |ev| {
-                    ev.prevent_default();
-                    search.submit();
-                }
-            >
-                <TextField
-                    id="find-user"
-                    label="Find user"
-                    value=search.query
-                    on_input=move |v: String| search.typed(v)
-                    placeholder="Name or email"
-                    hint=Signal::derive(|| "Type a name or an email; press Enter to add the first match.".to_string())
-                />
-                <div class="actions">
-                    <button type="submit">"Find"</button>
-                    <button type="button" on:click=move |_| search.refresh()>
-                        "Refresh user list"
-                    </button>
-                </div>
-            </form>
-            <ListingProgress progress=search.progress />
-            <ul class="results" aria-label="Matching users">
-                {move || search.results.get().into_iter().map(move |u| result_item(search, u)).collect_view()}
+            <TextField
+                id="find-user"
+                label="Find user"
+                value=search.query
+                on_input=move |v: String| search.typed(v)
+                placeholder="Name or email"
+                hint=Signal::derive(|| "Type a name or an email, then choose a match with the arrow keys and Enter, or click it.".to_string())
+                combobox=combobox
+            />
+            <ul class="results" id=LIST_ID role="listbox" aria-label="Matching users" hidden=move || !search.expanded()>
+                {move || search.results.get().into_iter().enumerate().map(move |(i, u)| option(search, i, u)).collect_view()}
             </ul>
+            <ListingProgress progress=search.progress />
             <NoticeArea notice=search.notice />
+            <div class="actions">
+                <button type="button" on:click=move |_| search.refresh()>
+                    "Refresh user list"
+                </button>
+            </div>
         </div>
     }
 }
 
-/// A match: its name and email, with Add, or "already a member".
-fn result_item(search: UserSearch, u: DirectoryUser) -> impl IntoView {
+/// A match: its name and email, or "already a member" (then it cannot be added).
+fn option(search: UserSearch, index: usize, u: DirectoryUser) -> impl IntoView {
     let member = search.is_member(&u.id);
-    let label = if u.email.is_empty() || u.email == u.display_name {
-        u.display_name.clone()
-    } else {
-        format!("{} ({})", u.display_name, u.email)
-    };
-    let name = format!("Add {label}");
+    let email = (!u.email.is_empty() && u.email != u.display_name).then(|| {
+        view! {
+            " "
+            <span class="email">{u.email.clone()}</span>
+        }
+    });
     view! {
-        <li>
-            {if member {
-                view! { <span>{label}" — already a member"</span> }.into_any()
-            } else {
-                view! {
-                    <button type="button" aria-label=name on:click=move |_| search.add(u.clone())>
-                        "Add"
-                    </button>
-                    " "{label}
-                }
-                    .into_any()
-            }}
+        <li
+            role="option"
+            id=option_id(index)
+            aria-selected=move || if search.active.get() == Some(index) { "true" } else { "false" }
+            aria-disabled=member.then_some("true")
+            on:click=move |_| search.choose(index)
+        >
+            <span class="name">{u.display_name.clone()}</span>
+            {email}
+            {member.then_some(" — already a member")}
         </li>
     }
 }

@@ -7,6 +7,7 @@
 pub mod activity;
 pub mod base_url;
 pub mod bulk;
+pub mod choice;
 pub mod config;
 pub mod connect_check;
 pub mod diff;

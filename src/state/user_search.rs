@@ -1,19 +1,29 @@
-//! "Find user"'s state: the text typed, the matches, and the searches behind them. An exact
-//! email is looked up with `userName eq` (one request); other text searches the directory,
-//! listed once per connection, locally; servers that filter (`co`) are asked.
+//! "Find user"'s state: the text typed, the matches, the active option, and the searches
+//! behind them. An exact email is looked up with `userName eq` (one request); other text
+//! searches the directory, listed once per connection, locally; servers that filter (`co`) are
+//! asked. Whom Enter adds is [`enter_pick`]'s rule.
 
 use super::load::{directory, ListingState};
 use super::notice::Notice;
 use super::AppState;
-use crate::browser::focus::focus_soon;
+use crate::browser::focus::{focus_soon, reveal_soon};
 use crate::browser::http::ScreenReads;
+use crate::core::choice::{enter_pick, matches_said, moved, up_to, NoPick};
 use crate::core::directory::{looks_like_email, DirectoryUser};
 use crate::core::endpoints::{filter_string, user_name_filter};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-/// Matches shown at once; more words narrow it down.
+/// Matches listed at once; more words narrow it down. One more is asked for, to know whether
+/// the list is all of them.
 const RESULT_LIMIT: usize = 8;
+
+/// The list of matches, and its options' ids (for `aria-activedescendant`).
+pub const LIST_ID: &str = "find-user-list";
+
+pub fn option_id(index: usize) -> String {
+    format!("{LIST_ID}-{index}")
+}
 
 /// Signals only, so it is `Copy` and handed to each part of the widget.
 #[derive(Clone, Copy)]
@@ -21,17 +31,28 @@ pub struct UserSearch {
     app: AppState,
     pub query: RwSignal<String>,
     pub results: RwSignal<Vec<DirectoryUser>>,
+    /// The option the arrow keys made active (an index into `results`).
+    pub active: RwSignal<Option<usize>>,
+    /// Whether the list shows (when it has matches): typing opens it, Escape closes it.
+    pub open: RwSignal<bool>,
     pub notice: RwSignal<Option<Notice>>,
     pub progress: RwSignal<ListingState>,
     /// Adds the chosen user to the draft.
     on_add: Callback<DirectoryUser>,
     seq: StoredValue<u64>,
+    /// The text (trimmed) the listed matches answer, and whether more matched than are listed.
+    shown_for: StoredValue<Option<(String, bool)>>,
     /// One directory listing at a time: searches typed meanwhile wait for it (`deferred`), and
     /// the listing answers the newest of them when it ends, instead of each keystroke listing
     /// the whole directory again.
     listing: StoredValue<bool>,
-    /// `Some(add_first)` of the newest search that waits for the listing.
-    deferred: StoredValue<Option<bool>>,
+    /// Whether a search waits for the listing.
+    deferred: StoredValue<bool>,
+    /// The text of the search under way, if any.
+    asked: StoredValue<Option<String>>,
+    /// Enter was pressed before the text's matches were listed: the search answering it
+    /// applies Enter to them.
+    enter_waits: StoredValue<bool>,
     reads: ScreenReads,
 }
 
@@ -42,12 +63,17 @@ impl UserSearch {
             app,
             query: RwSignal::new(String::new()),
             results: RwSignal::new(Vec::new()),
+            active: RwSignal::new(None),
+            open: RwSignal::new(false),
             notice: RwSignal::new(None),
             progress: RwSignal::new(None),
             on_add,
             seq: StoredValue::new(0),
+            shown_for: StoredValue::new(None),
             listing: StoredValue::new(false),
-            deferred: StoredValue::new(None),
+            deferred: StoredValue::new(false),
+            asked: StoredValue::new(None),
+            enter_waits: StoredValue::new(false),
             reads: ScreenReads::new(),
         }
     }
@@ -59,48 +85,134 @@ impl UserSearch {
         })
     }
 
-    pub fn add(&self, user: DirectoryUser) {
+    /// Whether the list of matches shows (`aria-expanded`).
+    pub fn expanded(&self) -> bool {
+        self.open.get() && self.results.with(|r| !r.is_empty())
+    }
+
+    /// A click on the option at `index`. The click took the focus from the field: it goes back.
+    pub fn choose(&self, index: usize) {
+        focus_soon("find-user");
+        if let Some(user) = self.results.with_untracked(|r| r.get(index).cloned()) {
+            self.add(user);
+        }
+    }
+
+    fn add(&self, user: DirectoryUser) {
         if self.is_member(&user.id) {
-            self.notice.set(Some(Notice::Error(format!(
-                "{} is already a member.",
-                user.display_name
-            ))));
+            self.notice.set(Some(Notice::Error(
+                NoPick::AlreadyMember(user.display_name).message(""),
+            )));
             return;
         }
         let name = user.display_name.clone();
         self.on_add.run(user);
-        self.query.set(String::new());
-        self.results.set(Vec::new());
-        // An Add button in the results goes with them: the focus goes back to the field.
-        focus_soon("find-user");
+        self.clear();
         self.notice.set(Some(Notice::Progress(format!(
             "Added {name}. Not saved yet."
         ))));
+    }
+
+    /// The text, its matches and the active option go; a search under way is dropped.
+    fn clear(&self) {
+        self.seq.update_value(|n| *n += 1);
+        self.asked.set_value(None);
+        self.enter_waits.set_value(false);
+        self.query.set(String::new());
+        self.results.set(Vec::new());
+        self.active.set(None);
+        self.shown_for.set_value(None);
     }
 
     /// Typing: searches as one types, but an email only when complete (Enter), not at every
     /// keystroke.
     pub fn typed(&self, text: String) {
         self.query.set(text.clone());
+        self.active.set(None);
+        self.open.set(true);
+        // An Enter pressed for the text before is not one for this text.
+        self.enter_waits.set_value(false);
         if !looks_like_email(&text) || self.app.session.directory.with_untracked(Option::is_some) {
-            self.search(text, false, false);
+            self.search(text, false);
         }
     }
 
-    /// Enter: adds the first match that is not a member yet, else searches and adds the first.
-    pub fn submit(&self) {
-        let first = self
-            .results
-            .with_untracked(|r| r.iter().find(|u| !self.is_member(&u.id)).cloned());
-        match first {
-            Some(user) => self.add(user),
-            None => self.search(self.query.get_untracked(), false, true),
+    /// A key pressed in the field (WAI-ARIA APG combobox): Down and Up move the active option
+    /// (opening the list), Escape closes the list and a second Escape clears the text, Enter
+    /// adds. True when the key was used: it then goes no further (an Escape used here must not
+    /// also close a panel around the field).
+    pub fn key(&self, key: &str) -> bool {
+        let len = self.results.with_untracked(Vec::len);
+        match key {
+            "ArrowDown" | "ArrowUp" if len > 0 => {
+                self.open.set(true);
+                let active = moved(self.active.get_untracked(), len, key == "ArrowDown");
+                self.active.set(active);
+                // The active option stays in view (the list may reach under the save bar).
+                if let Some(i) = active {
+                    reveal_soon(option_id(i));
+                }
+            }
+            "Escape" if self.expanded_untracked() => {
+                self.open.set(false);
+                self.active.set(None);
+            }
+            "Escape" if self.query.with_untracked(|q| !q.is_empty()) => {
+                self.clear();
+                self.notice.set(None);
+            }
+            "Enter" => self.enter(),
+            _ => return false,
+        }
+        true
+    }
+
+    fn expanded_untracked(&self) -> bool {
+        self.open.get_untracked() && self.results.with_untracked(|r| !r.is_empty())
+    }
+
+    /// Enter: the active option, or the only match that can be added, else nobody and why.
+    /// Matches listed for older text do not count: Enter waits for the text's own.
+    fn enter(&self) {
+        let q = self.query.get_untracked().trim().to_string();
+        let current = self
+            .shown_for
+            .with_value(|s| s.as_ref().is_some_and(|(shown, _)| *shown == q));
+        if current || self.active.get_untracked().is_some() {
+            self.pick(&q);
+        } else if !q.is_empty() {
+            self.enter_waits.set_value(true);
+            if self.asked.with_value(|a| a.as_deref() != Some(q.as_str())) {
+                self.search(q, false);
+            }
+        }
+    }
+
+    fn pick(&self, q: &str) {
+        let more = self
+            .shown_for
+            .with_value(|s| s.as_ref().is_some_and(|s| s.1));
+        let picked = self.results.with_untracked(|r| {
+            enter_pick(
+                r,
+                |u| self.is_member(&u.id),
+                self.active.get_untracked(),
+                more,
+            )
+            .cloned()
+        });
+        match picked {
+            Ok(user) => self.add(user),
+            Err(why @ NoPick::AlreadyMember(_)) => {
+                self.notice.set(Some(Notice::Error(why.message(q))));
+            }
+            Err(why) => self.notice.set(Some(Notice::Progress(why.message(q)))),
         }
     }
 
     /// "Refresh user list": lists the directory again, then searches it.
     pub fn refresh(&self) {
-        self.search(self.query.get_untracked(), true, false);
+        self.search(self.query.get_untracked(), true);
     }
 
     /// Searches the directory (listing it first when needed, with progress) for `q`.
@@ -111,7 +223,7 @@ impl UserSearch {
         })
         .await;
         progress.set(None);
-        listed.map(|d| d.search(q, RESULT_LIMIT).into_iter().cloned().collect())
+        listed.map(|d| d.search(q, RESULT_LIMIT + 1).into_iter().cloned().collect())
     }
 
     /// Asks a server that filters for `q`; when it finds nobody, the directory decides.
@@ -127,7 +239,7 @@ impl UserSearch {
         let asked = match session.client() {
             Ok(client) => client
                 .cancelled_with(self.reads)
-                .users_page(1, RESULT_LIMIT as u64, Some(&filter))
+                .users_page(1, RESULT_LIMIT as u64 + 1, Some(&filter))
                 .await
                 .map(|p| p.items)
                 .map_err(|e| session.heard(e).to_string()),
@@ -144,16 +256,20 @@ impl UserSearch {
     }
 
     /// Runs a search for `q`; only the newest search may show its results.
-    fn search(&self, q: String, refresh: bool, mut add_first: bool) {
+    fn search(&self, q: String, refresh: bool) {
         let this = *self;
         this.seq.update_value(|n| *n += 1);
         let mut mine = this.seq.get_value();
         let mut q = q.trim().to_string();
         if q.is_empty() {
             this.results.set(Vec::new());
+            this.active.set(None);
+            this.shown_for.set_value(None);
             this.notice.set(None);
+            this.asked.set_value(None);
             return;
         }
+        this.asked.set_value(Some(q.clone()));
         let filterable = this.app.session.features.get_untracked().filter;
         let have_directory = this.app.session.directory.with_untracked(Option::is_some);
         spawn_local(async move {
@@ -162,7 +278,7 @@ impl UserSearch {
             } else if looks_like_email(&q) || filterable {
                 this.ask_server(&q).await
             } else if this.listing.get_value() && !refresh {
-                this.deferred.set_value(Some(add_first));
+                this.deferred.set_value(true);
                 return;
             } else {
                 this.notice
@@ -174,11 +290,10 @@ impl UserSearch {
                     && this.seq.try_get_value() != Some(mine)
                 {
                     // Newer text arrived while listing: answer it (or tell it why not) here.
-                    let Some(waiting_add_first) = this.deferred.get_value() else {
+                    if !this.deferred.get_value() {
                         return;
-                    };
-                    this.deferred.set_value(None);
-                    add_first = waiting_add_first;
+                    }
+                    this.deferred.set_value(false);
                     mine = this.seq.get_value();
                     q = this.query.get_untracked().trim().to_string();
                     if q.is_empty() {
@@ -196,31 +311,33 @@ impl UserSearch {
             if this.seq.try_get_value() != Some(mine) {
                 return;
             }
-            this.show(found, &q, add_first);
+            this.show(found, &q);
         });
     }
 
-    /// Shows what a search found, or adds the first match when Enter asked for it.
-    fn show(&self, found: Result<Vec<DirectoryUser>, String>, q: &str, add_first: bool) {
+    /// Shows what a search found; when Enter waited for it, applies Enter to it.
+    fn show(&self, found: Result<Vec<DirectoryUser>, String>, q: &str) {
+        self.asked.set_value(None);
+        let enter = self.enter_waits.get_value();
+        self.enter_waits.set_value(false);
         match found {
-            Ok(users) => {
-                if add_first {
-                    if let Some(user) = users.iter().find(|u| !self.is_member(&u.id)).cloned() {
-                        self.add(user);
-                        return;
-                    }
-                }
-                self.notice.set(Some(Notice::Progress(if users.is_empty() {
-                    format!("No user matches “{q}”. Check the spelling, or press Refresh user list for users added since.")
-                } else if users.len() == 1 {
-                    "1 matching user.".to_string()
-                } else {
-                    format!("{} matching users.", users.len())
-                })));
+            Ok(found) => {
+                let (users, more) = up_to(found, RESULT_LIMIT);
+                let n = users.len();
+                self.shown_for.set_value(Some((q.to_string(), more)));
+                self.active.set(None);
                 self.results.set(users);
+                if enter {
+                    self.pick(q);
+                } else {
+                    self.notice
+                        .set(Some(Notice::Progress(matches_said(n, more, q))));
+                }
             }
             Err(message) => {
                 self.results.set(Vec::new());
+                self.active.set(None);
+                self.shown_for.set_value(None);
                 self.notice.set(Some(Notice::Error(message)));
             }
         }

@@ -1,6 +1,6 @@
 //! Accessibility of every screen, checked by axe-core (WCAG 2.0–2.2, levels A and AA) inside
 //! the real panel in Chromium, against the sandbox: connect, a field error, a refused key, a
-//! base path that is not SCIM, the groups list, the editor, find user, bulk add, the review, a conflict (two admins), the
+//! base path that is not SCIM, the groups list, the editor, find user (its list open), bulk add, the review, a conflict (two admins), the
 //! activity page, the restore banner, the review's typed-name step and a rate-limit countdown. Each screen is scanned in the light and the dark
 //! colour scheme at 1280 and 360 px wide and photographed as
 //! target/screenshots/a11y-<screen>-<light|dark>-<360|1280>.png; the page must not scroll
@@ -14,6 +14,7 @@ use std::time::Duration;
 use anyhow::{bail, ensure, Context, Result};
 use e2e_harness::api::User;
 use e2e_harness::{axe, run_with, Group, Options, Panel};
+use fantoccini::key::Key;
 use serde_json::Value;
 
 const THEMES: [&str; 2] = ["light", "dark"];
@@ -139,7 +140,7 @@ async fn walk(a: Panel, b: Panel) -> Result<()> {
     let outside = outsiders(&users, &group);
     ensure!(outside.len() >= 3, "too few users outside Engineering");
 
-    // Find user with matches listed.
+    // Find user with its list of matches open and one made active by the arrow keys.
     let found = outside[0];
     let shown = found.display_name.clone().unwrap_or_default();
     let first_name = shown
@@ -149,10 +150,17 @@ async fn walk(a: Panel, b: Panel) -> Result<()> {
         .to_owned();
     ensure!(!first_name.is_empty(), "{} has no display name", found.id);
     a.fill("Find user", &first_name).await?;
-    let add = format!("Add {shown} ({})", found.user_name);
-    a.button(&add).await?;
+    let option = format!("{shown} {}", found.user_name);
+    a.option(&option).await?;
+    a.press(Key::Down).await?;
+    let active = a
+        .textbox("Find user")
+        .await?
+        .attr("aria-activedescendant")
+        .await?;
+    ensure!(active.is_some(), "Down made no option active");
     screen(&a, "find-user", "#find-user").await?;
-    a.click(&add).await?;
+    a.click_option(&option).await?;
     a.wait_text(&format!("Added {shown}. Not saved yet."))
         .await?;
 

@@ -137,6 +137,20 @@ async fn wait_title(p: &Panel, screen: &str) -> Result<()> {
     .await
 }
 
+/// Find user's `aria-expanded` and the name of its active option (`aria-activedescendant`).
+async fn combobox_state(p: &Panel) -> Result<(String, Option<String>)> {
+    let field = p.textbox("Find user").await?;
+    let open = field.attr("aria-expanded").await?.unwrap_or_default();
+    let active = match field.attr("aria-activedescendant").await? {
+        Some(id) if !id.is_empty() => {
+            let option = p.client.find(fantoccini::Locator::Id(&id)).await?;
+            Some(a11y::name(&p.client, &option).await?)
+        }
+        _ => None,
+    };
+    Ok((open, active))
+}
+
 async fn expanded(p: &Panel, button: &str) -> Result<Option<String>> {
     Ok(p.button(button).await?.attr("aria-expanded").await?)
 }
@@ -220,26 +234,60 @@ async fn keyboard_only_connect_find_add_remove_and_save() -> Result<()> {
         // The button is aria-disabled while loading, not disabled: it keeps the focus.
         wait_focus(&p, "button", "Load group").await?;
 
-        // Find user: type the name, Tab to its Add button, Enter. The button goes with the
-        // results; the focus goes back to the field.
-        tab_to(&p, "textbox", "Find user").await?;
+        // Find user, a combobox: type the name, and its match is listed. Escape closes the
+        // list and keeps the text; a second Escape clears it. Typed again, Down makes the match
+        // active and Enter adds it; the focus stays in the field.
+        tab_to(&p, "combobox", "Find user").await?;
         type_text(&p, &newcomer_name).await?;
-        // The results are there before Tab goes looking for them.
         p.status_where("matching users", |s| s.contains("matching user"))
             .await?;
-        let add = format!("Add {newcomer_name}");
-        tab_until(&p, &format!("a button {add:?}…"), false, |f| {
-            // "Add Name" or "Add Name (email)", not "Add Name-Longer".
-            f == format!("button \"{add}\"") || f.starts_with(&format!("button \"{add} ("))
-        })
-        .await?;
-        focus_is_visible(&p, "a search result's Add button").await?;
+        ensure!(
+            combobox_state(&p).await? == ("true".to_owned(), None),
+            "Find user with matches: {:?}",
+            combobox_state(&p).await?
+        );
+        p.press(Key::Escape).await?;
+        ensure!(
+            combobox_state(&p).await? == ("false".to_owned(), None),
+            "the list still open after Escape: {:?}",
+            combobox_state(&p).await?
+        );
+        ensure!(
+            p.value("Find user").await? == newcomer_name,
+            "the first Escape changed the text"
+        );
+        p.press(Key::Escape).await?;
+        ensure!(
+            p.value("Find user").await?.is_empty(),
+            "the second Escape kept the text"
+        );
+        type_text(&p, &newcomer_name).await?;
+        p.status_where("matching users", |s| s.contains("matching user"))
+            .await?;
+        // Down to the newcomer's option ("Name email", not "Name-Longer …"): the first, unless
+        // another user's name or email holds the same words.
+        let mut trail = Vec::new();
+        loop {
+            p.press(Key::Down).await?;
+            let (open, active) = combobox_state(&p).await?;
+            ensure!(open == "true", "Down left the list closed");
+            let active = active.context("Down made no option active")?;
+            if active.starts_with(&format!("{newcomer_name} ")) {
+                break;
+            }
+            ensure!(
+                trail.len() < 8 && !trail.contains(&active),
+                "Down never reached {newcomer_name:?}: {trail:?}"
+            );
+            trail.push(active);
+        }
+        focus_is_visible(&p, "Find user with an active option").await?;
         p.press(Key::Enter).await?;
         p.status_where("the user added", |s| {
             s.contains(&format!("Added {newcomer_name}"))
         })
         .await?;
-        wait_focus(&p, "textbox", "Find user").await?;
+        wait_focus(&p, "combobox", "Find user").await?;
 
         // Bulk add opens into its text area; Escape closes it and returns to its button.
         tab_to(&p, "button", "Bulk add").await?;

@@ -11,6 +11,8 @@ use e2e_harness::api::{percent_decode, LoggedRequest, User};
 use e2e_harness::{
     counts, members_text, number_after, requests_text, run, run_with, Group, Options, Panel,
 };
+use fantoccini::key::Key;
+use fantoccini::Locator;
 
 pub(crate) const CONFLICT: &str = "The group changed on the server since you loaded it";
 const REVIEW: &str = "Review changes";
@@ -103,6 +105,15 @@ pub(crate) fn outsider<'a>(users: &'a [User], group: &Group, taken: &[&str]) -> 
         .iter()
         .find(|u| group.members.iter().all(|m| m.value != u.id) && !taken.contains(&u.id.as_str()))
         .with_context(|| format!("no user outside {:?} left to add", group.display_name))
+}
+
+/// The accessible name of `u`'s option among Find user's matches: name and email.
+fn option_name(u: &User) -> String {
+    format!(
+        "{} {}",
+        u.display_name.clone().unwrap_or_default(),
+        u.user_name
+    )
 }
 
 fn has_member(g: &Group, id: &str) -> bool {
@@ -1593,7 +1604,7 @@ async fn find_user_by_name_and_by_exact_email() -> Result<()> {
             "Find user kept the text after adding"
         );
 
-        // 2. Part of a name, accents left out: the user's "Add …" button.
+        // 2. Part of a name, accents left out: a click on the user's option.
         let zoe = users
             .iter()
             .filter(outside)
@@ -1612,12 +1623,7 @@ async fn find_user_by_name_and_by_exact_email() -> Result<()> {
             "jose alv"
         };
         p.fill("Find user", typed).await?;
-        let zoe_button = format!(
-            "Add {} ({})",
-            zoe.display_name.clone().unwrap_or_default(),
-            zoe.user_name
-        );
-        p.click(&zoe_button).await?;
+        p.click_option(&option_name(&zoe)).await?;
         p.row_texts_where("Members", "include the user found by name", |r| {
             r.iter().any(|row| row.contains(&zoe.id))
         })
@@ -1707,6 +1713,143 @@ async fn find_user_by_name_and_by_exact_email() -> Result<()> {
     .await
 }
 
+/// Find user is a combobox: Enter adds only a person the admin chose. Typing a family name
+/// several users share lists them; Enter then adds nobody (it used to add the first of them)
+/// and says to choose; Down twice and Enter adds exactly the second; a name only one user has,
+/// then Enter, adds that user. The server gets exactly those two.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn find_user_enter_adds_only_the_chosen_or_the_only_match() -> Result<()> {
+    run("find-user-choose", |p| async move {
+        p.connect().await?;
+        let finance = load(&p, "Finance").await?;
+        let n = finance.members.len();
+        let users = p.api.all_users().await?;
+        let outside: Vec<&User> = users
+            .iter()
+            .filter(|u| !has_member(&finance, &u.id))
+            .collect();
+        let name = |u: &User| u.display_name.clone().unwrap_or_default();
+        // A family name several outsiders share: "Mendes" (the example) when it can be.
+        let family = |u: &User| {
+            name(u)
+                .split_whitespace()
+                .last()
+                .unwrap_or_default()
+                .to_lowercase()
+        };
+        let sharing = |f: &str| outside.iter().filter(|u| family(u) == f).count();
+        let typed = std::iter::once("mendes".to_string())
+            .chain(outside.iter().map(|u| family(u)))
+            .find(|f| f.is_ascii() && sharing(f) >= 2)
+            .context("no family name shared by two users outside Finance")?;
+
+        // Several matches, none chosen: Enter adds nobody and says to choose.
+        p.fill("Find user", &typed).await?;
+        p.status_where("matching users", |s| s.contains("matching users"))
+            .await?;
+        p.press_enter("Find user").await?;
+        p.status_where("to choose a match", |s| {
+            s.contains("matches: choose one with the arrow keys or click it.")
+        })
+        .await?;
+        p.settle().await?;
+        let rows = p.row_texts("Members").await?;
+        let added: Vec<&String> = rows
+            .iter()
+            .filter(|r| !finance.members.iter().any(|m| r.contains(&m.value)))
+            .collect();
+        ensure!(
+            rows.len() == n && added.is_empty(),
+            "Enter with several matches and none chosen added {added:?}"
+        );
+        ensure!(
+            p.value("Find user").await? == typed,
+            "the text went after an Enter that added nobody"
+        );
+        let options = p.options("Matching users").await?;
+        let addable: Vec<usize> = (0..options.len())
+            .filter(|&i| !options[i].ends_with("already a member"))
+            .collect();
+        ensure!(
+            addable.len() >= 2,
+            "{typed:?} lists fewer than two users to add: {options:?}"
+        );
+
+        // Down twice, Enter: exactly the second match (members in between are passed over
+        // with more presses).
+        let second = addable[1];
+        for _ in 0..=second {
+            p.press(Key::Down).await?;
+        }
+        let field = p.textbox("Find user").await?;
+        let active = field
+            .attr("aria-activedescendant")
+            .await?
+            .context("no active option after the arrow keys")?;
+        let active = p.client.find(Locator::Id(&active)).await?;
+        let active_name = e2e_harness::a11y::name(&p.client, &active).await?;
+        ensure!(
+            active_name == options[second],
+            "the arrows made {active_name:?} active, not {:?}",
+            options[second]
+        );
+        let chosen = users
+            .iter()
+            .find(|u| option_name(u) == options[second])
+            .with_context(|| format!("no user is listed as {:?}", options[second]))?
+            .clone();
+        p.press_enter("Find user").await?;
+        p.wait_text(&format!("Added {}. Not saved yet.", name(&chosen)))
+            .await?;
+        p.row_texts_where("Members", "gain exactly the chosen user", |r| {
+            r.len() == n + 1 && r.iter().any(|row| row.contains(&chosen.id))
+        })
+        .await?;
+        ensure!(
+            p.value("Find user").await?.is_empty(),
+            "Find user kept the text after adding"
+        );
+
+        // A name only one user has, then Enter (before or after its match is listed): added.
+        let haystack = |u: &User| format!("{} {}", name(u), u.user_name).to_lowercase();
+        let only = outside
+            .iter()
+            .filter(|u| u.id != chosen.id && name(u).is_ascii() && !name(u).is_empty())
+            .find(|u| {
+                let t = name(u).to_lowercase();
+                users.iter().filter(|o| haystack(o).contains(&t)).count() == 1
+            })
+            .context("no user outside Finance with a name of their own")?;
+        p.fill("Find user", &name(only)).await?;
+        p.press_enter("Find user").await?;
+        p.wait_text(&format!("Added {}. Not saved yet.", name(only)))
+            .await?;
+        p.row_texts_where("Members", "gain the only match", |r| {
+            r.len() == n + 2 && r.iter().any(|row| row.contains(&only.id))
+        })
+        .await?;
+
+        // Nothing reached the server before the save; the save sends exactly those two.
+        ensure!(
+            p.api.group(&finance.id).await?.members.len() == n,
+            "the server's Finance changed before Save"
+        );
+        let review = open_review(&p).await?;
+        expect_counts(&review, 2, 0, n)?;
+        confirm_saved(&p, "Finance", n + 2).await?;
+        let after = p.api.group(&finance.id).await?;
+        ensure!(
+            after.members.len() == n + 2
+                && has_member(&after, &chosen.id)
+                && has_member(&after, &only.id),
+            "the server has {}",
+            members_text(&after.members)
+        );
+        Ok(())
+    })
+    .await
+}
+
 /// On a server that filters (RFC 7644 `co`), "Find user" asks the server. Admins type names
 /// without accents ("jose alv" for José Álvarez), as the panel allows against Omni, where it
 /// searches its own accent-insensitive directory; the same must work here.
@@ -1733,12 +1876,7 @@ async fn find_user_ignores_accents_on_an_rfc7644_server() -> Result<()> {
         .context("no accented user outside Finance")?;
         p.control.clear_requests().await?;
         p.fill("Find user", typed).await?;
-        let button = format!(
-            "Add {} ({})",
-            user.display_name.clone().unwrap_or_default(),
-            user.user_name
-        );
-        p.click(&button).await?;
+        p.click_option(&option_name(&user)).await?;
         p.row_texts_where("Members", "include the user found", |r| {
             r.iter().any(|row| row.contains(&user.id))
         })
