@@ -285,8 +285,7 @@ impl EditorState {
         )));
         let editor = *self;
         spawn_local(async move {
-            let plan = data.plan;
-            let outcome = save::save(session, &client, plan.clone()).await;
+            let (outcome, plan) = save::save(session, &client, data.plan).await;
             editor.saving.set(false);
             let wait = editor
                 .refused

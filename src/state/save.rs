@@ -7,8 +7,12 @@ use crate::core::save::{Reply, SaveOutcome, SavePlan, SaveRun, Step};
 
 /// Carries out `plan`: the read before the write when the plan says so, the write once, and
 /// after a 412 the read that shows what changed. Every answer passes the session, so a
-/// refused key disconnects.
-pub async fn save(session: Session, client: &ScimClient, plan: SavePlan) -> SaveOutcome {
+/// refused key disconnects. The plan comes back with the outcome, for what follows it.
+pub async fn save(
+    session: Session,
+    client: &ScimClient,
+    plan: SavePlan,
+) -> (SaveOutcome, SavePlan) {
     let (mut run, mut step) = SaveRun::start(plan);
     loop {
         step = match step {
@@ -20,7 +24,7 @@ pub async fn save(session: Session, client: &ScimClient, plan: SavePlan) -> Save
                 let written = client.save(&request, &group_id).await;
                 run.on_reply(Reply::Write(written.map_err(|e| session.heard(e))))
             }
-            Step::Done(outcome) => return outcome,
+            Step::Done(outcome) => return (outcome, run.into_plan()),
         };
     }
 }

@@ -106,6 +106,12 @@ impl SaveRun {
         &self.plan
     }
 
+    /// The plan back, once the run is over: what follows the outcome (the activity entry, the
+    /// rebase) needs it, and a 50,000-member plan is not worth a copy.
+    pub fn into_plan(self) -> SavePlan {
+        self.plan
+    }
+
     /// Takes the answer to the last step and says what comes next. A reply that answers no
     /// step (one of the wrong kind, or after the end) is a driver's mistake: the run then ends
     /// as cancelled and sends nothing more.
