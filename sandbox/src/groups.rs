@@ -49,7 +49,12 @@ async fn list(State(state): State<AppState>, RawQuery(q): RawQuery) -> Result<Re
         }
     };
     let out = p.page(matching, |g| {
-        group_out(&store, g, !p.exclude_members, cfg.rfc())
+        group_out(
+            &store,
+            g,
+            !p.exclude_members && !cfg.lists_without_members,
+            cfg.rfc(),
+        )
     });
     Ok(json_response(StatusCode::OK, &out))
 }

@@ -87,6 +87,9 @@ pub struct Config {
     /// PATCH answers 204 with no body instead of 200 with the group (RFC 7644 §3.5.2 allows
     /// either; a client must handle both).
     pub patch_no_content: bool,
+    /// List answers leave every group's `members` out, as if `excludedAttributes=members` had
+    /// been asked (a server whose lists never carry members); single-group reads keep them.
+    pub lists_without_members: bool,
 }
 
 impl Config {
@@ -116,6 +119,7 @@ impl Default for Config {
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             mode: Mode::Omni,
             patch_no_content: false,
+            lists_without_members: false,
         }
     }
 }

@@ -37,6 +37,11 @@ struct Cli {
     #[arg(long)]
     patch_no_content: bool,
 
+    /// List answers (`GET /groups`) leave `members` out of every group, as a server whose
+    /// lists never carry members; `GET /groups/{id}` keeps them.
+    #[arg(long)]
+    lists_without_members: bool,
+
     /// Organization API key the API accepts as `Authorization: Bearer KEY`.
     #[arg(long, default_value = scim_sandbox::DEFAULT_KEY)]
     key: String,
@@ -173,6 +178,7 @@ fn config(cli: Cli) -> Result<(Config, SocketAddr, bool), String> {
         max_body_bytes: cli.max_body_bytes,
         mode: cli.mode,
         patch_no_content: cli.patch_no_content,
+        lists_without_members: cli.lists_without_members,
     };
     Ok((config, addr, cli.allow_remote))
 }

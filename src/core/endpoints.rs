@@ -33,6 +33,12 @@ pub fn groups_page(
     )
 }
 
+/// `GET {base}/groups?startIndex=…&count=…`, members included: Omni's groups carry no member
+/// count, so the Groups list counts the members of each group as it reads them.
+pub fn groups_with_members(base: &ScimBase, start_index: u64, count: u64) -> String {
+    format!("{base}/groups?startIndex={start_index}&count={count}")
+}
+
 /// `GET {base}/users?startIndex=…&count=…[&filter=…]`.
 pub fn users_page(base: &ScimBase, start_index: u64, count: u64, filter: Option<&str>) -> String {
     let filter = filter
@@ -116,6 +122,10 @@ mod tests {
         assert_eq!(
             groups_page(&b, 26, 25, Some("Blob \"SEs\"")),
             "/api/scim/v2/groups?startIndex=26&count=25&filter=displayName%20eq%20%22Blob%20%5C%22SEs%5C%22%22&excludedAttributes=members"
+        );
+        assert_eq!(
+            groups_with_members(&b, 101, 100),
+            "/api/scim/v2/groups?startIndex=101&count=100"
         );
         assert_eq!(
             users_page(&b, 101, 100, Some(&user_name_filter(" ada@x.co "))),

@@ -1,124 +1,98 @@
-//! The Groups screen's state: the page of the server's list on screen, the groups seen so far
-//! (filtered locally as one types), or the server's answer for one exact name; and what the
-//! screen's controls do to it.
+//! The Groups screen's state: the whole list as read (every group up to a cap, with its member
+//! count), the search typed, the page on screen; and what the screen's controls do to it.
+//! The rules (what is shown, which counts to read) are [`Listing`]'s, in the core.
 
 use super::notice::Notice;
 use super::session::Session;
+use super::AppState;
 use crate::browser::focus::focus_soon;
-use crate::browser::http::{Page, ScimClient, ScreenReads};
-use crate::core::error::ApiError;
-use crate::core::group_list::{filter_groups, named_exactly, remember};
-use crate::core::model::Group;
-use crate::core::paging::next_start_index;
+use crate::browser::http::{ScimClient, ScreenReads};
+use crate::browser::{router, storage};
+use crate::core::group_list::{
+    has_unsaved_draft, read_again_without_members, GroupRow, Listing, MemberCount, Shown,
+    LIST_COUNT,
+};
+use crate::core::route::Route;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-
-/// Groups asked for per page.
-pub const PAGE_SIZE: u64 = 25;
-
-/// The page of the paged list on screen, and the starts of the pages before it (for Previous,
-/// since short pages make `start - count` wrong).
-#[derive(Clone)]
-pub struct PageState {
-    pub start: u64,
-    pub items: Vec<Group>,
-    pub total: Option<u64>,
-    pub back: Vec<u64>,
-}
-
-impl PageState {
-    /// Where the next page starts, if there is one.
-    pub fn next(&self) -> Option<u64> {
-        next_start_index(self.start, self.items.len(), self.total, Some(PAGE_SIZE))
-    }
-
-    pub fn has_prev(&self) -> bool {
-        !self.back.is_empty() || self.start > 1
-    }
-}
-
-#[derive(Clone, PartialEq)]
-pub enum Mode {
-    Paged,
-    /// The server's answer for one exact name; `found` is `None` until it comes.
-    Exact {
-        name: String,
-        found: Option<Vec<Group>>,
-    },
-}
 
 /// Signals only, so it is `Copy` and handed to each part of the screen.
 #[derive(Clone, Copy)]
 pub struct GroupsList {
     pub session: Session,
-    pub page: RwSignal<Option<PageState>>,
-    pub seen: RwSignal<Vec<Group>>,
-    pub mode: RwSignal<Mode>,
-    pub filter: RwSignal<String>,
+    app: AppState,
+    /// `None` until the first page of the list came.
+    pub listing: RwSignal<Option<Listing>>,
+    /// The search as typed.
+    pub query: RwSignal<String>,
+    /// The page on screen (0-based) when nothing is searched.
+    pub page: RwSignal<usize>,
     pub notice: RwSignal<Option<Notice>>,
     pub loading: RwSignal<bool>,
-    /// Bumped by every request and every cancel: an answer carrying an older number is dropped.
+    /// Why counts are read group by group, when they are.
+    pub counts_note: RwSignal<Option<String>>,
+    /// What the last failed count read said.
+    pub count_error: RwSignal<Option<String>>,
+    /// Bumped by every listing and every cancel: an answer carrying an older number is dropped.
     seq: StoredValue<u64>,
+    /// A run of count reads under way (one at a time, through the request budget).
+    counting: StoredValue<bool>,
     /// Leaving the screen cancels its reads (and any wait for the rate limit).
     reads: ScreenReads,
-    /// Next (`true`) or Previous pressed: the page's buttons are drawn anew with it, so the
-    /// focus goes back to one of them (the other when that one is now disabled).
-    refocus: StoredValue<Option<bool>>,
-    /// The rows shown: the page, the loaded groups that match the filter, or the exact answer.
-    pub rows: Memo<Vec<Group>>,
+    /// The rows on screen, by the query or the page.
+    pub shown: Memo<Shown>,
 }
 
 impl GroupsList {
     /// Made by the screen: its reads end when the screen goes. A new connection (or none)
     /// starts the list afresh.
-    pub fn new(session: Session) -> Self {
-        let page = RwSignal::new(None::<PageState>);
-        let seen = RwSignal::new(Vec::<Group>::new());
-        let mode = RwSignal::new(Mode::Paged);
-        let filter = RwSignal::new(String::new());
-        let rows = Memo::new(move |_| match mode.get() {
-            Mode::Exact { found, .. } => found.unwrap_or_default(),
-            Mode::Paged => {
-                let q = filter.with(|f| f.trim().to_string());
-                if q.is_empty() {
-                    page.with(|p| p.as_ref().map(|p| p.items.clone()).unwrap_or_default())
-                } else {
-                    seen.with(|s| filter_groups(s, &q))
-                }
-            }
+    pub fn new(app: AppState) -> Self {
+        let session = app.session;
+        let listing = RwSignal::new(None::<Listing>);
+        let query = RwSignal::new(String::new());
+        let page = RwSignal::new(0usize);
+        let shown = Memo::new(move |_| {
+            let q = query.get();
+            let p = page.get();
+            listing
+                .with(|l| l.as_ref().map(|l| l.shown(&q, p)))
+                .unwrap_or(Shown {
+                    rows: Vec::new(),
+                    matches: None,
+                    pager: None,
+                })
         });
         let list = Self {
             session,
+            app,
+            listing,
+            query,
             page,
-            seen,
-            mode,
-            filter,
             notice: RwSignal::new(None),
             loading: RwSignal::new(false),
+            counts_note: RwSignal::new(None),
+            count_error: RwSignal::new(None),
             seq: StoredValue::new(0),
+            counting: StoredValue::new(false),
             reads: ScreenReads::new(),
-            refocus: StoredValue::new(None),
-            rows,
+            shown,
         };
         Effect::new(move |_| {
             let connected = session.connected.with(Option::is_some);
-            page.set(None);
-            seen.set(Vec::new());
-            mode.set(Mode::Paged);
+            listing.set(None);
+            page.set(0);
             if connected {
-                list.load_page(1, Vec::new());
+                list.load();
             } else {
                 list.cancel();
             }
         });
+        // The rows shown whose count the list did not bring are read one by one.
+        Effect::new(move |_| {
+            shown.track();
+            list.read_counts();
+        });
         list
-    }
-
-    fn begin(&self, progress: String) -> u64 {
-        self.seq.update_value(|n| *n += 1);
-        self.loading.set(true);
-        self.notice.set(Some(Notice::Progress(progress)));
-        self.seq.get_value()
     }
 
     fn cancel(&self) {
@@ -127,225 +101,247 @@ impl GroupsList {
         self.notice.set(None);
     }
 
-    /// Stops whatever was under way, then says why nothing can be asked.
-    fn client_or_cancel(&self) -> Option<ScimClient> {
-        match self.session.client() {
-            Ok(c) => Some(c.cancelled_with(self.reads)),
-            Err(why) => {
-                self.cancel();
-                self.notice.set(Some(Notice::Error(why.into())));
-                None
-            }
-        }
-    }
-
     /// `try_`: the answer may arrive after this screen was left, when its state is gone.
     fn is_current(&self, n: u64) -> bool {
         self.seq.try_get_value() == Some(n)
     }
 
-    pub fn query(&self) -> String {
-        self.filter.with(|f| f.trim().to_string())
-    }
-
-    pub fn is_exact(&self) -> bool {
-        self.mode.with(|m| matches!(m, Mode::Exact { .. }))
-    }
-
-    pub fn load_page(&self, start: u64, back: Vec<u64>) {
-        let Some(client) = self.client_or_cancel() else {
-            return;
-        };
-        let n = self.begin(if start <= 1 {
-            "Loading groups…".to_string()
-        } else {
-            format!("Loading groups from number {start}…")
-        });
-        let list = *self;
-        spawn_local(async move {
-            let answer = client.groups_page(start, PAGE_SIZE, None).await;
-            let Some(p) = list.answered(n, answer) else {
+    /// Reads the whole list, with members, 100 groups a request, up to the cap; the rows show
+    /// as their pages come. A server that cannot send that is asked again without members.
+    pub fn load(&self) {
+        let client = match self.session.client() {
+            Ok(c) => c.cancelled_with(self.reads),
+            Err(why) => {
+                self.cancel();
+                self.notice.set(Some(Notice::Error(why.into())));
                 return;
-            };
-            list.seen.update(|s| remember(s, &p.items));
-            let shown = PageState {
-                start,
-                items: p.items,
-                total: p.total,
-                back,
-            };
-            if let Some(next) = list.refocus.get_value() {
-                list.refocus.set_value(None);
-                focus_soon(if next && shown.next().is_some() || !shown.has_prev() {
-                    "groups-next"
-                } else {
-                    "groups-prev"
-                });
             }
-            list.page.set(Some(shown));
-        });
+        };
+        self.seq.update_value(|n| *n += 1);
+        let n = self.seq.get_value();
+        self.loading.set(true);
+        self.listing.set(None);
+        self.page.set(0);
+        self.counts_note.set(None);
+        self.count_error.set(None);
+        self.notice
+            .set(Some(Notice::Progress("Loading groups…".to_string())));
+        let list = *self;
+        spawn_local(async move { list.read_listing(n, client).await });
     }
 
-    /// The answer to request `n`: `None` when a newer request or a cancel overtook it, or
-    /// when it failed, which the notice then says.
-    fn answered(&self, n: u64, result: Result<Page<Group>, ApiError>) -> Option<Page<Group>> {
-        let result = result.map_err(|e| self.session.heard(e));
-        if !self.is_current(n) {
-            return None;
+    async fn read_listing(self, n: u64, client: ScimClient) {
+        let mut with_members = true;
+        let mut start = 1;
+        loop {
+            let answer = client
+                .group_rows(start, LIST_COUNT, with_members)
+                .await
+                .map_err(|e| self.session.heard(e));
+            if !self.is_current(n) {
+                return;
+            }
+            let page = match answer {
+                Ok(p) => p,
+                Err(e) if with_members && read_again_without_members(&e.kind) => {
+                    // Too large, too slow or a server error: the same page without members,
+                    // and the counts of the rows on screen read one by one.
+                    with_members = false;
+                    self.counts_note.set(Some(format!(
+                        "Member counts are read group by group for the groups shown: the server could not send the list with members ({e})."
+                    )));
+                    continue;
+                }
+                Err(e) => {
+                    self.loading.set(false);
+                    self.counts_note.set(None);
+                    self.notice.set(Some(Notice::Error(e.to_string())));
+                    return;
+                }
+            };
+            let left_out =
+                with_members && page.items.iter().any(|r| r.members == MemberCount::NotRead);
+            if left_out && self.counts_note.with_untracked(Option::is_none) {
+                self.counts_note.set(Some(
+                    "This server leaves members out of its lists, so member counts are read group by group for the groups shown."
+                        .to_string(),
+                ));
+            }
+            // Into the listing on screen, whose rows may have got their counts meanwhile.
+            let mut next = None;
+            self.listing.update(|l| {
+                let l = l.get_or_insert_with(|| Listing::new(with_members));
+                l.with_members = with_members;
+                next = l.add_page(start, page.items, page.total);
+            });
+            match next {
+                Some(s) => start = s,
+                None => break,
+            }
         }
         self.loading.set(false);
-        match result {
-            Ok(p) => {
-                self.notice.set(None);
-                Some(p)
-            }
-            Err(err) => {
-                self.notice.set(Some(Notice::Error(err.to_string())));
-                None
-            }
-        }
+        self.notice.set(None);
     }
 
-    /// "Find exact name": asks the server for the groups named as typed.
-    pub fn find_exact(&self) {
-        let name = self.filter.get_untracked().trim().to_string();
-        if name.is_empty() {
-            self.notice.set(Some(Notice::Error(
-                "Type a group's name first, then press Find exact name.".into(),
-            )));
+    /// Reads, one at a time, the counts of the rows shown that the list did not bring.
+    fn read_counts(&self) {
+        if self.counting.try_get_value() != Some(false) {
             return;
         }
-        let Some(client) = self.client_or_cancel() else {
+        let ids = self.listing.with_untracked(|l| {
+            l.as_ref()
+                .map(|l| self.shown.with_untracked(|s| l.counts_to_read(&s.rows)))
+                .unwrap_or_default()
+        });
+        if ids.is_empty() {
+            return;
+        }
+        let Ok(client) = self.session.client() else {
             return;
         };
-        let n = self.begin(format!("Asking the server for the group named “{name}”…"));
-        self.mode.set(Mode::Exact {
-            name: name.clone(),
-            found: None,
-        });
-        let list = *self;
+        let client = client.cancelled_with(self.reads);
+        self.mark(&ids, MemberCount::Reading);
+        self.counting.set_value(true);
+        let (list, n) = (*self, self.seq.get_value());
         spawn_local(async move {
-            let answer = client.groups_page(1, PAGE_SIZE, Some(&name)).await;
-            let Some(p) = list.answered(n, answer) else {
-                return;
-            };
-            let found = named_exactly(p.items, &name);
-            list.seen.update(|s| remember(s, &found));
-            list.mode.set(Mode::Exact {
-                name,
-                found: Some(found),
-            });
+            for id in ids {
+                let count = match client.member_count(&id).await {
+                    Ok(c) => MemberCount::Counted(c),
+                    Err(e) => {
+                        let e = list.session.heard(e);
+                        let _ = list.count_error.try_set(Some(e.to_string()));
+                        MemberCount::Unavailable
+                    }
+                };
+                if !list.is_current(n) {
+                    break;
+                }
+                list.mark(&[id], count);
+            }
+            if list.counting.try_set_value(false).is_none() {
+                // More rows may have come into view meanwhile.
+                list.read_counts();
+            }
         });
     }
 
-    /// Typing filters locally: leave an exact search, and drop its answer if still on the way.
-    pub fn set_filter(&self, text: String) {
-        self.filter.set(text);
-        if matches!(self.mode.get_untracked(), Mode::Exact { .. }) {
-            self.cancel();
-            self.mode.set(Mode::Paged);
+    fn mark(&self, ids: &[String], count: MemberCount) {
+        self.listing.update(|l| {
+            if let Some(l) = l {
+                for id in ids {
+                    l.set_count(id, count);
+                }
+            }
+        });
+    }
+
+    /// The row at `index` of the listing, as it is now (not tracked: see [`Self::count_at`]).
+    pub fn row(&self, index: usize) -> Option<GroupRow> {
+        self.listing
+            .with_untracked(|l| l.as_ref().and_then(|l| l.rows.get(index).cloned()))
+    }
+
+    /// The member count of the row at `index`, tracked: it changes as counts are read.
+    pub fn count_at(&self, index: usize) -> MemberCount {
+        self.listing.with(|l| {
+            l.as_ref()
+                .and_then(|l| l.rows.get(index))
+                .map_or(MemberCount::Unavailable, |r| r.members)
+        })
+    }
+
+    /// Typing searches every group read, as one types.
+    pub fn set_query(&self, text: String) {
+        self.query.set(text);
+    }
+
+    /// Enter in the search: the only match opens.
+    pub fn open_only_match(&self) {
+        let q = self.query.get_untracked();
+        let id = self.listing.with_untracked(|l| {
+            l.as_ref()
+                .and_then(|l| l.only_match(&q))
+                .map(|r| r.id.clone())
+        });
+        // With several matches (or none) Enter opens nothing: the count above says why.
+        if let Some(id) = id {
+            router::navigate(&Route::Group(id));
         }
     }
 
-    /// "Show all groups": back from an exact search to the list.
-    pub fn show_all(&self) {
-        self.cancel();
-        self.mode.set(Mode::Paged);
-        self.filter.set(String::new());
-        // The button goes with the exact search; the focus goes back to the filter.
-        focus_soon("groups-filter");
-        if self.page.with_untracked(Option::is_none) {
-            self.load_page(1, Vec::new());
-        }
+    pub fn is_searching(&self) -> bool {
+        self.query.with(|q| !q.trim().is_empty())
     }
 
     pub fn go_next(&self) {
-        let Some(p) = self.page.get_untracked() else {
-            return;
-        };
-        if let Some(next) = p.next() {
-            let mut back = p.back;
-            back.push(p.start);
-            self.refocus.set_value(Some(true));
-            self.load_page(next, back);
+        if self
+            .shown
+            .with_untracked(|s| s.pager.is_some_and(|p| p.has_next()))
+        {
+            self.turn(true);
         }
     }
 
     pub fn go_prev(&self) {
-        let Some(p) = self.page.get_untracked() else {
-            return;
-        };
-        let mut back = p.back;
-        self.refocus.set_value(Some(false));
-        match back.pop() {
-            Some(prev) => self.load_page(prev, back),
-            None if p.start > 1 => self.load_page(p.start.saturating_sub(PAGE_SIZE).max(1), back),
-            None => {}
+        if self
+            .shown
+            .with_untracked(|s| s.pager.is_some_and(|p| p.has_prev()))
+        {
+            self.turn(false);
         }
     }
 
-    /// Why no row shows, when none does (and something is known).
-    pub fn empty_text(&self) -> Option<String> {
-        if !self.rows.with(Vec::is_empty) {
+    fn turn(&self, next: bool) {
+        self.page.update(|p| {
+            *p = if next { *p + 1 } else { p.saturating_sub(1) };
+        });
+        let (has_next, has_prev) = self.shown.with_untracked(|s| {
+            s.pager
+                .map_or((false, false), |p| (p.has_next(), p.has_prev()))
+        });
+        // The buttons are drawn anew: the focus stays on the one pressed, or the other when
+        // that one is now disabled.
+        focus_soon(if next && has_next || !has_prev {
+            "groups-next"
+        } else {
+            "groups-prev"
+        });
+    }
+
+    /// True when group `id` has unsaved edits, open in the editor or kept in the tab.
+    pub fn unsaved(&self, id: &str) -> bool {
+        let open = self.app.draft.with_untracked(|d| {
+            d.as_ref()
+                .filter(|_| self.app.dirty.get_untracked())
+                .map(|d| d.id().to_string())
+        });
+        has_unsaved_draft(id, open.as_deref(), storage::load_draft(id).as_deref())
+    }
+
+    /// The member column goes when no row shown has a count and none can be read.
+    pub fn counts_gone(&self) -> bool {
+        let shown = self.shown.with(|s| s.rows.clone());
+        self.listing
+            .with(|l| l.as_ref().is_some_and(|l| l.counts_unavailable(&shown)))
+    }
+
+    /// "8 groups.", the cap, or nothing while reading.
+    pub fn summary(&self) -> Option<String> {
+        if self.is_searching() {
             return None;
         }
-        match self.mode.get() {
-            Mode::Exact {
-                name,
-                found: Some(_),
-            } => Some(format!(
-                "The server has no group named exactly “{name}”. Press Show all groups to go back to the list."
-            )),
-            Mode::Exact { found: None, .. } => None,
-            Mode::Paged => {
-                let q = self.query();
-                if !q.is_empty() {
-                    Some(format!(
-                        "No loaded group matches “{q}”. Press Find exact name to ask the server."
-                    ))
-                } else {
-                    self.page.with(|p| {
-                        p.as_ref().map(|p| {
-                            if p.start <= 1 {
-                                "There are no groups on this server yet.".to_string()
-                            } else {
-                                "No groups on this page.".to_string()
-                            }
-                        })
-                    })
-                }
-            }
-        }
+        self.listing.with(|l| l.as_ref().and_then(Listing::summary))
     }
 
-    /// "3 of 40 loaded groups match “ops”." while a filter shows rows.
-    pub fn filter_text(&self) -> Option<String> {
-        if self.is_exact() {
-            return None;
-        }
-        let q = self.query();
-        let shown = self.rows.with(Vec::len);
-        (!q.is_empty() && shown > 0).then(|| {
-            let of = self.seen.with(Vec::len);
-            let groups = if of == 1 { "group" } else { "groups" };
-            let verb = if shown == 1 { "matches" } else { "match" };
-            format!("{shown} of {of} loaded {groups} {verb} “{q}”.")
-        })
+    pub fn match_text(&self) -> Option<String> {
+        let q = self.query.get();
+        self.shown.with(|s| s.match_text(&q))
     }
 
-    pub fn exact_text(&self) -> Option<String> {
-        match self.mode.get() {
-            Mode::Exact {
-                name,
-                found: Some(found),
-            } if !found.is_empty() => Some(format!("Server answer for the exact name “{name}”.")),
-            _ => None,
-        }
-    }
-
-    /// The first page failed: nothing else on screen would ask again.
-    pub fn first_page_failed(&self) -> bool {
+    /// The list could not be read (wholly or to its end): nothing else on screen would ask
+    /// again.
+    pub fn list_failed(&self) -> bool {
         let failed = self.notice.with(|n| matches!(n, Some(Notice::Error(_))));
-        failed && self.page.with(Option::is_none) && !self.is_exact()
+        failed && !self.loading.get()
     }
 }

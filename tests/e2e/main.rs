@@ -11,6 +11,7 @@
 mod a11y;
 mod deploy;
 mod faults;
+mod groups_list;
 mod happy;
 mod key_hygiene;
 mod keyboard;

@@ -21,6 +21,7 @@ use crate::core::connect_check::{self, CheckAnswer};
 use crate::core::directory::{parse_users_page, DirectoryUser};
 use crate::core::endpoints;
 use crate::core::error::{ApiError, Operation};
+use crate::core::group_list::{self, GroupRow};
 use crate::core::model::{self, Group};
 use crate::core::save::SaveAnswer;
 use crate::core::save_request::{SaveMethod, SaveRequest};
@@ -134,20 +135,32 @@ impl ScimClient {
             .map_err(|e| self.unusable(op, status, e.0))
     }
 
-    pub async fn groups_page(
+    /// A page of the Groups list as rows. `with_members`: each group's members are counted as
+    /// the answer is parsed, and never kept; without, the rows' counts are to be read.
+    pub async fn group_rows(
         &self,
         start_index: u64,
         count: u64,
-        exact_name: Option<&str>,
-    ) -> Result<Page<Group>, ApiError> {
+        with_members: bool,
+    ) -> Result<Page<GroupRow>, ApiError> {
         let op = Operation::ListGroups;
-        let url = endpoints::groups_page(&self.base, start_index, count, exact_name);
+        let url = if with_members {
+            endpoints::groups_with_members(&self.base, start_index, count)
+        } else {
+            endpoints::groups_page(&self.base, start_index, count, None)
+        };
         let Answer { status, body, .. } = self.get(op, &url).await?;
-        let list = model::parse_list::<Group>(&body).map_err(|e| self.unusable(op, status, e.0))?;
-        Ok(Page {
-            items: list.resources,
-            total: list.total_results,
-        })
+        let (items, total) =
+            group_list::parse_group_rows(&body).map_err(|e| self.unusable(op, status, e.0))?;
+        Ok(Page { items, total })
+    }
+
+    /// One group's member count, for a list whose answers came without members.
+    pub async fn member_count(&self, id: &str) -> Result<usize, ApiError> {
+        let op = Operation::LoadGroup;
+        let url = endpoints::group(&self.base, id);
+        let Answer { status, body, .. } = self.get(op, &url).await?;
+        group_list::parse_member_count(&body, id).map_err(|e| self.unusable(op, status, e.0))
     }
 
     pub async fn users_page(

@@ -1,11 +1,11 @@
-//! "Groups" (`#/groups`): the server's groups a page at a time, filtered locally as one types,
-//! or one exact name asked of the server. Each name links to its editor (`#/groups/{id}`).
-//! What the controls do is a [`GroupsList`] method.
+//! "Groups" (`#/groups`): every group of the server (up to a cap) with its member count,
+//! searched by name as one types, in any case and without accents; a page of 25 rows at a time
+//! when nothing is searched. Each name links to its editor (`#/groups/{id}`); Enter in the
+//! search opens the only match. What the controls do is a [`GroupsList`] method.
 
 use crate::components::field::TextField;
 use crate::components::notice::NoticeArea;
-use crate::core::model::Group;
-use crate::core::paging::page_range_text;
+use crate::core::group_list::{GroupRow, MemberCount};
 use crate::core::route::Route;
 use crate::state::groups::GroupsList;
 use crate::state::use_app_state;
@@ -13,7 +13,7 @@ use leptos::prelude::*;
 
 #[component]
 pub fn GroupsPage() -> impl IntoView {
-    let list = GroupsList::new(use_app_state().session);
+    let list = GroupsList::new(use_app_state());
     let connected = list.session.connected;
     view! {
         <section
@@ -27,26 +27,19 @@ pub fn GroupsPage() -> impl IntoView {
                 if !connected.with(Option::is_some) {
                     return view! {
                         <p class="empty">
-                            "Connect to a SCIM server first (Connection, above); its groups are listed here once you are connected."
+                            "Connect to a SCIM server first; its groups are listed here once you are connected."
                         </p>
                     }
                         .into_any();
                 }
                 view! {
-                    {filter_form(list)}
+                    // the Group ID loader goes here
+                    {search_form(list)}
                     <NoticeArea notice=list.notice />
-                    {move || list.first_page_failed().then(|| view! {
-                        <div class="actions">
-                            <button type="button" on:click=move |_| list.load_page(1, Vec::new())>
-                                "Load groups again"
-                            </button>
-                        </div>
-                    })}
-                    {move || list.filter_text().map(|t| view! { <p class="filter-info">{t}</p> })}
-                    {move || list.exact_text().map(|t| view! { <p class="filter-info">{t}</p> })}
-                    {move || list.empty_text().map(|t| view! { <p class="empty">{t}</p> })}
+                    {load_again(list)}
+                    {list_status(list)}
                     {groups_table(list)}
-                    {paging(list)}
+                    {pager(list)}
                 }
                     .into_any()
             }}
@@ -54,103 +47,130 @@ pub fn GroupsPage() -> impl IntoView {
     }
 }
 
-/// "Filter by name", "Find exact name" and, after one, "Show all groups".
-fn filter_form(list: GroupsList) -> impl IntoView {
+/// "Search groups": filters as one types; Enter opens the only match.
+fn search_form(list: GroupsList) -> impl IntoView {
     view! {
         <form
-            class="groups-filter"
+            class="groups-search"
             role="search"
             novalidate
             on:submit=move |ev| {
                 ev.prevent_default();
-                list.find_exact();
+                list.open_only_match();
             }
         >
             <TextField
-                id="groups-filter"
-                label="Filter by name"
-                value=list.filter
-                on_input=move |v| list.set_filter(v)
+                id="groups-search"
+                label="Search groups"
+                value=list.query
+                on_input=move |v| list.set_query(v)
                 hint=Signal::derive(|| {
-                    "Typing filters the groups loaded so far. Find exact name asks the server for one name."
+                    "By name, in any case, accents or not. Enter opens the group when only one matches."
                         .to_string()
                 })
             />
-            <div class="actions">
-                <button type="submit">"Find exact name"</button>
-                {move || list.is_exact().then(|| view! {
-                    <button type="button" on:click=move |_| list.show_all()>
-                        "Show all groups"
-                    </button>
-                })}
-            </div>
         </form>
     }
 }
 
-fn groups_table(list: GroupsList) -> impl IntoView {
-    let rows = list.rows;
+/// The list could not be read: nothing else on screen would ask again.
+fn load_again(list: GroupsList) -> impl IntoView {
     move || {
-        rows.with(|r| !r.is_empty()).then(|| {
+        list.list_failed().then(|| {
             view! {
-                <table class="groups">
-                    <caption>"Groups"</caption>
-                    <thead>
-                        <tr>
-                            <th scope="col">"Name"</th>
-                            <th scope="col">"ID"</th>
-                            <th scope="col">"Members"</th>
-                        </tr>
-                    </thead>
-                    <tbody>{move || rows.get().into_iter().map(row_view).collect_view()}</tbody>
-                </table>
+                <div class="actions">
+                    <button type="button" on:click=move |_| list.load()>
+                        "Load groups again"
+                    </button>
+                </div>
             }
         })
     }
 }
 
-fn row_view(g: Group) -> impl IntoView {
-    let href = Route::Group(g.id.clone()).to_hash();
-    let name = if g.display_name.trim().is_empty() {
-        "(no name)".to_string()
-    } else {
-        g.display_name
-    };
-    let members = match g.members {
-        Some(m) => m.len().to_string().into_any(),
-        None => view! {
-            <span aria-hidden="true">"—"</span>
-            <span class="visually-hidden">"not given"</span>
+/// How many groups there are or match, and how the counts are had: said politely as it
+/// changes, so the results of a search are heard as one types.
+fn list_status(list: GroupsList) -> impl IntoView {
+    view! {
+        <div class="list-status" role="status">
+            {move || list.match_text().or_else(|| list.summary()).map(|t| view! { <p>{t}</p> })}
+            {move || {
+                if list.counts_gone() {
+                    let why = list.count_error.get().unwrap_or_default();
+                    Some(view! { <p class="counts-note">{format!("Member counts could not be read. {why}")}</p> })
+                } else {
+                    list.counts_note.get().map(|t| view! { <p class="counts-note">{t}</p> })
+                }
+            }}
+        </div>
+    }
+}
+
+fn groups_table(list: GroupsList) -> impl IntoView {
+    move || {
+        let rows = list.shown.with(|s| s.rows.clone());
+        if rows.is_empty() {
+            return None;
         }
-        .into_any(),
-    };
+        let counts = !list.counts_gone();
+        Some(view! {
+            <table class="groups" class:no-counts=!counts aria-labelledby="groups-heading">
+                <thead>
+                    <tr>
+                        <th scope="col">"Name"</th>
+                        <th scope="col">"ID"</th>
+                        {counts.then(|| view! { <th scope="col" class="count">"Members"</th> })}
+                    </tr>
+                </thead>
+                <tbody>
+                    {rows
+                        .into_iter()
+                        .filter_map(|i| list.row(i).map(|r| row_view(list, i, r, counts)))
+                        .collect_view()}
+                </tbody>
+            </table>
+        })
+    }
+}
+
+/// A row is drawn once; only its count changes as it is read (a redrawn row would lose the
+/// focus of a keyboard user on its link).
+fn row_view(list: GroupsList, index: usize, row: GroupRow, counts: bool) -> impl IntoView {
+    let href = Route::Group(row.id.clone()).to_hash();
+    let unsaved = list.unsaved(&row.id);
     view! {
         <tr>
             <td>
-                <a href=href>{name}</a>
+                <a href=href>{row.label().to_string()}</a>
+                {unsaved.then(|| view! { " " <span class="unsaved-mark">"Unsaved"</span> })}
             </td>
-            <td class="mono">{g.id}</td>
-            <td class="count">{members}</td>
+            <td class="mono">{row.id.clone()}</td>
+            {counts.then(|| view! { <td class="count">{move || count_view(list.count_at(index))}</td> })}
         </tr>
     }
 }
 
-/// Previous, which groups are shown, and Next (not for an exact-name answer).
-fn paging(list: GroupsList) -> impl IntoView {
-    move || {
-        if list.is_exact() {
-            return None;
+fn count_view(count: MemberCount) -> AnyView {
+    match count {
+        MemberCount::Counted(n) => n.to_string().into_any(),
+        MemberCount::NotRead | MemberCount::Reading => {
+            view! { <span class="muted">"Counting…"</span> }.into_any()
         }
-        let p = list.page.get()?;
-        let range = page_range_text(p.start, p.items.len(), p.total);
-        let (has_next, has_prev) = (p.next().is_some(), p.has_prev());
+        MemberCount::Unavailable => view! { <span class="muted">"Unknown"</span> }.into_any(),
+    }
+}
+
+/// Previous, which groups are shown, and Next: only without a search, and past one page.
+fn pager(list: GroupsList) -> impl IntoView {
+    move || {
+        let p = list.shown.with(|s| s.pager)?;
         Some(view! {
             <nav class="paging" aria-label="Group pages">
-                <button type="button" id="groups-prev" disabled=!has_prev on:click=move |_| list.go_prev()>
+                <button type="button" id="groups-prev" disabled=!p.has_prev() on:click=move |_| list.go_prev()>
                     "Previous"
                 </button>
-                <p class="page-range">{range}</p>
-                <button type="button" id="groups-next" disabled=!has_next on:click=move |_| list.go_next()>
+                <p class="page-range">{p.text()}</p>
+                <button type="button" id="groups-next" disabled=!p.has_next() on:click=move |_| list.go_next()>
                     "Next"
                 </button>
             </nav>
