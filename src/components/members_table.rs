@@ -342,23 +342,49 @@ impl ListData {
     /// The user IDs of the rows shown that can be removed (for "Select all shown").
     fn shown_ids(&self, draft: RwSignal<Option<GroupDraft>>) -> Vec<String> {
         let mut ids = Vec::new();
+        self.each_shown(draft, |id| {
+            ids.push(id.to_string());
+            true
+        });
+        ids
+    }
+
+    /// Whether every row shown that can be removed is ticked (and there is one): no copies,
+    /// as it is asked again at every edit.
+    fn all_shown_ticked(&self, editor: EditorState) -> bool {
+        let mut any = false;
+        editor.selected.with(|s| {
+            self.each_shown(editor.app.draft, |id| {
+                any = true;
+                s.contains(id)
+            })
+        }) && any
+    }
+
+    /// Calls `f` with the user ID of each row shown that can be removed, in order, until it
+    /// returns false; false when it did.
+    fn each_shown(
+        &self,
+        draft: RwSignal<Option<GroupDraft>>,
+        mut f: impl FnMut(&str) -> bool,
+    ) -> bool {
         self.pending.with(|p| {
             self.matches.with(|m| {
                 draft.with(|d| {
-                    let (Some(p), Some(d)) = (p, d) else { return };
-                    let mut add = |i: usize| {
-                        if let Some((member, RowKind::Kept | RowKind::Added)) = p.row(i, d) {
-                            ids.push(member.value.clone());
-                        }
+                    let (Some(p), Some(d)) = (p, d) else {
+                        return true;
+                    };
+                    let mut visit = |i: usize| match p.row(i, d) {
+                        Some((member, RowKind::Kept | RowKind::Added)) => f(&member.value),
+                        _ => true,
                     };
                     match m {
-                        Some(m) => m.iter().for_each(|&i| add(i)),
-                        None => (0..p.len()).for_each(add),
+                        Some(m) => m.iter().all(|&i| visit(i)),
+                        None => (0..p.len()).all(visit),
                     }
                 })
             })
-        });
-        ids
+        })
     }
 }
 
@@ -538,13 +564,7 @@ fn list_head(editor: EditorState, data: ListData) -> impl IntoView {
             .with(|p| p.as_ref().map(PendingList::mark).unwrap_or_default())
     };
     let picked = move || editor.selected.with(|s| s.len());
-    let all_shown = move || {
-        let ids = data.shown_ids(editor.app.draft);
-        !ids.is_empty()
-            && editor
-                .selected
-                .with(|s| ids.iter().all(|id| s.contains(id)))
-    };
+    let all_shown = move || data.all_shown_ticked(editor);
     view! {
         <h3 id="members-heading">
             {heading}
