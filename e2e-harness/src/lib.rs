@@ -392,7 +392,11 @@ impl Panel {
             if role != "row" || is_header_row(&el).await? {
                 continue;
             }
-            out.push(a11y::normalize(&el.text().await?));
+            // The member ID a row holds but shows on demand (see `ui::ROW_TEXT`).
+            let id = el.attr("data-id").await?.map(|id| format!(" {id}"));
+            out.push(a11y::normalize(
+                &(el.text().await? + &id.unwrap_or_default()),
+            ));
         }
         Ok(out)
     }

@@ -296,7 +296,7 @@ impl Panel {
         let v = self
             .client
             .execute(
-                &format!("return {DATA_ROWS}(arguments[0]).map(r => r.innerText);"),
+                &format!("return {DATA_ROWS}(arguments[0]).map({ROW_TEXT});"),
                 vec![arg],
             )
             .await
@@ -322,7 +322,7 @@ impl Panel {
             const from = box.scrollTop;
             const frames = (f) => requestAnimationFrame(() => requestAnimationFrame(f));
             const step = () => {{
-              for (const r of rows()) seen.set(Number(r.getAttribute('aria-rowindex')), r.innerText);
+              for (const r of rows()) seen.set(Number(r.getAttribute('aria-rowindex')), {ROW_TEXT}(r));
               if (seen.size >= want || box.scrollTop + box.clientHeight >= box.scrollHeight - 1) {{
                 box.scrollTop = from;
                 frames(() => done([...seen.entries()].sort((a, b) => a[0] - b[0]).map(e => e[1])));
@@ -415,6 +415,11 @@ impl Panel {
 const DATA_ROWS: &str = "((t) => Array.from(t.querySelectorAll('tr'))\
     .filter(r => !r.closest('thead') && r.getAttribute('aria-hidden') !== 'true')\
     .filter(r => !Array.from(r.cells).every(c => c.tagName === 'TH' && c.getAttribute('scope') !== 'row')))";
+
+/// A script expression: the function giving a data row's text as read: its visible text, then
+/// the user ID a member row holds in `data-id` (the panel shows it on demand, by the row's
+/// "Copy ID" button, rather than in a column), so tests find members by ID as before.
+pub const ROW_TEXT: &str = "((r) => r.innerText + (r.dataset.id ? ' ' + r.dataset.id : ''))";
 
 /// A JSON array of strings, whitespace collapsed.
 fn texts(v: &Value) -> Vec<String> {

@@ -1,6 +1,7 @@
 //! "Bulk add": paste emails or choose a CSV file; see what would happen before anything
 //! changes; "Apply" adds the users found. Emails are resolved against the directory, so 500
-//! emails cost a handful of list requests, not 500 lookups.
+//! emails cost a handful of list requests, not 500 lookups. The text and whether the panel is
+//! open are the editor's (text never applied holds Save); Cancel and Escape clear the text.
 
 use super::notice::NoticeArea;
 use super::progress::ListingProgress;
@@ -35,10 +36,13 @@ fn Category(title: &'static str, count: usize, items: String) -> impl IntoView {
 }
 
 #[component]
-pub fn BulkAdd(on_apply: Callback<Vec<DirectoryUser>>) -> impl IntoView {
+pub fn BulkAdd(
+    on_apply: Callback<Vec<DirectoryUser>>,
+    /// The emails pasted, never applied yet.
+    text: RwSignal<String>,
+    open: RwSignal<bool>,
+) -> impl IntoView {
     let state = use_app_state();
-    let open = RwSignal::new(false);
-    let text = RwSignal::new(String::new());
     let directory = RwSignal::new(None::<Arc<Directory>>);
     let progress = RwSignal::new(ListingState::None);
     let notice = RwSignal::new(None::<Notice>);
@@ -111,12 +115,17 @@ pub fn BulkAdd(on_apply: Callback<Vec<DirectoryUser>>) -> impl IntoView {
         });
     };
 
-    // Closing hands the focus back to the button that opened the panel.
+    // Closing hands the focus back to the button that opened the panel. Cancel (and Escape)
+    // also clears the text: what was pasted is then not waiting to be applied.
     let close = move || {
         if open.get_untracked() {
             open.set(false);
             focus_soon("bulk-add");
         }
+    };
+    let cancel = move || {
+        text.set(String::new());
+        close();
     };
     let toggle = move |_| {
         open.update(|o| *o = !*o);
@@ -167,7 +176,7 @@ pub fn BulkAdd(on_apply: Callback<Vec<DirectoryUser>>) -> impl IntoView {
                         >
                             {move || format!("Apply: add {}", result.with(|p| p.as_ref().map_or(0, |p| p.resolved.len())))}
                         </button>
-                        <button type="button" id="bulk-cancel" on:click=move |_| close()>"Cancel"</button>
+                        <button type="button" id="bulk-cancel" on:click=move |_| cancel()>"Cancel"</button>
                     </div>
                 </div>
             })}

@@ -171,6 +171,7 @@ pub struct Directory {
     users: Vec<DirectoryUser>,
     haystacks: Vec<String>,
     by_email: HashMap<String, usize>,
+    by_id: HashMap<String, usize>,
 }
 
 impl Directory {
@@ -180,7 +181,9 @@ impl Directory {
             .map(|u| fold(&format!("{} {} {}", u.display_name, u.user_name, u.email)))
             .collect();
         let mut by_email = HashMap::with_capacity(users.len() * 2);
+        let mut by_id = HashMap::with_capacity(users.len());
         for (i, u) in users.iter().enumerate() {
+            by_id.entry(u.id.clone()).or_insert(i);
             for key in [&u.email, &u.user_name] {
                 if !key.is_empty() {
                     by_email.entry(email_key(key)).or_insert(i);
@@ -191,6 +194,7 @@ impl Directory {
             users,
             haystacks,
             by_email,
+            by_id,
         }
     }
 
@@ -207,6 +211,20 @@ impl Directory {
         self.by_email
             .get(&email_key(email))
             .and_then(|&i| self.users.get(i))
+    }
+
+    /// The user with this ID (the member list names members the panel knows).
+    pub fn by_id(&self, id: &str) -> Option<&DirectoryUser> {
+        self.by_id.get(id).and_then(|&i| self.users.get(i))
+    }
+
+    /// The folded name, userName and email of the user with this ID, as search compares
+    /// them: the member filter matches known members by these too, without folding again.
+    pub fn folded_by_id(&self, id: &str) -> Option<&str> {
+        self.by_id
+            .get(id)
+            .and_then(|&i| self.haystacks.get(i))
+            .map(String::as_str)
     }
 
     /// Users matching every word of `query`, best first (a word starting the name or email
@@ -288,6 +306,20 @@ mod tests {
 
     fn ids(v: Vec<&DirectoryUser>) -> Vec<&str> {
         v.into_iter().map(|u| u.id.as_str()).collect()
+    }
+
+    #[test]
+    fn users_are_found_by_id() {
+        let d = dir();
+        assert_eq!(
+            d.by_id("2").map(|u| u.display_name.as_str()),
+            Some("Ada Lovelace")
+        );
+        assert_eq!(
+            d.folded_by_id("1"),
+            Some("zoe muller zoe.muller@blobsrus.co zoe.muller@blobsrus.co")
+        );
+        assert!(d.by_id("nobody").is_none() && d.folded_by_id("").is_none());
     }
 
     #[test]

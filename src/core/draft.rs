@@ -1,7 +1,7 @@
 //! The group being edited: what was loaded, and what the admin has changed. Views call these
 //! methods and render the result; they hold no rules of their own.
 
-use super::diff::{id_set, same_members, MembershipDiff};
+use super::diff::{id_set, same_members, IdMap, MembershipDiff};
 use super::model::{Group, GroupReplace, Member, MemberRef};
 use super::validation::{display_name_issues, has_errors, member_id_issues, Issue};
 
@@ -76,6 +76,36 @@ impl GroupDraft {
         let before = self.members.len();
         self.members.retain(|m| m.value != value);
         self.members.len() != before
+    }
+
+    /// Removes every member whose user ID is in `ids` (a multi-select's "Remove selected"), in
+    /// one pass; returns how many went.
+    pub fn remove_members(&mut self, ids: &[&str]) -> usize {
+        let gone: IdMap = ids.iter().map(|id| (*id, 0)).collect();
+        let before = self.members.len();
+        self.members
+            .retain(|m| !gone.contains_key(m.value.as_str()));
+        before - self.members.len()
+    }
+
+    /// Puts back a member that was loaded and has been removed since (the member list's
+    /// "Undo"), as it was loaded; false when it was not loaded or is still a member.
+    pub fn undo_remove(&mut self, value: &str) -> bool {
+        if self.members.iter().any(|m| m.value == value) {
+            return false;
+        }
+        let Some(m) = self
+            .loaded
+            .members
+            .as_deref()
+            .unwrap_or_default()
+            .iter()
+            .find(|m| m.value == value)
+        else {
+            return false;
+        };
+        self.members.push(m.clone());
+        true
     }
 
     /// What saving now would change, relative to what was loaded.
@@ -222,6 +252,24 @@ mod tests {
         assert!(!d.is_dirty(), "back to what was loaded");
         d.display_name.push('!');
         assert!(d.is_dirty());
+    }
+
+    #[test]
+    fn many_removed_at_once_and_undone_one_by_one() {
+        let mut d = loaded();
+        let _ = d.add_member(GRACE, "grace@example.org");
+        let _ = d.add_member("opaque-7", "");
+        assert_eq!(d.remove_members(&[ADA, "opaque-7", "nobody"]), 2);
+        assert_eq!(d.members.len(), 1);
+        assert!(d.is_dirty());
+        // Only a loaded member comes back, once.
+        assert!(!d.undo_remove("opaque-7"), "never loaded");
+        assert!(!d.undo_remove(GRACE), "still a member");
+        assert!(d.undo_remove(ADA));
+        assert!(!d.undo_remove(ADA));
+        assert!(d.remove_member(GRACE));
+        assert!(!d.is_dirty(), "back to what was loaded");
+        assert_eq!(d.remove_members(&[]), 0);
     }
 
     #[test]

@@ -19,6 +19,7 @@ pub mod group_list;
 pub mod idle;
 pub mod model;
 pub mod paging;
+pub mod pending;
 pub mod rate_budget;
 pub mod retry;
 pub mod route;

@@ -11,9 +11,9 @@ pub const RENDER_ALL_UP_TO: usize = 100;
 /// The window moves in steps of this many rows, so scrolling re-renders once per step.
 pub const STEP: usize = 10;
 /// A row's height in CSS pixels until one has been measured (style/main.css sets it).
-pub const ROW_PX: f64 = 36.0;
+pub const ROW_PX: f64 = 44.0;
 /// Rows assumed on screen when the scroll box's height is not given (style/main.css keeps it
-/// under 640 px: at most 18 rows).
+/// under 640 px: at most 15 rows).
 const ASSUMED_VISIBLE: usize = 20;
 
 /// Whether a list of `total` rows is shown a window at a time.
@@ -80,10 +80,18 @@ impl MemberFilter {
     }
 
     pub fn matches(&self, member: &Member) -> bool {
+        self.matches_known(member, None)
+    }
+
+    /// Like [`MemberFilter::matches`], also matching `known`: the directory's folded name and
+    /// email for a member the panel knows (already folded, so this costs no more folding).
+    pub fn matches_known(&self, member: &Member, known: Option<&str>) -> bool {
         let display = member.display.as_deref().unwrap_or_default();
-        self.words
-            .iter()
-            .all(|w| contains_folded(display, w) || contains_folded(&member.value, w))
+        self.words.iter().all(|w| {
+            contains_folded(display, w)
+                || contains_folded(&member.value, w)
+                || known.is_some_and(|k| k.contains(w.as_str()))
+        })
     }
 
     /// The positions of the matching members, in order; `None` when the filter is empty.
@@ -99,6 +107,48 @@ impl MemberFilter {
         }
         Some(found)
     }
+}
+
+/// A cell of the member grid: its row in the shown list and its column.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Cell {
+    pub row: usize,
+    pub col: usize,
+}
+
+/// Rows PageUp and PageDown move in the member grid.
+pub const GRID_PAGE: usize = 10;
+
+/// Where a key moves the focus in a grid of `rows` × `cols` cells (WAI-ARIA grid keys:
+/// arrows, Home/End in the row, Ctrl+Home/End to the first/last row, PageUp/PageDown by
+/// [`GRID_PAGE`] rows); `None` for any other key, which the grid leaves to the browser.
+pub fn grid_move(at: Cell, key: &str, ctrl: bool, rows: usize, cols: usize) -> Option<Cell> {
+    if rows == 0 || cols == 0 {
+        return None;
+    }
+    let (last_row, last_col) = (rows - 1, cols - 1);
+    let at = Cell {
+        row: at.row.min(last_row),
+        col: at.col.min(last_col),
+    };
+    let row = |row: usize| Cell { row, ..at };
+    let col = |col: usize| Cell { col, ..at };
+    Some(match key {
+        "ArrowUp" => row(at.row.saturating_sub(1)),
+        "ArrowDown" => row((at.row + 1).min(last_row)),
+        "ArrowLeft" => col(at.col.saturating_sub(1)),
+        "ArrowRight" => col((at.col + 1).min(last_col)),
+        "PageUp" => row(at.row.saturating_sub(GRID_PAGE)),
+        "PageDown" => row(at.row.saturating_add(GRID_PAGE).min(last_row)),
+        "Home" if ctrl => Cell { row: 0, col: 0 },
+        "End" if ctrl => Cell {
+            row: last_row,
+            col: last_col,
+        },
+        "Home" => col(0),
+        "End" => col(last_col),
+        _ => return None,
+    })
 }
 
 /// Whether `fold(hay)` contains `word` (already folded). ASCII text, nearly every email and
@@ -237,6 +287,42 @@ mod tests {
         assert_eq!(ids("nobody"), Some(vec![]));
         assert_eq!(ids("  "), None);
         assert!(MemberFilter::new("").is_empty());
+    }
+
+    #[test]
+    fn known_members_match_by_the_directory_name_too() {
+        let ada = m("u1", Some("ada@blobsrus.co"));
+        let f = MemberFilter::new("Lovelace");
+        assert!(!f.matches(&ada));
+        assert!(f.matches_known(&ada, Some("ada lovelace ada@blobsrus.co")));
+        assert!(!MemberFilter::new("lovelace grace").matches_known(&ada, Some("ada lovelace")));
+    }
+
+    #[test]
+    fn grid_keys_move_within_the_grid() {
+        let at = |row, col| Cell { row, col };
+        let go = |from, key, ctrl| grid_move(from, key, ctrl, 27, 4);
+        assert_eq!(go(at(0, 1), "ArrowDown", false), Some(at(1, 1)));
+        assert_eq!(
+            go(at(0, 1), "ArrowUp", false),
+            Some(at(0, 1)),
+            "stays at the top"
+        );
+        assert_eq!(go(at(26, 3), "ArrowDown", false), Some(at(26, 3)));
+        assert_eq!(go(at(5, 3), "ArrowRight", false), Some(at(5, 3)));
+        assert_eq!(go(at(5, 3), "ArrowLeft", false), Some(at(5, 2)));
+        assert_eq!(go(at(5, 2), "Home", false), Some(at(5, 0)));
+        assert_eq!(go(at(5, 0), "End", false), Some(at(5, 3)));
+        assert_eq!(go(at(5, 2), "Home", true), Some(at(0, 0)));
+        assert_eq!(go(at(5, 2), "End", true), Some(at(26, 3)));
+        assert_eq!(go(at(5, 2), "PageDown", false), Some(at(15, 2)));
+        assert_eq!(go(at(20, 2), "PageDown", false), Some(at(26, 2)));
+        assert_eq!(go(at(5, 2), "PageUp", false), Some(at(0, 2)));
+        assert_eq!(go(at(5, 2), "Tab", false), None, "Tab leaves the grid");
+        assert_eq!(go(at(5, 2), " ", false), None);
+        // A cell past a list that shrank comes back into it.
+        assert_eq!(go(at(90, 9), "ArrowUp", false), Some(at(25, 3)));
+        assert_eq!(grid_move(at(0, 0), "ArrowDown", false, 0, 4), None);
     }
 
     #[test]

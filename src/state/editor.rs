@@ -7,10 +7,12 @@ use super::save;
 use super::AppState;
 use crate::browser::focus::focus_soon;
 use crate::browser::{page, perf, storage, time};
+use crate::core::bulk::entries;
 use crate::core::diff::MembershipDiff;
 use crate::core::directory::DirectoryUser;
 use crate::core::draft::GroupDraft;
 use crate::core::model::{Group, Member};
+use crate::core::pending::discarded_text;
 use crate::core::save::{
     activity_entry, apply_mine_on_top, plan, rebase, RefusedSaves, SaveOutcome, SavePlan,
     SaveSettings,
@@ -19,6 +21,7 @@ use crate::core::stored_draft::StoredDraft;
 use crate::core::validation::{isolate, Issue};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use std::collections::HashSet;
 
 /// What "Review changes" shows, and what "Confirm save" sends: the plan, decided once.
 #[derive(Clone, Debug, PartialEq)]
@@ -61,6 +64,13 @@ pub struct EditorState {
     countdown: StoredValue<u64>,
     /// Saves refused with 429 in a row, which sets the wait before Retry.
     refused: StoredValue<RefusedSaves>,
+    /// The member list's ticked rows (user IDs), for "Remove selected".
+    pub selected: RwSignal<HashSet<String>>,
+    /// The draft as it was before "Discard changes", for "Undo discard".
+    discarded: RwSignal<Option<GroupDraft>>,
+    /// Bulk add's text and whether its panel is open: text never applied holds Save.
+    pub bulk_text: RwSignal<String>,
+    pub bulk_open: RwSignal<bool>,
 }
 
 impl EditorState {
@@ -79,6 +89,10 @@ impl EditorState {
             retry_in: RwSignal::new(0),
             countdown: StoredValue::new(0),
             refused: StoredValue::new(RefusedSaves::default()),
+            selected: RwSignal::new(HashSet::new()),
+            discarded: RwSignal::new(None),
+            bulk_text: RwSignal::new(String::new()),
+            bulk_open: RwSignal::new(false),
         }
     }
 
@@ -99,29 +113,49 @@ impl EditorState {
 
     /// Why Save is disabled, said next to it: a disabled button alone explains nothing. What
     /// the admin can act on comes before "No changes." (a typed member ID is a change to be).
-    pub fn save_blocker(&self) -> Option<&'static str> {
+    pub fn save_blocker(&self) -> Option<String> {
         self.edit_blocker()
-            .or_else(|| (!self.app.dirty.get()).then_some("No changes."))
+            .or_else(|| (!self.app.dirty.get()).then(|| "No changes.".into()))
     }
 
     /// What stops a save other than there being nothing to save.
-    fn edit_blocker(&self) -> Option<&'static str> {
-        if self.saving.get() {
-            Some("Saving…")
+    fn edit_blocker(&self) -> Option<String> {
+        let why = if self.saving.get() {
+            "Saving…"
         } else if self.app.session.connected.get().is_none() {
-            Some("Connect to save.")
+            "Connect to save."
         } else if !self
             .app
             .draft
             .with(|d| d.as_ref().is_some_and(GroupDraft::can_save))
         {
-            Some("Fix the display name to save.")
+            "Fix the display name to save."
         } else if !self.new_id.get().trim().is_empty() {
             // Saving now would leave out the user typed above, without a word.
-            Some("Press “Add member” or clear the Member user ID field first.")
+            "Press “Add member” or clear the Member user ID field first."
         } else {
-            None
-        }
+            // So would pasted emails never applied.
+            return match self.bulk_pending() {
+                0 => None,
+                n => Some(format!(
+                    "{n} email{} in Bulk add {} not applied yet: apply or clear them first.",
+                    if n == 1 { "" } else { "s" },
+                    if n == 1 { "is" } else { "are" }
+                )),
+            };
+        };
+        Some(why.into())
+    }
+
+    /// Entries in Bulk add's text that were never applied.
+    pub fn bulk_pending(&self) -> usize {
+        self.bulk_text.with(|t| entries(t).len())
+    }
+
+    /// "Go to Bulk add": opens its panel, with the focus in its text.
+    pub fn go_to_bulk(&self) {
+        self.bulk_open.set(true);
+        focus_soon("bulk-text");
     }
 
     /// The problems with the member ID typed so far (none before anything was typed or tried).
@@ -205,9 +239,99 @@ impl EditorState {
         });
     }
 
-    pub fn removed(&self, label: &str) {
+    /// A member row's Remove (or Delete in the list): the row stays, struck through, until
+    /// saved.
+    pub fn remove(&self, id: &str, label: &str) {
+        let mut removed = false;
+        self.app.draft.update(|d| {
+            if let Some(d) = d {
+                removed = d.remove_member(id);
+            }
+        });
+        if removed {
+            self.deselect(&[id]);
+            self.say(Notice::Progress(format!(
+                "Removed {}. Not saved yet.",
+                isolate(label)
+            )));
+        }
+    }
+
+    /// A removed row's "Undo": the member as loaded, back in the group.
+    pub fn undo_remove(&self, id: &str, label: &str) {
+        let mut back = false;
+        self.app.draft.update(|d| {
+            if let Some(d) = d {
+                back = d.undo_remove(id);
+            }
+        });
+        if back {
+            self.say(Notice::Progress(format!(
+                "{} is kept in the group.",
+                isolate(label)
+            )));
+        }
+    }
+
+    fn deselect(&self, ids: &[&str]) {
+        if self
+            .selected
+            .with_untracked(|s| ids.iter().any(|id| s.contains(*id)))
+        {
+            self.selected.update(|s| {
+                for id in ids {
+                    s.remove(*id);
+                }
+            });
+        }
+    }
+
+    /// Ticks or unticks a row.
+    pub fn toggle_selected(&self, id: &str) {
+        self.selected.update(|s| {
+            if !s.remove(id) {
+                s.insert(id.to_string());
+            }
+        });
+    }
+
+    /// "Select all shown": ticks the rows shown (`ids`), or unticks them.
+    pub fn select_shown(&self, ids: Vec<String>, on: bool) {
+        self.selected.update(|s| {
+            if on {
+                s.extend(ids);
+            } else {
+                for id in &ids {
+                    s.remove(id);
+                }
+            }
+        });
+    }
+
+    /// "Remove selected (n)": the ticked members, in one change.
+    pub fn remove_selected(&self) {
+        let ids = self.selected.get_untracked();
+        if ids.is_empty() {
+            return;
+        }
+        let mut n = 0;
+        self.app.draft.update(|d| {
+            if let Some(d) = d {
+                n = d.remove_members(&ids.iter().map(String::as_str).collect::<Vec<_>>());
+            }
+        });
+        self.selected.set(HashSet::new());
         self.say(Notice::Progress(format!(
-            "Removed {}. Not saved yet.",
+            "Removed {n} member{}. Not saved yet.",
+            if n == 1 { "" } else { "s" }
+        )));
+    }
+
+    /// "Copy ID of …": the bare user ID (no marks around it) to the clipboard, said politely.
+    pub fn copy_id(&self, id: &str, label: &str) {
+        page::copy_to_clipboard(id.trim());
+        self.say(Notice::Progress(format!(
+            "Copied the user ID of {}.",
             isolate(label)
         )));
     }
@@ -218,7 +342,7 @@ impl EditorState {
     }
 
     /// Opens the review unless `blocker` says why not.
-    fn review_unless(&self, blocker: Option<&'static str>) {
+    fn review_unless(&self, blocker: Option<String>) {
         if let Some(why) = blocker {
             self.say(Notice::Error(format!("Not saved: {why}")));
             return;
@@ -329,6 +453,7 @@ impl EditorState {
             }
         });
         self.saved.set(Some(group));
+        self.discarded.set(None);
         focus_soon("save");
         perf::mark_after_paint("save-shown");
     }
@@ -392,14 +517,57 @@ impl EditorState {
         focus_soon("save");
     }
 
+    /// "Discard changes": at once, and undoable ("Undo discard") until the next edit.
     pub fn discard(&self) {
+        let mut said = String::new();
         self.app.draft.update(|d| {
             if let Some(d) = d {
-                *d = GroupDraft::from_group(d.loaded.clone());
+                let diff = d.diff();
+                said = discarded_text(diff.renamed.is_some(), diff.added.len(), diff.removed.len());
+                let before = std::mem::replace(d, GroupDraft::from_group(d.loaded.clone()));
+                self.discarded.set(Some(before));
             }
         });
-        self.say(Notice::Progress("Changes discarded.".into()));
-        // Discard goes with the changes: the focus goes back to Save.
+        self.selected.set(HashSet::new());
+        self.say(Notice::Progress(said));
+        // Discard goes with the changes: the focus goes to the way back.
+        focus_soon("undo-discard");
+    }
+
+    /// Whether "Undo discard" is offered: after a discard, until something is edited again.
+    pub fn can_undo_discard(&self) -> bool {
+        !self.app.dirty.get()
+            && self.discarded.with(|was| {
+                self.app.draft.with(|d| match (was, d) {
+                    (Some(was), Some(d)) => was.id() == d.id(),
+                    _ => false,
+                })
+            })
+    }
+
+    /// "Undo discard": the discarded changes back, unless the group was saved or reloaded since.
+    pub fn undo_discard(&self) {
+        let Some(was) = self.discarded.get_untracked() else {
+            return;
+        };
+        self.discarded.set(None);
+        let mut back = false;
+        self.app.draft.update(|d| {
+            if let Some(d) = d {
+                if d.loaded == was.loaded {
+                    *d = was;
+                    back = true;
+                }
+            }
+        });
+        self.say(Notice::Progress(
+            if back {
+                "Changes restored. Not saved yet."
+            } else {
+                "The group changed since the discard: nothing to restore."
+            }
+            .into(),
+        ));
         focus_soon("save");
     }
 

@@ -66,8 +66,10 @@ async fn rename_add_remove_and_save_reaches_the_server() -> Result<()> {
 
         p.click(&format!("Remove {}", removed.label())).await?;
         let removed_label = removed.label().to_owned();
-        p.rows_where("Members", "drop the removed member", |rows| {
-            !rows.iter().any(|r| r.contains(&removed_label))
+        // The row stays, struck through and tagged, until saved.
+        p.rows_where("Members", "mark the removed member", |rows| {
+            rows.iter()
+                .any(|r| r.contains(&removed_label) && r.contains("Removed"))
         })
         .await?;
 

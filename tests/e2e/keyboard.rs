@@ -90,6 +90,47 @@ async fn tab_until(p: &Panel, what: &str, back: bool, ok: impl Fn(&str) -> bool)
     )
 }
 
+/// Whether the focus is inside the member grid.
+async fn in_grid(p: &Panel) -> Result<bool> {
+    Ok(
+        p.js("return !!(document.activeElement && document.activeElement.closest('[role=grid]'));")
+            .await?
+            == serde_json::Value::Bool(true),
+    )
+}
+
+/// Presses Tab until the focus is in the member grid (its one tab stop); returns the Tabs.
+async fn tab_into_grid(p: &Panel) -> Result<usize> {
+    for n in 1..=MAX_TABS {
+        p.press(Key::Tab).await?;
+        if in_grid(p).await? {
+            return Ok(n);
+        }
+    }
+    bail!("the member grid not reached in {MAX_TABS} Tabs")
+}
+
+/// Ctrl+`key` (Ctrl+Home, Ctrl+End in the member grid).
+async fn ctrl(p: &Panel, key: Key) -> Result<()> {
+    let (ctrl, key) = (char::from(Key::Control), char::from(key));
+    let actions = KeyActions::new("keyboard".to_owned())
+        .then(KeyAction::Down { value: ctrl })
+        .then(KeyAction::Down { value: key })
+        .then(KeyAction::Up { value: key })
+        .then(KeyAction::Up { value: ctrl });
+    p.client
+        .perform_actions(actions)
+        .await
+        .context("pressing Ctrl with a key")
+}
+
+/// From anywhere in the member grid to the first row's Remove button (Ctrl+Home, End).
+async fn first_remove(p: &Panel, label: &str) -> Result<()> {
+    ctrl(p, Key::Home).await?;
+    p.press(Key::End).await?;
+    wait_focus(p, "button", &format!("Remove {label}")).await
+}
+
 async fn tab_to(p: &Panel, role: &str, name: &str) -> Result<()> {
     let want = format!("{role} {name:?}");
     tab_until(p, &want, false, |f| f == want).await.map(|_| ())
@@ -309,14 +350,16 @@ async fn keyboard_only_connect_find_add_remove_and_save() -> Result<()> {
             "the bulk add panel is still on screen after Escape"
         );
 
-        // Remove a member: Tab to its Remove button, Enter.
-        let remove = format!("Remove {}", removed.label());
-        tab_to(&p, "button", &remove).await?;
+        // Remove a member: Tab into the member grid, to its row's Remove button, Enter.
+        tab_into_grid(&p).await?;
+        focus_is_visible(&p, "the member grid's cell").await?;
+        first_remove(&p, removed.label()).await?;
         focus_is_visible(&p, "a Remove button").await?;
         p.press(Key::Enter).await?;
         let gone = removed.label().to_owned();
-        p.rows_where("Members", "drop the removed member", |rows| {
-            !rows.iter().any(|r| r.contains(&gone))
+        p.rows_where("Members", "mark the removed member", |rows| {
+            rows.iter()
+                .any(|r| r.contains(&gone) && r.contains("Removed"))
         })
         .await?;
         p.screenshot("edited").await?;
@@ -453,7 +496,8 @@ async fn keyboard_through_a_conflict() -> Result<()> {
         p.status_where("Sales loaded", |s| s.contains("Loaded “Sales”"))
             .await?;
 
-        tab_to(&p, "button", &format!("Remove {}", mine.label())).await?;
+        tab_into_grid(&p).await?;
+        first_remove(&p, mine.label()).await?;
         p.press(Key::Enter).await?;
         someone_else_removes(&p, &id, &theirs.value).await?;
 
@@ -524,19 +568,22 @@ async fn keyboard_typed_name_confirmation() -> Result<()> {
         })
         .await?;
 
-        // Enter three times on the first row's Remove: each time the row shows the next member.
-        tab_to(
-            &p,
-            "button",
-            &format!("Remove {}", before.members[0].label()),
-        )
-        .await?;
-        for m in &before.members[..3] {
+        // Enter on the first row's Remove, then Down and Enter twice: three rows removed (they
+        // stay, struck through, with Undo in Remove's place).
+        tab_into_grid(&p).await?;
+        first_remove(&p, before.members[0].label()).await?;
+        for (k, m) in before.members[..3].iter().enumerate() {
+            if k > 0 {
+                p.press(Key::Down).await?;
+            }
             wait_focus(&p, "button", &format!("Remove {}", m.label())).await?;
             p.press(Key::Enter).await?;
+            wait_focus(&p, "button", &format!("Undo removing {}", m.label())).await?;
         }
-        p.rows_where("Members", "lose three members", |rows| rows.len() == n - 3)
-            .await?;
+        p.rows_where("Members", "show three members removed", |rows| {
+            rows.len() == n && rows.iter().filter(|r| r.contains("Removed")).count() == 3
+        })
+        .await?;
 
         tab_to(&p, "button", "Save").await?;
         p.press(Key::Enter).await?;
@@ -561,6 +608,138 @@ async fn keyboard_typed_name_confirmation() -> Result<()> {
             after.members.len() == n,
             "the server has {}",
             members_text(&after.members)
+        );
+        Ok(())
+    })
+    .await
+}
+
+/// Issue 12: every member's Remove button was a tab stop: 37 Tabs from "Display name" to Save
+/// in a 27-member group (10 + one per member). Now the member list is one WAI-ARIA grid with
+/// one tab stop (a roving tabindex): the Tabs from the name to Save do not grow with the group,
+/// and inside the grid the arrow keys, Home/End, Ctrl+Home/End and PageDown move, Space ticks
+/// a row and Delete removes it; Tab leaves the grid and Shift+Tab comes back to the same cell.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn keyboard_member_list_is_one_tab_stop() -> Result<()> {
+    run("keyboard-grid", |p| async move {
+        // The seeded group nearest 27 members (the review's walk), with 16 at least.
+        let g = p
+            .api
+            .all_groups()
+            .await?
+            .into_iter()
+            .filter(|g| g.members.len() >= 16)
+            .min_by_key(|g| g.members.len().abs_diff(27))
+            .context("no seeded group with 16+ members")?;
+        let n = g.members.len();
+        let label = |k: usize| g.members[k].label().to_owned();
+        connect(&p).await?;
+        tab_to(&p, "textbox", "Group ID").await?;
+        type_text(&p, &g.id).await?;
+        p.press(Key::Enter).await?;
+        let loaded = format!("Loaded “{}”", g.display_name);
+        p.status_where("the group loaded", |s| s.contains(&loaded))
+            .await?;
+
+        // Tabs from Display name to Save: the grid is one stop.
+        p.textbox("Display name").await?.click().await?;
+        let (mut tabs, mut grid_stops, mut trail) = (0, 0, Vec::new());
+        loop {
+            p.press(Key::Tab).await?;
+            tabs += 1;
+            let now = focused(&p).await?;
+            if now == "button \"Save\"" {
+                break;
+            }
+            grid_stops += usize::from(in_grid(&p).await?);
+            trail.push(now);
+            ensure!(tabs < MAX_TABS, "Save not reached: {}", trail.join(" → "));
+        }
+        eprintln!(
+            "{tabs} Tabs from Display name to Save with {n} members (was {}): {}",
+            n + 10,
+            trail.join(" → ")
+        );
+        ensure!(
+            grid_stops == 1 && tabs <= 12,
+            "{tabs} Tabs from Display name to Save with {n} members, {grid_stops} in the grid: {}",
+            trail.join(" → ")
+        );
+
+        // Back into the grid: its first row's name.
+        back_tab(&p).await?;
+        while !in_grid(&p).await? {
+            back_tab(&p).await?;
+            tabs -= 1;
+            ensure!(tabs > 0, "the grid not reached by Shift+Tab");
+        }
+        wait_focus(&p, "gridcell", &label(0)).await?;
+        p.press(Key::Down).await?;
+        wait_focus(&p, "gridcell", &label(1)).await?;
+        focus_is_visible(&p, "a grid cell").await?;
+        p.screenshot("grid-focus").await?;
+        p.press(Key::End).await?;
+        wait_focus(&p, "button", &format!("Remove {}", label(1))).await?;
+        p.press(Key::Left).await?;
+        wait_focus(&p, "button", &format!("Copy ID of {}", label(1))).await?;
+        p.press(Key::Home).await?;
+        wait_focus(&p, "checkbox", &format!("Select {}", label(1))).await?;
+
+        // Space ticks rows (on any cell), Delete removes one.
+        p.press_keys(&[' ']).await?;
+        p.press(Key::Down).await?;
+        p.press(Key::Right).await?;
+        wait_focus(&p, "gridcell", &label(2)).await?;
+        p.press_keys(&[' ']).await?;
+        p.button("Remove selected (2)").await?;
+        let ticked = p
+            .js("return Array.from(document.querySelectorAll('#member-rows input:checked')).length;")
+            .await?;
+        ensure!(ticked == 2, "{ticked} rows ticked after two Spaces");
+        p.press(Key::PageDown).await?;
+        let down = 12.min(n - 1);
+        wait_focus(&p, "gridcell", &label(down)).await?;
+        p.press(Key::Delete).await?;
+        let gone = g.members[down].value.clone();
+        p.rows_where("Members", "show the Delete", |r| {
+            r.iter().any(|row| row.contains(&gone) && row.contains("Removed"))
+        })
+        .await?;
+        ensure!(in_grid(&p).await?, "Delete took the focus out of the grid");
+        p.screenshot("grid-removed").await?;
+
+        // Ctrl+End and Ctrl+Home; Tab leaves, Shift+Tab returns to the same cell.
+        ctrl(&p, Key::End).await?;
+        wait_focus(&p, "button", &format!("Remove {}", label(n - 1))).await?;
+        ctrl(&p, Key::Home).await?;
+        wait_focus(&p, "checkbox", &format!("Select {}", label(0))).await?;
+        p.press(Key::Tab).await?;
+        ensure!(!in_grid(&p).await?, "Tab stayed in the grid");
+        back_tab(&p).await?;
+        wait_focus(&p, "checkbox", &format!("Select {}", label(0))).await?;
+
+        // "Remove selected (2)" removes the two ticked rows.
+        back_tab_to(&p, "button", "Remove selected (2)").await?;
+        p.press(Key::Enter).await?;
+        let (one, two) = (g.members[1].value.clone(), g.members[2].value.clone());
+        p.rows_where("Members", "show three removed", |r| {
+            r.len() == n
+                && r.iter().filter(|row| row.contains("Removed")).count() == 3
+                && [&one, &two]
+                    .iter()
+                    .all(|id| r.iter().any(|row| row.contains(id.as_str()) && row.contains("Removed")))
+        })
+        .await?;
+        tab_to(&p, "button", "Save").await?;
+        p.press(Key::Enter).await?;
+        wait_focus(&p, "heading", "Review changes").await?;
+        let review = p.region("Review changes").await?;
+        let text = p
+            .wait_text_in(&review, "the review's counts", |t| t.contains("Members unchanged:"))
+            .await?;
+        ensure!(
+            e2e_harness::counts(&text) == (Some(0), Some(3), Some(n - 3)),
+            "review: {text}"
         );
         Ok(())
     })

@@ -133,14 +133,20 @@ pub(crate) async fn add_by_id(p: &Panel, user: &User) -> Result<()> {
     Ok(())
 }
 
-/// Removes `label`'s row with its "Remove …" button and waits for the row to go.
+/// Removes `label`'s row with its "Remove …" button and waits for the row to show it removed
+/// (it stays, struck through, until saved).
 pub(crate) async fn remove(p: &Panel, label: &str, id: &str) -> Result<()> {
     p.click(&format!("Remove {label}")).await?;
-    p.row_texts_where("Members", &format!("drop {label}"), |rows| {
-        !rows.iter().any(|r| r.contains(id))
+    p.row_texts_where("Members", &format!("mark {label} removed"), |rows| {
+        shows_removed(rows, id)
     })
     .await?;
     Ok(())
+}
+
+/// Whether the member list shows the member with user ID `id` as removed (not saved yet).
+pub(crate) fn shows_removed(rows: &[String], id: &str) -> bool {
+    rows.iter().any(|r| r.contains(id) && r.contains("Removed"))
 }
 
 /// The conflict view's two sides: (changed on the server, your changes), as text.
@@ -793,8 +799,8 @@ async fn draft_is_restored_after_a_reload() -> Result<()> {
         })
         .await?;
         let gone_id = gone.value.clone();
-        p.row_texts_where("Members", "lack the removed member", |r| {
-            r.len() == n - 1 && !r.iter().any(|row| row.contains(&gone_id))
+        p.row_texts_where("Members", "show the member removed", |r| {
+            r.len() == n && shows_removed(r, &gone_id)
         })
         .await?;
         p.settle().await?;
@@ -894,11 +900,11 @@ async fn draft_restored_after_the_group_changed_keeps_their_change() -> Result<(
             })
             .await?;
             let (gone_a, gone_b) = (mine.value.clone(), theirs.value.clone());
-            a.row_texts_where("Members", "lack both removed members", |r| {
-                r.len() == n - 2
-                    && !r
-                        .iter()
-                        .any(|row| row.contains(&gone_a) || row.contains(&gone_b))
+            // B's removal is saved (the row is gone); A's is pending (struck through).
+            a.row_texts_where("Members", "show A's removal on B's", |r| {
+                r.len() == n - 1
+                    && shows_removed(r, &gone_a)
+                    && !r.iter().any(|row| row.contains(&gone_b))
             })
             .await?;
             // The review is against the server's state now: only A's removal.
@@ -967,8 +973,10 @@ async fn emptying_a_group_needs_its_name_typed() -> Result<()> {
         for m in &g.members[3..] {
             p.click(&format!("Remove {}", m.label())).await?;
         }
-        p.row_texts_where("Members", "be empty", <[String]>::is_empty)
-            .await?;
+        p.row_texts_where("Members", "show everyone removed", |r| {
+            r.len() == n && r.iter().all(|row| row.contains("Removed"))
+        })
+        .await?;
 
         let review = open_review(&p).await?;
         expect_counts(&review, 0, n, 0)?;
@@ -1173,7 +1181,7 @@ async fn save_is_never_under_the_member_list() -> Result<()> {
         }
 
         // Find user's results and the Bulk add panel push the list down (again after each
-        // review, which closes them).
+        // review, which closes Find user's results).
         let users = p.api.all_users().await?;
         let wanted = outsider(&users, &sales, &[])?;
         let name = wanted.display_name.clone().unwrap_or_default();
@@ -1181,7 +1189,11 @@ async fn save_is_never_under_the_member_list() -> Result<()> {
         for (i, size) in BAR_SIZES.into_iter().enumerate() {
             p.fill("Find user", &name).await?;
             p.wait_text(&name).await?;
-            p.click("Bulk add").await?;
+            // The panel stays open across the review (the editor keeps it and its text).
+            let open = p.button("Bulk add").await?.attr("aria-expanded").await?;
+            if open.as_deref() != Some("true") {
+                p.click("Bulk add").await?;
+            }
             p.textbox("Emails to add").await?;
             behind[i] += save_is_on_top(&p, "found", size).await?;
         }
@@ -1913,4 +1925,307 @@ fn number_after_reads_counts() {
         counts("Members added: 1 Members removed: 0 Members unchanged: 100"),
         (Some(1), Some(0), Some(100))
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Issue 12: the member list shows the pending change
+
+/// Photographs the page with `anchor` (a CSS selector) near the top, light and dark, at 1280
+/// and 390 px, each axe-checked, as target/screenshots/<test>-<name>-<theme>-<width>.png.
+async fn photograph(p: &Panel, name: &str, anchor: &str) -> Result<()> {
+    use e2e_harness::axe;
+    for theme in ["light", "dark"] {
+        for (width, height) in [(1280, 900), (390, 844)] {
+            let what = format!("{name} ({theme}, {width} px)");
+            axe::emulate_media(&p.client, theme, true).await?;
+            axe::set_viewport(&p.client, width, height).await?;
+            p.client
+                .execute(
+                    "const el = document.querySelector(arguments[0]);
+                     if (el) el.scrollIntoView({block: 'start'});",
+                    vec![serde_json::Value::String(anchor.to_owned())],
+                )
+                .await?;
+            p.settle().await?;
+            axe::check(&p.client, &what).await?;
+            axe::check_no_sideways_scroll(&p.client, &what).await?;
+            p.screenshot(&format!("{name}-{theme}-{width}")).await?;
+        }
+    }
+    axe::reset(&p.client).await
+}
+
+/// The members' IDs that the visible text of the member list shows (none: the ID is there on
+/// demand, by "Copy ID").
+async fn ids_shown(p: &Panel, g: &Group) -> Result<Vec<String>> {
+    let text = p
+        .js("return document.getElementById('member-rows').innerText;")
+        .await?;
+    let text = text.as_str().unwrap_or_default().to_owned();
+    Ok(g.members
+        .iter()
+        .filter(|m| text.contains(&m.value))
+        .map(|m| m.value.clone())
+        .collect())
+}
+
+/// Issue 12: the member list showed no count, no mark on added rows, dropped removed rows
+/// (no undo), one Remove click per member and a bare UUID column. Now: "Members (n → m)" and
+/// "+1 −2"; the added row tagged "Added" with the person's name and email; removed rows kept,
+/// struck through, "Removed", with "Undo removing …"; rows ticked and removed together; the
+/// ID copied on demand, bare; the filter finds people by their directory name. Saving sends
+/// exactly that change and the removed rows go.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn member_list_shows_the_pending_change() -> Result<()> {
+    run("member-list-pending", |p| async move {
+        p.connect().await?;
+        let g = load(&p, "Blob SEs").await?;
+        let n = g.members.len();
+        ensure!(n >= 4, "Blob SEs needs 4+ members: {}", members_text(&g.members));
+        p.wait_text(&format!("Members ({n})")).await?;
+        let users = p.api.all_users().await?;
+        let name_of = |id: &str| {
+            users
+                .iter()
+                .find(|u| u.id == id)
+                .and_then(|u| u.display_name.clone())
+                .unwrap_or_default()
+        };
+
+        // Added through Bulk add (which lists the directory: the panel then knows names).
+        let newcomer = outsider(&users, &g, &[])?.clone();
+        p.click("Bulk add").await?;
+        p.paste("Emails to add", &newcomer.user_name).await?;
+        p.click("Preview").await?;
+        p.click("Apply: add 1").await?;
+        let new_name = name_of(&newcomer.id);
+        ensure!(!new_name.is_empty(), "{} has no name", newcomer.id);
+        p.row_texts_where("Members", "tag the added row with name and email", |r| {
+            r.iter().any(|row| {
+                row.contains(&newcomer.id)
+                    && row.contains(&new_name)
+                    && row.contains(&newcomer.user_name)
+                    && row.contains("Added")
+            })
+        })
+        .await?;
+        // Kept rows name the person too, and no row shows a bare ID.
+        let first_name = name_of(&g.members[0].value);
+        p.row_texts_where("Members", "name the members", |r| {
+            r.iter()
+                .any(|row| row.contains(&g.members[0].value) && row.contains(&first_name))
+        })
+        .await?;
+        let shown = ids_shown(&p, &g).await?;
+        ensure!(shown.is_empty(), "the list shows the IDs {shown:?}");
+
+        // One removed by its button, two ticked and removed together.
+        let (a, b, c) = (&g.members[0], &g.members[1], &g.members[2]);
+        remove(&p, a.label(), &a.value).await?;
+        p.set_checkbox(&format!("Select {}", b.label()), true).await?;
+        p.set_checkbox(&format!("Select {}", c.label()), true).await?;
+        p.click("Remove selected (2)").await?;
+        p.row_texts_where("Members", "keep the three removed rows", |r| {
+            r.len() == n + 1 && [a, b, c].iter().all(|m| shows_removed(r, &m.value))
+        })
+        .await?;
+        p.wait_text(&format!("Members ({n} → {}) +1 −3", n - 2)).await?;
+        p.wait_text("Removed 2 members. Not saved yet.").await?;
+        photograph(&p, "pending", "#members-heading").await?;
+
+        // Undo one removal.
+        p.click(&format!("Undo removing {}", a.label())).await?;
+        p.row_texts_where("Members", "put the member back", |r| {
+            !shows_removed(r, &a.value) && shows_removed(r, &b.value)
+        })
+        .await?;
+        p.wait_text(&format!("Members ({n} → {}) +1 −2", n - 1)).await?;
+
+        // The ID on demand: copied bare, said politely.
+        p.js("window.__copied = null; navigator.clipboard.writeText = (t) => { window.__copied = t; return Promise.resolve(); }; return true;")
+            .await?;
+        let d = &g.members[3];
+        p.click(&format!("Copy ID of {}", d.label())).await?;
+        p.status_where("the copy said", |s| s.contains("Copied the user ID of"))
+            .await?;
+        let copied = p.js("return window.__copied;").await?;
+        ensure!(
+            copied.as_str() == Some(d.value.as_str()),
+            "copied {copied:?}, expected exactly {:?}",
+            d.value
+        );
+
+        // The filter finds a member by the directory's name (the member's display is an email).
+        let d_name = name_of(&d.value);
+        let word = d_name.split_whitespace().last().unwrap_or_default().to_owned();
+        if !word.is_empty() && !d.label().to_lowercase().contains(&word.to_lowercase()) {
+            p.fill("Filter members", &word).await?;
+            p.row_texts_where("Members", "find the member by name", |r| {
+                r.iter().any(|row| row.contains(&d.value))
+            })
+            .await?;
+            p.fill("Filter members", "").await?;
+        }
+
+        // Saved: exactly that change; the removed rows go, the count is plain again.
+        let review = open_review(&p).await?;
+        expect_counts(&review, 1, 2, n - 2)?;
+        confirm_saved(&p, "Blob SEs", n - 1).await?;
+        let after = p.api.group(&g.id).await?;
+        ensure!(
+            after.members.len() == n - 1
+                && has_member(&after, &newcomer.id)
+                && has_member(&after, &a.value)
+                && !has_member(&after, &b.value)
+                && !has_member(&after, &c.value),
+            "the server has {}",
+            members_text(&after.members)
+        );
+        p.row_texts_where("Members", "drop the saved removals", |r| {
+            r.len() == n - 1 && !r.iter().any(|row| row.contains("Removed") || row.contains("Added"))
+        })
+        .await?;
+        p.wait_text(&format!("Members ({})", n - 1)).await?;
+        Ok(())
+    })
+    .await
+}
+
+/// Issue 12: "Discard changes" dropped everything at once, with no way back. Now it says what
+/// it dropped ("Changes discarded (renamed, −1).") and offers "Undo discard", which brings the
+/// changes back to be saved.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn discard_changes_can_be_undone() -> Result<()> {
+    run("discard-undo", |p| async move {
+        p.connect().await?;
+        let g = load(&p, "Blob SEs").await?;
+        let n = g.members.len();
+        p.fill("Display name", "Blob SEs (EMEA)").await?;
+        let gone = &g.members[0];
+        remove(&p, gone.label(), &gone.value).await?;
+        p.click("Discard changes").await?;
+        p.status_where("the discard said", |s| {
+            s.contains("Changes discarded (renamed, −1).")
+        })
+        .await?;
+        ensure!(
+            p.value("Display name").await? == "Blob SEs",
+            "the name was not discarded"
+        );
+        p.row_texts_where("Members", "show no change", |r| {
+            r.len() == n && !r.iter().any(|row| row.contains("Removed"))
+        })
+        .await?;
+        p.wait_enabled("Save", false).await?;
+        p.screenshot("discarded").await?;
+
+        p.click("Undo discard").await?;
+        p.status_where("the changes back", |s| s.contains("Changes restored"))
+            .await?;
+        ensure!(
+            p.value("Display name").await? == "Blob SEs (EMEA)",
+            "the name did not come back"
+        );
+        p.row_texts_where("Members", "show the removal again", |r| {
+            shows_removed(r, &gone.value)
+        })
+        .await?;
+        let review = open_review(&p).await?;
+        expect_counts(&review, 0, 1, n - 1)?;
+        confirm_saved(&p, "Blob SEs (EMEA)", n - 1).await?;
+        let after = p.api.group(&g.id).await?;
+        ensure!(
+            after.display_name == "Blob SEs (EMEA)" && !has_member(&after, &gone.value),
+            "the server has {:?}: {}",
+            after.display_name,
+            members_text(&after.members)
+        );
+        Ok(())
+    })
+    .await
+}
+
+/// Issue 12: emails pasted in Bulk add but never applied were silently left out of the save.
+/// Now they hold Save ("2 emails in Bulk add are not applied yet: apply or clear them first."),
+/// "Go to Bulk add" leads back to them, and Bulk add's Escape (Cancel) clears them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bulk_add_text_never_applied_holds_save() -> Result<()> {
+    run("bulk-held", |p| async move {
+        p.connect().await?;
+        let g = load(&p, "Blob SEs").await?;
+        let users = p.api.all_users().await?;
+        let one = outsider(&users, &g, &[])?.clone();
+        let two = outsider(&users, &g, &[one.id.as_str()])?.clone();
+        let gone = &g.members[0];
+        remove(&p, gone.label(), &gone.value).await?;
+
+        // Pasted, not applied, the panel closed by its button: Save is held, and says why.
+        p.click("Bulk add").await?;
+        p.paste(
+            "Emails to add",
+            &format!("{}\n{}", one.user_name, two.user_name),
+        )
+        .await?;
+        p.click("Bulk add").await?;
+        let why = "2 emails in Bulk add are not applied yet: apply or clear them first.";
+        p.wait_text(why).await?;
+        p.wait_enabled("Save", false).await?;
+        p.click("Save").await?;
+        p.alert_containing(why).await?;
+        ensure!(!p.has_region(REVIEW).await?, "Save opened the review");
+        p.screenshot_showing("held", why).await?;
+        photograph(&p, "held", ".save-bar").await?;
+
+        // "Go to Bulk add" opens the panel with the text, focused; Escape clears it.
+        p.click("Go to Bulk add").await?;
+        let text = p.textbox("Emails to add").await?;
+        e2e_harness::eventually("the focus in the text", || async {
+            let v = p
+                .js("return document.activeElement && document.activeElement.id;")
+                .await
+                .map_err(|e| e.to_string())?;
+            if v.as_str() == Some("bulk-text") {
+                Ok(())
+            } else {
+                Err(format!("focus on {v:?}"))
+            }
+        })
+        .await?;
+        ensure!(
+            text.prop("value")
+                .await?
+                .unwrap_or_default()
+                .contains(&one.user_name),
+            "the pasted text is gone"
+        );
+        text.send_keys(&char::from(Key::Escape).to_string()).await?;
+        p.wait_enabled("Save", true).await?;
+        p.settle().await?;
+        let why_now = p
+            .js("return document.getElementById('save-why').textContent;")
+            .await?;
+        ensure!(
+            !why_now
+                .as_str()
+                .unwrap_or_default()
+                .contains("not applied yet"),
+            "the warning stayed after Escape: {why_now}"
+        );
+        ensure!(
+            !p.is_shown("button", "button", "Go to Bulk add").await?,
+            "Go to Bulk add stayed after Escape"
+        );
+        p.click("Bulk add").await?;
+        ensure!(
+            p.value("Emails to add").await?.is_empty(),
+            "Escape kept the text"
+        );
+        p.click("Cancel").await?;
+
+        // The save sends the removal alone.
+        let review = open_review(&p).await?;
+        expect_counts(&review, 0, 1, g.members.len() - 1)?;
+        Ok(())
+    })
+    .await
 }

@@ -77,15 +77,18 @@ fn review_view(editor: EditorState, data: ReviewData) -> impl IntoView {
 
 /// The group being edited: its name, its members, the ways to add some, and Save.
 fn editing_view(editor: EditorState) -> impl IntoView {
-    let draft = editor.app.draft;
     view! {
         {restore_banner(editor)}
         {display_name(editor)}
         <div class="member-tools">
             <FindUser on_add=Callback::new(move |user: DirectoryUser| editor.add_found(&user)) />
-            <BulkAdd on_apply=Callback::new(move |users: Vec<DirectoryUser>| editor.add_bulk(&users)) />
+            <BulkAdd
+                on_apply=Callback::new(move |users: Vec<DirectoryUser>| editor.add_bulk(&users))
+                text=editor.bulk_text
+                open=editor.bulk_open
+            />
         </div>
-        <MembersTable draft=draft on_removed=Callback::new(move |label: String| editor.removed(&label)) />
+        <MembersTable editor=editor />
         {add_by_id(editor)}
         {save_bar(editor)}
     }

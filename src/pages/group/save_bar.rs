@@ -1,5 +1,5 @@
-//! Save, Discard and why Save is disabled. Sticky, so Save and its outcome stay in view beside
-//! a long member list.
+//! Save, Discard (undoable) and why Save is disabled, with a way to the Bulk add text that
+//! holds it. Sticky, so Save and its outcome stay in view beside a long member list.
 
 use crate::components::notice::NoticeArea;
 use crate::state::editor::EditorState;
@@ -32,7 +32,13 @@ pub fn save_bar(editor: EditorState) -> impl IntoView {
                         }}
                     </span>
                 })}
+                {move || editor.can_undo_discard().then(|| view! {
+                    <button type="button" id="undo-discard" on:click=move |_| editor.undo_discard()>"Undo discard"</button>
+                })}
                 <span class="hint" id="save-why">{move || editor.save_blocker().unwrap_or_default()}</span>
+                {move || (editor.bulk_pending() > 0).then(|| view! {
+                    <button type="button" class="small" on:click=move |_| editor.go_to_bulk()>"Go to Bulk add"</button>
+                })}
             </div>
             <NoticeArea notice=editor.notice />
         </div>
