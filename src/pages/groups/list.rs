@@ -33,6 +33,7 @@ pub fn GroupsPage() -> impl IntoView {
                         .into_any();
                 }
                 view! {
+                    {super::loader::group_id_form()}
                     {filter_form(list)}
                     <NoticeArea notice=list.notice />
                     {move || list.first_page_failed().then(|| view! {
