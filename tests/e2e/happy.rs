@@ -703,6 +703,15 @@ async fn a_save_is_said_at_the_top_without_moving_the_page() -> Result<()> {
             "the focus went to #{focus}"
         );
         p.screenshot("saved").await?;
+        // The header's "Editing …" line: the ID copies without invisible bidi marks.
+        let editing = p
+            .js("return document.querySelector('header .editing')?.textContent ?? '';")
+            .await?;
+        let editing = editing.as_str().unwrap_or_default();
+        ensure!(
+            editing == format!("Editing “Sales” ({})", before.id),
+            "the header says {editing:?} (bidi marks are not allowed)"
+        );
 
         p.click_link("View in Activity").await?;
         let rows = p

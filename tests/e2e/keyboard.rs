@@ -369,7 +369,10 @@ async fn keyboard_only_connect_find_add_remove_and_save() -> Result<()> {
         let saved = format!("Saved “Engineering”: {} members.", before.members.len());
         p.status_where(&format!("{saved:?}"), |s| s.contains(&saved))
             .await?;
-        wait_focus(&p, "button", "Save").await?;
+        // The focus is on what the save did, at the top of the editor (in view here).
+        wait_focus(&p, "status", "").await?;
+        let on = p.js("return document.activeElement.id;").await?;
+        ensure!(on == "saved-status", "the focus is on #{on}");
         wait_title(&p, "“Engineering”").await?;
         p.screenshot("saved").await?;
 
