@@ -1,21 +1,26 @@
 //! The panel's root: creates the app's state and provides it, listens to the window (route,
-//! leaving the page, Escape), names the tab, and lays out the page with the screen the route
-//! names.
+//! leaving the page, Escape), names the tab, lands on Groups after a Connect, and lays out the
+//! page: the top bar, then the connect card while not connected, then the screen the route
+//! names at full width.
 
+use crate::browser::focus::focus_when_shown;
 use crate::browser::{focus, router, storage};
-use crate::components::notice::WaitStatus;
+use crate::components::notice::{NoticeArea, WaitStatus};
 use crate::core::base_url::ScimBase;
 use crate::core::route::Route;
 use crate::core::validation::isolate;
 use crate::pages::activity::ActivityPage;
-use crate::pages::connect::ConnectPanel;
+use crate::pages::connect::{connection_bar, ConnectPanel};
 use crate::pages::group::edit::GroupEditor;
-use crate::pages::group::loader::GroupLoader;
 use crate::pages::groups::list::GroupsPage;
+use crate::state::connection::ConnectForm;
 use crate::state::load::load_group;
 use crate::state::session::Session;
 use crate::state::{provide_app_state, AppState};
 use leptos::prelude::*;
+
+/// The product's name, in the header and the tab's title.
+const PRODUCT: &str = "Omni group membership";
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -25,27 +30,38 @@ pub fn App() -> impl IntoView {
         .and_then(|b| ScimBase::parse(&b).ok());
     let state = AppState::new(Session::new(restored));
     provide_app_state(state);
+    let form = ConnectForm::new(state.session);
     listen_to_the_window(state);
+    land_after_connect(state);
     name_the_tab(state);
+    // A memo: the screen is rebuilt only when this flips, so a key refused in the middle of a
+    // review leaves the review (and its Back) where it was.
+    let screen_shown = Memo::new(move |_| {
+        state.session.connected.with(Option::is_some)
+            || state.route.with(|r| {
+                state
+                    .draft
+                    .with(|d| r.shown_while_disconnected(d.as_ref().map(|d| d.id())))
+            })
+    });
 
     view! {
-        {top_bar(state)}
+        {top_bar(state, form, screen_shown)}
         <main>
-            // Connection and "Open a group" beside the screen on wide displays, so the editor
-            // starts at the top of the window.
-            <div class="sidebar">
-                <ConnectPanel />
-                <GroupLoader />
+            <ConnectPanel form=form />
+            // Rate-limit and request-budget waits, said once for the whole app.
+            <WaitStatus text=state.wait_text />
+            // Loading a group, and why it could not be (a 404 at the top, where the eye is).
+            <div class="load-notice">
+                <NoticeArea notice=state.load_notice />
             </div>
-            <div class="content">
-                // Rate-limit and request-budget waits, said once for the whole app.
-                <WaitStatus text=state.wait_text />
+            {move || screen_shown.get().then(|| view! {
                 {move || match state.route.get() {
                     Route::Groups => view! { <GroupsPage /> }.into_any(),
                     Route::Group(id) => view! { <GroupEditor route_id=id /> }.into_any(),
                     Route::Activity => view! { <ActivityPage /> }.into_any(),
                 }}
-            </div>
+            })}
         </main>
     }
 }
@@ -56,13 +72,18 @@ fn listen_to_the_window(state: AppState) {
     let _hash = window_event_listener(leptos::ev::hashchange, move |_| {
         state.route.set(router::current());
     });
-    // Open the group the route names, when it is not the one in the editor already.
+    // Open the group the route names, when it is not the one in the editor already. What the
+    // previous screen's load said goes with it.
     Effect::new(move |_| {
-        if let Route::Group(id) = state.route.get() {
+        let route = state.route.get();
+        let connected = state.session.connected.get().is_some();
+        state.load_notice.set(None);
+        state.load_failed.set(None);
+        if let Route::Group(id) = route {
             let shown = state
                 .draft
                 .with_untracked(|d| d.as_ref().map(|d| d.id().to_string()));
-            if shown.as_deref() != Some(id.as_str()) && state.session.connected.get().is_some() {
+            if shown.as_deref() != Some(id.as_str()) && connected {
                 load_group(state, id);
             }
         }
@@ -80,6 +101,36 @@ fn listen_to_the_window(state: AppState) {
             ev.prevent_default();
             ev.set_return_value("There are unsaved changes.");
         }
+    });
+}
+
+/// After a Connect (not a connection restored at start), the panel goes where the admin's
+/// work is: the group the link names, else the group with unsaved changes, else Groups; the
+/// focus goes there too (the card with the Connect button is gone).
+fn land_after_connect(state: AppState) {
+    Effect::new(move |was: Option<bool>| {
+        let now = state.session.connected.with(Option::is_some);
+        if was == Some(false) && now {
+            let (in_editor, unsaved) = state.draft.with_untracked(|d| {
+                let id = d.as_ref().map(|d| d.id().to_string());
+                let unsaved = id.clone().filter(|_| state.dirty.get_untracked());
+                (id, unsaved)
+            });
+            let here = state.route.get_untracked();
+            let next = here.clone().after_connect(unsaved.as_deref());
+            if next != here {
+                router::navigate(&next);
+            }
+            match next {
+                Route::Group(id) if in_editor.as_deref() == Some(id.as_str()) => {
+                    focus_when_shown("editor-heading")
+                }
+                // A group still to be read takes the focus once it is (state/load.rs).
+                Route::Group(_) => {}
+                _ => focus_when_shown("group-id"),
+            }
+        }
+        now
     });
 }
 
@@ -101,48 +152,51 @@ fn name_the_tab(state: AppState) {
                 step => step.to_string(),
             },
         };
-        document().set_title(&format!("{screen} — omni-scim-panel"));
+        document().set_title(&format!("{screen} — {PRODUCT}"));
     });
 }
 
-/// The app's name, the main navigation, the connection and the group being edited.
-fn top_bar(state: AppState) -> impl IntoView {
-    let session = state.session;
-    let connection_label = move || match session.connected.get() {
-        Some(base) => format!("Connected to {base}"),
-        None => "Not connected".to_string(),
-    };
-    let editing_label = move || {
-        state.draft.with(|d| {
-            d.as_ref().map(|d| {
-                format!(
-                    "Editing “{}” ({})",
-                    isolate(&d.loaded.display_name),
-                    isolate(d.id())
-                )
-            })
-        })
-    };
-    let current = move |r: Route| {
+/// The product's name, the main navigation, the connection and the group being edited.
+fn top_bar(state: AppState, form: ConnectForm, screen_shown: Memo<bool>) -> impl IntoView {
+    // Groups stays marked while a group is open: the editor is reached from it.
+    let current = move |groups: bool| {
         move || {
-            if state.route.get() == r {
-                Some("page")
-            } else {
-                None
-            }
+            let on = state.route.with(|r| match r {
+                Route::Activity => !groups,
+                Route::Groups | Route::Group(_) => groups,
+            });
+            on.then_some("page")
         }
     };
     view! {
         <header class="topbar">
-            <h1>"omni-scim-panel"</h1>
-            <nav aria-label="Main">
-                <a href="#/groups" aria-current=current(Route::Groups)>"Groups"</a>
-                <a href="#/activity" aria-current=current(Route::Activity)>"Activity"</a>
-            </nav>
-            <p class="connection" class:on=move || session.connected.get().is_some()>
-                {connection_label}
-            </p>
-            {move || editing_label().map(|t| view! { <p class="editing">{t}</p> })}
+            <h1>{PRODUCT}</h1>
+            {move || screen_shown.get().then(|| view! {
+                <nav aria-label="Main">
+                    <a href="#/groups" aria-current=current(true)>"Groups"</a>
+                    <a href="#/activity" aria-current=current(false)>"Activity"</a>
+                </nav>
+            })}
+            {connection_bar(form)}
+            {editing_line(state)}
         </header>
+    }
+}
+
+/// "Editing “Sales” (9zYiqPkw)" while connected: elements isolate the name and the ID (no
+/// invisible bidi characters), so an ID copied from here is clean.
+fn editing_line(state: AppState) -> impl IntoView {
+    move || {
+        state.session.connected.get()?;
+        state.draft.with(|d| {
+            d.as_ref().map(|d| {
+                let (name, id) = (d.loaded.display_name.clone(), d.id().to_string());
+                view! {
+                    <p class="editing">
+                        "Editing “"<bdi>{name}</bdi>"” ("<bdi class="mono">{id}</bdi>")"
+                    </p>
+                }
+            })
+        })
     }
 }

@@ -553,29 +553,42 @@ async fn conflict_shows_both_changes_and_both_ways_on() {
     );
 }
 
+/// "Save with PATCH" is in the review (PUT by default): ticking it plans the save again as a
+/// PATCH; where the server says it does not support PATCH it is not offered, with the reason.
 #[wasm_bindgen_test]
-async fn patch_is_not_offered_when_the_server_says_it_does_not_support_it() {
+async fn patch_is_chosen_in_the_review_and_not_offered_without_server_support() {
     use omni_scim_panel::core::server_features::ServerFeatures;
-    use omni_scim_panel::pages::connect::ConnectPanel;
 
     let root = container();
-    let state = AppState::new(Session::new(None));
-    state.use_patch.set(true);
+    let state = AppState::new(Session::new(ScimBase::parse("/api/scim/v2").ok()));
     let _handle = mount_to(root.clone(), move || {
         provide_app_state(state);
-        view! { <ConnectPanel /> }
+        state.draft.set(Some(GroupDraft::from_group(group())));
+        view! { <GroupEditor route_id="Qw7rT2pL".to_string() /> }
     });
     leptos::task::tick().await;
+    type_into(&textbox(&root, "Display name"), "Data Wranglers 2").await;
+    click(&button(&root, "Save")).await;
     let checkbox = |root: &Element| -> HtmlInputElement {
         root.query_selector("#use-patch")
             .ok()
             .flatten()
             .and_then(|e| e.dyn_into().ok())
-            .expect("the Save with PATCH checkbox")
+            .expect("the Save with PATCH checkbox in the review")
     };
-    // Omni publishes no configuration: PATCH is offered.
-    assert!(!checkbox(&root).disabled() && checkbox(&root).checked());
+    let request = |root: &Element| text_of(root, "details.request");
+    assert!(!checkbox(&root).checked(), "PUT is the default");
+    assert!(request(&root).contains("PUT "), "{}", request(&root));
     assert!(text_of(&root, "#use-patch-hint").contains("Omni accepts both"));
+
+    checkbox(&root).click();
+    leptos::task::tick().await;
+    assert!(checkbox(&root).checked());
+    assert!(
+        request(&root).contains("PATCH "),
+        "not planned again as a PATCH: {}",
+        request(&root)
+    );
 
     // A server whose /ServiceProviderConfig says patch.supported = false.
     state

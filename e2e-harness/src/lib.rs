@@ -151,12 +151,20 @@ impl Panel {
             if self.client.accept_alert().await.is_ok() {
                 return Err("accepted a prompt".to_owned());
             }
-            self.button("Connect")
-                .await
-                .map(drop)
-                .map_err(|e| e.to_string())
+            self.rendered().await
         })
         .await
+    }
+
+    /// Whether the app has rendered: the connect card's Connect, or (a key kept in the tab)
+    /// the top bar's Change connection.
+    async fn rendered(&self) -> Result<(), String> {
+        for name in ["Connect", "Change connection"] {
+            if self.quick_button(name).await.is_some() {
+                return Ok(());
+            }
+        }
+        Err("neither Connect nor Change connection is shown".to_owned())
     }
 
     pub async fn open(&self) -> Result<()> {
@@ -169,8 +177,7 @@ impl Panel {
             .await
             .with_context(|| format!("opening {}", self.url))?;
         // The wasm app has rendered once its first control is there.
-        self.button("Connect").await?;
-        Ok(())
+        eventually("the panel to render", || self.rendered()).await
     }
 
     pub async fn button(&self, name: &str) -> Result<Element> {
@@ -417,6 +424,10 @@ impl Panel {
 
     /// Types the same-origin base URL and `key`, and presses Connect.
     pub async fn connect_with(&self, key: &str) -> Result<()> {
+        // Connected already: the fields are behind the top bar's "Change connection".
+        if !self.is_shown("textbox", "input", "SCIM base URL").await? {
+            self.click("Change connection").await?;
+        }
         self.fill("SCIM base URL", "/api/scim/v2").await?;
         self.fill("API key", key).await?;
         self.click("Connect").await

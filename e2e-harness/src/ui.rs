@@ -134,9 +134,11 @@ impl Panel {
                 .await
                 .with_context(|| format!("clicking the checkbox {name:?}"))?;
         }
-        let cb = &cb;
+        // Found again each time: a checkbox whose change re-renders its panel (the review's
+        // "Save with PATCH") is a new element afterwards.
         eventually(&format!("{name:?} to be {on}"), || async move {
-            match checked(cb.clone()).await {
+            let cb = self.checkbox(name).await.map_err(|e| e.to_string())?;
+            match checked(cb).await {
                 Ok(v) if v == on => Ok(()),
                 Ok(v) => Err(format!("checked = {v}")),
                 Err(e) => Err(e.to_string()),
@@ -267,9 +269,20 @@ impl Panel {
         Ok(())
     }
 
+    /// Goes to the Groups screen (by its link), where "Group ID" and "Load group" are, unless
+    /// they are on screen already.
+    pub async fn to_groups_screen(&self) -> Result<()> {
+        if !self.is_shown("textbox", "input", "Group ID").await? {
+            self.click_link("Groups").await?;
+            self.textbox("Group ID").await?;
+        }
+        Ok(())
+    }
+
     /// Types the group's ID into "Group ID", presses "Load group" and waits for
     /// `Loaded “name” with N members.`
     pub async fn open_group(&self, id: &str, name: &str, members: usize) -> Result<()> {
+        self.to_groups_screen().await?;
         self.fill("Group ID", id).await?;
         self.click("Load group").await?;
         let want = format!("Loaded “{name}” with {members} members.");

@@ -1,4 +1,4 @@
-//! The clock, and timers as futures: a wait that a request's cancellation can cut short, and plain waits for
+//! The clock (times shown in the admin's time zone), and timers as futures: a wait that a request's cancellation can cut short, and plain waits for
 //! countdowns, focus after rendering and the draft store's pause.
 
 use wasm_bindgen::JsValue;
@@ -45,4 +45,22 @@ pub fn now_ms() -> u64 {
 /// The current time as ISO 8601 (UTC).
 pub fn now_iso() -> String {
     js_sys::Date::new_0().to_iso_string().into()
+}
+
+/// An ISO 8601 time (the server's `lastModified`, the activity log's) in the admin's own time
+/// zone, "5 Dec 2026, 09:14:03"; what the browser cannot read is shown as it came.
+pub fn local_date_time(iso: &str) -> String {
+    let date = js_sys::Date::new(&JsValue::from_str(iso));
+    if date.get_time().is_nan() {
+        return iso.to_string();
+    }
+    crate::core::activity::LocalTime {
+        year: date.get_full_year() as i32,
+        month: date.get_month() + 1,
+        day: date.get_date(),
+        hour: date.get_hours(),
+        minute: date.get_minutes(),
+        second: date.get_seconds(),
+    }
+    .to_string()
 }

@@ -6,6 +6,7 @@ use super::field::TextField;
 use crate::browser::page::copy_to_clipboard;
 use crate::core::validation::{Issue, Severity};
 use crate::state::editor::ReviewData;
+use crate::state::{use_app_state, AppState};
 use leptos::html;
 use leptos::prelude::*;
 
@@ -20,6 +21,8 @@ pub fn Review(
     retry_in: RwSignal<u64>,
     on_confirm: Callback<()>,
     on_back: Callback<()>,
+    /// "Save with PATCH" toggled: the save is planned again with the other method.
+    on_patch: Callback<bool>,
 ) -> impl IntoView {
     let heading = NodeRef::<html::H3>::new();
     // Focus moves into the review when it opens, so keyboard and screen reader users land here.
@@ -86,6 +89,7 @@ pub fn Review(
                     />
                 </div>
             })}
+            {patch_choice(use_app_state(), on_patch, saving)}
             <details class="request">
                 <summary>"Request that will be sent"</summary>
                 <p class="mono">{method_url}</p>
@@ -119,5 +123,32 @@ pub fn Review(
                 }}
             </p>
         </section>
+    }
+}
+
+/// "Save with PATCH": how the save is sent, a protocol detail chosen here rather than when
+/// connecting. PUT unless ticked; not offered (with the reason) where the server says it does
+/// not support PATCH.
+fn patch_choice(state: AppState, on_patch: Callback<bool>, saving: Signal<bool>) -> impl IntoView {
+    let no_patch = move || state.session.features.get().no_patch;
+    view! {
+        <div class="field checkbox">
+            <input
+                id="use-patch"
+                type="checkbox"
+                aria-describedby="use-patch-hint"
+                prop:checked=move || state.use_patch.get() && !no_patch()
+                disabled=move || no_patch() || saving.get()
+                on:change=move |ev| on_patch.run(event_target_checked(&ev))
+            />
+            <label for="use-patch">"Save with PATCH"</label>
+            <p class="hint" id="use-patch-hint">
+                {move || if no_patch() {
+                    "This server does not support PATCH: the save uses PUT."
+                } else {
+                    "Send only the changes (PATCH) instead of the whole member list (PUT). Omni accepts both."
+                }}
+            </p>
+        </div>
     }
 }

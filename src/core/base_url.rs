@@ -120,6 +120,24 @@ impl ScimBase {
     pub fn is_same_origin_path(&self) -> bool {
         self.0.starts_with('/')
     }
+
+    /// What the top bar calls the server ("Connected to blobsrus"): an Omni instance's name,
+    /// else `host[:port]`. A same-origin path is the page's own server, named from
+    /// `page_origin` (`http://127.0.0.1:8787`).
+    pub fn short_name(&self, page_origin: &str) -> String {
+        let url = if self.is_same_origin_path() {
+            page_origin
+        } else {
+            &self.0
+        };
+        let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+        let authority = rest.split('/').next().unwrap_or_default();
+        match authority.strip_suffix(".omniapp.co") {
+            Some(instance) if is_instance_name(instance) => instance.to_string(),
+            _ if authority.is_empty() => self.0.clone(),
+            _ => authority.to_string(),
+        }
+    }
 }
 
 impl fmt::Display for ScimBase {
@@ -254,6 +272,42 @@ mod tests {
             ScimBase::parse("https://example.com/a\\b"),
             Err(BaseUrlError::Backslash)
         );
+    }
+
+    #[test]
+    fn short_names_for_the_top_bar() {
+        let name = |input: &str, origin: &str| match ScimBase::parse(input) {
+            Ok(base) => base.short_name(origin),
+            Err(e) => panic!("{input:?} refused: {e}"),
+        };
+        let page = "https://admin.example.com";
+        assert_eq!(name("blobsrus", page), "blobsrus");
+        assert_eq!(
+            name("https://Blobs-R-Us.omniapp.co/api/scim/v2", page),
+            "blobs-r-us"
+        );
+        assert_eq!(
+            name("https://example.com:8443/v2", page),
+            "example.com:8443"
+        );
+        assert_eq!(name("https://scim.example.com", page), "scim.example.com");
+        // Not an instance: a deeper name under omniapp.co is shown whole.
+        assert_eq!(
+            name("https://a.b.omniapp.co/api/scim/v2", page),
+            "a.b.omniapp.co"
+        );
+        assert_eq!(name("http://[::1]:8080/scim", page), "[::1]:8080");
+        // A same-origin path is the page's own server.
+        assert_eq!(
+            name("/api/scim/v2", "http://127.0.0.1:8787"),
+            "127.0.0.1:8787"
+        );
+        assert_eq!(
+            name("/api/scim/v2", "https://blobsrus.omniapp.co"),
+            "blobsrus"
+        );
+        // No origin known (tests, odd pages): the path itself.
+        assert_eq!(name("/api/scim/v2", ""), "/api/scim/v2");
     }
 
     #[test]

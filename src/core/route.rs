@@ -29,6 +29,27 @@ impl Route {
         }
     }
 
+    /// Where a Connect lands: the group the link names, else the group with unsaved changes,
+    /// else the Groups list (Activity too: the admin came to work on groups).
+    pub fn after_connect(self, unsaved_group: Option<&str>) -> Self {
+        match (self, unsaved_group) {
+            (Self::Group(id), _) => Self::Group(id),
+            (_, Some(id)) => Self::Group(id.to_string()),
+            _ => Self::Groups,
+        }
+    }
+
+    /// Whether the screen stays in view while not connected (under the connect card): the log
+    /// of this session's saves, and the group whose edits are in the editor; not the Groups
+    /// list nor a group not yet read, which need a connection to show anything.
+    pub fn shown_while_disconnected(&self, in_editor: Option<&str>) -> bool {
+        match self {
+            Self::Activity => true,
+            Self::Group(id) => in_editor == Some(id.as_str()),
+            Self::Groups => false,
+        }
+    }
+
     pub fn to_hash(&self) -> String {
         match self {
             Self::Groups => "#/groups".to_string(),
@@ -83,6 +104,26 @@ mod tests {
             Route::Group("bad%zz".into())
         );
         assert_eq!(Route::parse("#/groups/x%4"), Route::Group("x%4".into()));
+    }
+
+    #[test]
+    fn connect_lands_on_the_link_the_draft_or_the_groups() {
+        let g = |id: &str| Route::Group(id.into());
+        assert_eq!(Route::Groups.after_connect(None), Route::Groups);
+        assert_eq!(Route::Activity.after_connect(None), Route::Groups);
+        assert_eq!(g("a").after_connect(None), g("a"));
+        assert_eq!(g("a").after_connect(Some("b")), g("a"));
+        assert_eq!(Route::Groups.after_connect(Some("b")), g("b"));
+        assert_eq!(Route::Activity.after_connect(Some("b")), g("b"));
+    }
+
+    #[test]
+    fn what_stays_in_view_while_disconnected() {
+        assert!(Route::Activity.shown_while_disconnected(None));
+        assert!(!Route::Groups.shown_while_disconnected(Some("a")));
+        assert!(Route::Group("a".into()).shown_while_disconnected(Some("a")));
+        assert!(!Route::Group("a".into()).shown_while_disconnected(Some("b")));
+        assert!(!Route::Group("a".into()).shown_while_disconnected(None));
     }
 
     proptest::proptest! {

@@ -1,18 +1,32 @@
 //! "Activity": this session's saves and save attempts, downloadable as JSON.
 
 use crate::browser::page::download_json;
-use crate::core::activity::{time_of_day, to_json, ActivityEntry};
-use crate::core::validation::isolate;
+use crate::browser::time::local_date_time;
+use crate::core::activity::{to_json, ActivityEntry};
+use crate::core::route::Route;
 use crate::state::use_app_state;
 use leptos::prelude::*;
 
-fn change_summary(e: &ActivityEntry) -> String {
-    let mut parts = Vec::new();
-    if let Some((old, new)) = &e.renamed {
-        parts.push(format!("renamed “{}” → “{}”", isolate(old), isolate(new)));
+/// One save or attempt: when (local date and time), the group (a link to it), what changed in
+/// words, and the result.
+fn entry_row(e: ActivityEntry) -> impl IntoView {
+    let href = Route::Group(e.group_id.clone()).to_hash();
+    let summary = e.change_summary();
+    view! {
+        <tr>
+            <td>{local_date_time(&e.at)}</td>
+            <td>
+                <a href=href><bdi>{e.group_name}</bdi></a>
+                " "
+                <span class="mono">"("{e.group_id}")"</span>
+            </td>
+            <td>{summary}</td>
+            <td>
+                {e.outcome.label()}
+                {e.detail.map(|d| view! { <div class="hint">{d}</div> })}
+            </td>
+        </tr>
     }
-    parts.push(format!("+{} −{}", e.added, e.removed));
-    parts.join(", ")
 }
 
 #[component]
@@ -30,7 +44,7 @@ pub fn ActivityPage() -> impl IntoView {
                     <caption>"Saves and attempts"</caption>
                     <thead>
                         <tr>
-                            <th scope="col">"Time (UTC)"</th>
+                            <th scope="col">"Time"</th>
                             <th scope="col">"Group"</th>
                             <th scope="col">"Change"</th>
                             <th scope="col">"Result"</th>
@@ -42,19 +56,7 @@ pub fn ActivityPage() -> impl IntoView {
                                 .get()
                                 .into_iter()
                                 .rev()
-                                .map(|e| {
-                                    view! {
-                                        <tr>
-                                            <td>{time_of_day(&e.at)}</td>
-                                            <td>{isolate(&e.group_name)}" "<span class="mono">"("{e.group_id.clone()}")"</span></td>
-                                            <td>{e.method}" · "{change_summary(&e)}</td>
-                                            <td>
-                                                {e.outcome.label()}
-                                                {e.detail.clone().map(|d| view! { <div class="hint">{d}</div> })}
-                                            </td>
-                                        </tr>
-                                    }
-                                })
+                                .map(entry_row)
                                 .collect_view()
                         }}
                     </tbody>

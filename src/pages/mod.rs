@@ -1,4 +1,4 @@
-//! Screens: one per route, plus the sidebar's panels. Each is a short function composed of
+//! Screens: one per route, plus the connection (card and top bar line). Each is a short function composed of
 //! named sub-views; it reads the app's state from context and uses widgets (`components`).
 
 pub mod activity;

@@ -1,5 +1,6 @@
-//! The Connection panel's state: the base URL and key typed, whether a key is kept, and what
-//! Connect and Forget key do (the key lives only in this tab's session storage).
+//! The connection's state: the base URL and key typed, whether a key is kept, whether the
+//! fields are open again ("Change connection"), and what Connect, Cancel and Forget key do (the
+//! key lives only in this tab's session storage).
 
 use super::notice::Notice;
 use super::session::Session;
@@ -12,7 +13,8 @@ use crate::core::validation::{Issue, Severity};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-const CONNECTED: &str = "Connected to ";
+/// Said at the key field when a later request's 401 disconnected the session.
+const REFUSED_LATER: &str = "Not connected: the server refused the key (401). Enter a current organization API key and press Connect.";
 
 fn error(message: String) -> Vec<Issue> {
     vec![Issue {
@@ -35,6 +37,8 @@ pub struct ConnectForm {
     /// Why Connect failed at this base URL: shown under the field until the URL is changed.
     base_refused: RwSignal<Vec<Issue>>,
     pub key_issues: RwSignal<Vec<Issue>>,
+    /// "Change connection" opened the fields again while connected.
+    pub changing: RwSignal<bool>,
 }
 
 impl ConnectForm {
@@ -51,6 +55,7 @@ impl ConnectForm {
             tried: RwSignal::new(false),
             base_refused: RwSignal::new(Vec::new()),
             key_issues: RwSignal::new(Vec::new()),
+            changing: RwSignal::new(false),
         };
         form.say_when_refused();
         form.forget_when_idle();
@@ -101,20 +106,59 @@ impl ConnectForm {
         }
     }
 
+    /// Whether the fields are shown: always while not connected, and after "Change
+    /// connection".
+    pub fn fields_shown(&self) -> bool {
+        self.session.connected.with(Option::is_none) || self.changing.get()
+    }
+
+    /// The connected server's short name for the top bar ("blobsrus"), `None` while not
+    /// connected.
+    pub fn connected_name(&self, page_origin: &str) -> Option<String> {
+        self.session
+            .connected
+            .with(|c| c.as_ref().map(|b| b.short_name(page_origin)))
+    }
+
+    /// "Forget key" in the card: only while not connected (the top bar has it then) and only
+    /// when a key is kept (a Connect refused by a server error keeps it).
+    pub fn forget_offered_in_card(&self) -> bool {
+        self.session.connected.with(Option::is_none) && self.key_stored.get()
+    }
+
+    /// "Change connection": the fields again, the focus on the first.
+    pub fn change(&self) {
+        self.changing.set(true);
+        focus_soon("base-url");
+    }
+
+    /// "Cancel" (or Escape) in the reopened fields: the connection stays as it was, and so does
+    /// its base URL; what was typed is dropped.
+    pub fn cancel_change(&self) {
+        self.changing.set(false);
+        if let Some(base) = self.session.connected.get_untracked() {
+            self.base_input.set(base.to_string());
+        }
+        self.key_input.set(String::new());
+        self.base_refused.set(Vec::new());
+        self.key_issues.set(Vec::new());
+        self.notice.set(None);
+        focus_soon("change-connection");
+    }
+
     /// A request refused with 401 forgets the key and disconnects (see [`Session::heard`]):
-    /// the panel stops saying it is connected.
+    /// the fields come back with the reason at the key field.
     fn say_when_refused(&self) {
         let form = *self;
         Effect::new(move |_| {
             if form.session.connected.get().is_none() {
                 form.key_stored.set(storage::load_key().is_some());
-                if form.notice.with_untracked(
-                    |n| matches!(n, Some(Notice::Success(t)) if t.starts_with(CONNECTED)),
-                ) {
-                    form.notice.set(Some(Notice::Progress(
-                        "Not connected: the server refused the key (401). Enter a current organization API key and press Connect.".into(),
-                    )));
-                }
+            }
+            if form.session.key_refused.get() {
+                form.session.key_refused.set(false);
+                form.changing.set(false);
+                form.notice.set(None);
+                form.key_issues.set(error(REFUSED_LATER.into()));
             }
         });
     }
@@ -173,11 +217,16 @@ impl ConnectForm {
                     form.session.features.set(features);
                     // The key now lives in session storage only; keep it out of the page.
                     form.key_input.set(String::new());
-                    form.notice
-                        .set(Some(Notice::Success(format!("{CONNECTED}{base}."))));
+                    // The top bar says "Connected to …"; the fields go.
+                    form.notice.set(None);
+                    if form.changing.get_untracked() {
+                        form.changing.set(false);
+                        focus_soon("change-connection");
+                    }
                 }
                 Err(err) => {
                     form.busy.set(false);
+                    form.changing.set(false);
                     form.session.reset(None);
                     if !keeps_stored_key(&err, typed_now) {
                         // What was typed stays in the field, for another try.
@@ -219,10 +268,13 @@ impl ConnectForm {
         self.notice.set(Some(said));
     }
 
-    /// "Forget key".
+    /// "Forget key". The button goes with the key: the focus goes to the key field, where a
+    /// key is entered again.
     pub fn forget(&self) {
+        self.changing.set(false);
         self.forget_key(Notice::Success(
             "Key forgotten. Nothing else was changed; connect again to continue.".into(),
         ));
+        focus_soon("api-key");
     }
 }

@@ -5,7 +5,7 @@
 use super::notice::Notice;
 use super::save;
 use super::AppState;
-use crate::browser::focus::focus_soon;
+use crate::browser::focus::{focus_in_place, focus_soon};
 use crate::browser::{page, perf, storage, time};
 use crate::core::bulk::entries;
 use crate::core::diff::MembershipDiff;
@@ -440,11 +440,10 @@ impl EditorState {
     /// meanwhile are kept on top), and the editor says so.
     fn saved_as(&self, sent: &GroupDraft, group: Group) {
         self.review.set(None);
-        self.say(Notice::Success(format!(
-            "Saved “{}”: {} members.",
-            isolate(&group.display_name),
-            group.members.as_ref().map_or(0, Vec::len)
-        )));
+        // Said once, at the top of the editor (saved_summary.rs), not again in the save bar;
+        // the group's "Loaded …" line is history now.
+        self.notice.set(None);
+        self.app.load_notice.set(None);
         storage::forget_draft(sent.id());
         self.app.restorable.set(None);
         self.app.draft.update(|current| {
@@ -454,7 +453,8 @@ impl EditorState {
         });
         self.saved.set(Some(group));
         self.discarded.set(None);
-        focus_soon("save");
+        // The status takes the focus where it is in view; the page does not move.
+        focus_in_place("saved-status", "save");
         perf::mark_after_paint("save-shown");
     }
 
@@ -473,6 +473,14 @@ impl EditorState {
         if let Some(seconds) = wait {
             self.count_down(seconds);
         }
+    }
+
+    /// "Save with PATCH" ticked or unticked in the review: the save is planned again with the
+    /// other method; the focus stays on the checkbox.
+    pub fn replan_with_patch(&self, on: bool) {
+        self.app.use_patch.set(on);
+        self.open_review();
+        focus_soon("use-patch");
     }
 
     /// Closing the review hands the focus back to Save, which opened it.

@@ -4,13 +4,16 @@
 use super::notice::Notice;
 use super::session::Session;
 use super::AppState;
+use crate::browser::focus::focus_soon;
 use crate::browser::http::ScreenReads;
-use crate::browser::{perf, storage};
+use crate::browser::{perf, router, storage};
 use crate::core::directory::Directory;
 use crate::core::draft::GroupDraft;
+use crate::core::error::ErrorKind;
 use crate::core::paging::next_start_index;
+use crate::core::route::Route;
 use crate::core::stored_draft::StoredDraft;
-use crate::core::validation::isolate;
+use crate::core::validation::{group_id_issues, has_errors, isolate};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::sync::Arc;
@@ -23,6 +26,13 @@ pub fn load_group(state: AppState, id: String) {
     state.load_seq.update(|n| *n += 1);
     let seq = state.load_seq.get_untracked();
     state.loading.set(true);
+    // A retry of the same ID keeps its form (and the focus on its button) while it loads.
+    if state
+        .load_failed
+        .with_untracked(|f| f.as_deref() != Some(id.as_str()))
+    {
+        state.load_failed.set(None);
+    }
     state
         .load_notice
         .set(Some(Notice::Progress(format!("Loading group {id}…"))));
@@ -50,12 +60,52 @@ pub fn load_group(state: AppState, id: String) {
                     loaded.members.len()
                 ))));
                 state.restorable.set(stored);
+                state.load_failed.set(None);
                 state.draft.set(Some(loaded));
+                // Keyboard and screen reader users start at the editor, not at the page's top.
+                focus_soon("editor-heading");
                 perf::mark_after_paint("group-load-shown");
             }
-            Err(err) => state.load_notice.set(Some(Notice::Error(err.to_string()))),
+            Err(err) if err.kind == ErrorKind::GroupNotFound => {
+                state.load_notice.set(Some(Notice::Error(format!(
+                    "No group with ID “{}”: not found (404). Check the ID, or pick the group from the Groups list.",
+                    isolate(&id)
+                ))));
+                state.load_failed.set(Some(id));
+            }
+            Err(err) => {
+                state.load_notice.set(Some(Notice::Error(err.to_string())));
+                state.load_failed.set(Some(id));
+            }
         }
     });
+}
+
+/// "Load group" with `typed` in "Group ID": through the route (`#/groups/{id}`), so reloads
+/// and bookmarks return to the group; for the group already open (or already asked for), a
+/// fresh read (unsaved edits stay in the tab's storage and are offered back). False when the ID
+/// itself is wrong (its field says why).
+pub fn open_by_id(state: AppState, typed: &str) -> bool {
+    let id = typed.trim().to_string();
+    if has_errors(&group_id_issues(&id)) {
+        return false;
+    }
+    if state.loading.get_untracked() {
+        return true;
+    }
+    let route = Route::Group(id.clone());
+    let open = state
+        .draft
+        .with_untracked(|d| d.as_ref().is_some_and(|d| d.id() == id));
+    if state.route.get_untracked() != route {
+        router::navigate(&route);
+        if !open {
+            // The route change loads it.
+            return true;
+        }
+    }
+    load_group(state, id);
+    true
 }
 
 /// Progress of listing the directory: `(users so far, total if the server said)`; `None` when

@@ -42,6 +42,9 @@ pub struct AppState {
     /// A stored draft for the loaded group, offered back until restored or discarded.
     pub restorable: RwSignal<Option<StoredDraft>>,
     pub load_notice: RwSignal<Option<Notice>>,
+    /// The ID of the group whose load failed (not found, timed out…), for the editor's state
+    /// offering the ID again; cleared by the next load.
+    pub load_failed: RwSignal<Option<String>>,
     pub loading: RwSignal<bool>,
     pub activity: RwSignal<Vec<ActivityEntry>>,
     /// "Save with PATCH": send only the change instead of the whole membership.
@@ -90,6 +93,7 @@ impl AppState {
             dirty: Memo::new(move |_| draft.with(|d| d.as_ref().is_some_and(GroupDraft::is_dirty))),
             restorable: RwSignal::new(None),
             load_notice: RwSignal::new(None),
+            load_failed: RwSignal::new(None),
             loading: RwSignal::new(false),
             activity: RwSignal::new(Vec::new()),
             use_patch: RwSignal::new(false),

@@ -22,6 +22,8 @@ pub struct Session {
     pub features: RwSignal<ServerFeatures>,
     /// The user directory, listed once per connection on first need.
     pub directory: RwSignal<Option<Arc<Directory>>>,
+    /// Set when a request's 401 disconnected the session, so the key field can say why.
+    pub key_refused: RwSignal<bool>,
 }
 
 impl Session {
@@ -30,6 +32,7 @@ impl Session {
             connected: RwSignal::new(connected),
             features: RwSignal::new(ServerFeatures::default()),
             directory: RwSignal::new(None),
+            key_refused: RwSignal::new(false),
         }
     }
 
@@ -58,6 +61,7 @@ impl Session {
     pub fn heard(&self, error: ApiError) -> ApiError {
         if error.kind == ErrorKind::BadKey {
             storage::forget_key();
+            self.key_refused.set(true);
             self.connected.set(None);
         }
         error

@@ -1,6 +1,7 @@
 //! Accessibility of every screen, checked by axe-core (WCAG 2.0–2.2, levels A and AA) inside
 //! the real panel in Chromium, against the sandbox: connect, a field error, a refused key, a
-//! base path that is not SCIM, the groups list, the editor, find user (its list open), bulk add, the review, a conflict (two admins), the
+//! base path that is not SCIM, the groups list, the connection reopened (Change connection),
+//! the editor, a save said at its top, an unknown group, find user (its list open), bulk add, the review, a conflict (two admins), the
 //! activity page, the restore banner, the review's typed-name step and a rate-limit countdown. Each screen is scanned in the light and the dark
 //! colour scheme at 1280 and 360 px wide and photographed as
 //! target/screenshots/a11y-<screen>-<light|dark>-<360|1280>.png; the page must not scroll
@@ -128,6 +129,12 @@ async fn walk(a: Panel, b: Panel) -> Result<()> {
         .await?;
     screen(&a, "groups", "#groups-heading").await?;
 
+    // The connection reopened from the top bar, over the Groups screen.
+    a.click("Change connection").await?;
+    a.heading("Change connection").await?;
+    screen(&a, "change-connection", "#connect-heading").await?;
+    a.click("Cancel").await?;
+
     let id = a.api.group_id_by_name("Engineering").await?;
     let group = a.api.group(&id).await?;
     let n = group.members.len();
@@ -200,6 +207,8 @@ async fn walk(a: Panel, b: Panel) -> Result<()> {
     a.heading("Review changes").await?;
     a.click("Confirm save").await?;
     a.status_where("A's save", |s| s.contains("Saved")).await?;
+    // What the save did, at the top of the editor.
+    screen(&a, "saved", "#editor-heading").await?;
 
     a.click_link("Activity").await?;
     a.row_texts_where("Saves and attempts", "list A's two attempts", |r| {
@@ -263,9 +272,15 @@ async fn walk(a: Panel, b: Panel) -> Result<()> {
     a.click_link("Groups").await?;
     a.status_where("the countdown", |s| s.contains("trying again in"))
         .await?;
-    screen(&a, "rate-limited", ".content").await?;
+    screen(&a, "rate-limited", "main").await?;
     a.control.clear_faults().await?;
     a.click("Cancel waiting").await?;
+
+    // A link to a group the server does not have: the alert at the top, the ID to fix.
+    a.js("location.hash = '#/groups/noSuchGroup42'; return true;")
+        .await?;
+    a.alert_containing("No group with ID").await?;
+    screen(&a, "not-found", "main").await?;
     Ok(())
 }
 

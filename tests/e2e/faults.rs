@@ -540,14 +540,19 @@ async fn read_faults_are_named_and_rate_limited_reads_retry_by_themselves() -> R
         found_zoe(&p).await?;
 
         // A failed load keeps the edit; the retry loads, and the edit is offered back.
+        // "Load group" is on the Groups screen; for the open group it reads it again.
         p.control
             .set_faults(json!({ "fail_status": 500, "fail_path": format!("/groups/{id}"), "fail_method": "GET" }))
             .await?;
+        p.to_groups_screen().await?;
+        p.fill("Group ID", &id).await?;
         p.click("Load group").await?;
         p.alert_containing("Could not load the group: the server had a problem (500)")
             .await?;
         ensure!(p.value("Display name").await? == kept, "the edit was lost");
         p.control.clear_faults().await?;
+        p.to_groups_screen().await?;
+        p.fill("Group ID", &id).await?;
         p.click("Load group").await?;
         p.status_where("loaded", |s| s.contains("Loaded “Sales”"))
             .await?;

@@ -2,6 +2,7 @@
 //! wrong key, a missing group, an overlong name, where the key lives and an unanswered request.
 use anyhow::{ensure, Context, Result};
 use e2e_harness::{eventually, is_connected, members_text, run, run_with, Options, Panel};
+use fantoccini::key::Key;
 use serde_json::json;
 
 const NAME_LIMIT: usize = 64;
@@ -10,6 +11,7 @@ const NAME_LIMIT: usize = 64;
 async fn load_group(p: &Panel, name: &str) -> Result<e2e_harness::Group> {
     let id = p.api.group_id_by_name(name).await?;
     let group = p.api.group(&id).await?;
+    p.to_groups_screen().await?;
     p.fill("Group ID", &id).await?;
     p.click("Load group").await?;
     let count = group.members.len();
@@ -270,6 +272,8 @@ async fn an_answer_that_is_not_scim_does_not_connect() -> Result<()> {
         p.control.clear_faults().await?;
         p.click("Connect").await?;
         p.status_where("Connected", is_connected).await?;
+        // The fields are behind "Change connection" now; the base URL is no longer marked.
+        p.click("Change connection").await?;
         let base = p.textbox("SCIM base URL").await?;
         let invalid = base.attr("aria-invalid").await?;
         ensure!(
@@ -281,22 +285,64 @@ async fn an_answer_that_is_not_scim_does_not_connect() -> Result<()> {
     .await
 }
 
+/// An unknown group ID (typed, or in a link) is said at the top of the main area, the first
+/// thing in view, with the ID in "Group ID" to fix and a way back to Groups.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn missing_group_is_reported_as_not_found() -> Result<()> {
     run("missing-group", |p| async move {
         p.connect().await?;
         p.fill("Group ID", "noSuchGroup42").await?;
         p.click("Load group").await?;
-        p.alert_containing("not found").await?;
+        let alert = p.alert_containing("not found").await?;
+        ensure!(
+            alert.starts_with("No group with ID “noSuchGroup42”: not found (404)"),
+            "the alert does not say which ID was not found: {alert:?}"
+        );
         p.screenshot_showing("not-found", "not found").await?;
+        alert_at_the_top(&p, "No group with ID").await?;
         let id = p.value("Group ID").await?;
         ensure!(
             id == "noSuchGroup42",
             "Group ID field lost its value: {id:?}"
         );
+
+        // A link to a group that is not there: its ID is copied into the field.
+        p.js("location.hash = '#/groups/nope%20nope'; return true;")
+            .await?;
+        p.alert_containing("No group with ID “nope nope”").await?;
+        alert_at_the_top(&p, "No group with ID").await?;
+        eventually("the ID from the link in Group ID", || async {
+            match p.value("Group ID").await {
+                Ok(v) if v == "nope nope" => Ok(()),
+                Ok(v) => Err(format!("Group ID holds {v:?}")),
+                Err(e) => Err(e.to_string()),
+            }
+        })
+        .await?;
+
+        // The way back: the Groups list, without the old alert.
+        p.click_link("Back to Groups").await?;
+        p.table("Groups").await?;
+        p.settle().await?;
+        let alerts = p.alerts().await?;
+        ensure!(alerts.is_empty(), "the not-found alert stayed: {alerts:?}");
         Ok(())
     })
     .await
+}
+
+/// The alert containing `needle` is the first thing in the main area and fully in view
+/// without scrolling.
+async fn alert_at_the_top(p: &Panel, needle: &str) -> Result<()> {
+    let script = format!(
+        "window.scrollTo(0, 0);          const a = [...document.querySelectorAll('main [role=alert]')].find(e => e.textContent.includes({needle:?}));          if (!a) return 'no alert';          const r = a.getBoundingClientRect();          const first = [...document.querySelectorAll('main section, main [role=alert]')].find(e => e.getBoundingClientRect().height > 0);          if (first !== a) return 'the first thing in main is ' + first?.outerHTML.slice(0, 80);          return r.bottom <= innerHeight ? 'ok' : 'below the fold: ' + r.top;"
+    );
+    let said = p.js(&script).await?;
+    ensure!(
+        said.as_str() == Some("ok"),
+        "the alert is not at the top: {said}"
+    );
+    Ok(())
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -380,12 +426,11 @@ async fn key_lives_only_in_session_storage() -> Result<()> {
             .await?;
         ensure!(!html.to_string().contains(&key), "the key appears in the page's HTML");
         ensure!(!p.body_text().await?.contains(&key), "the key appears in the page's text");
-        let in_field = p.value("API key").await?;
-        ensure!(
-            in_field.is_empty() || in_field == key,
-            "the API key field holds something else ({} chars)",
-            in_field.len()
-        );
+        // Connected, the key field is gone with the connect card.
+        let fields = p
+            .js("return document.querySelectorAll('input[type=password]').length;")
+            .await?;
+        ensure!(fields == 0, "a key field is still in the page: {fields}");
 
         p.click("Forget key").await?;
         e2e_harness::eventually("the key to leave sessionStorage", || async {
@@ -431,6 +476,254 @@ async fn a_request_with_no_answer_is_cancelled_and_can_be_retried() -> Result<()
         p.click("Load group").await?;
         p.status_where("the group loaded", |s| s.contains("Loaded “Sales”"))
             .await?;
+        Ok(())
+    })
+    .await
+}
+
+/// The element id that has the focus ("" for none).
+async fn focused_id(p: &Panel) -> Result<String> {
+    let v = p.js("return document.activeElement?.id ?? '';").await?;
+    Ok(v.as_str().unwrap_or_default().to_owned())
+}
+
+/// Waits until the element with id `id` has the focus.
+async fn wait_focus_on(p: &Panel, id: &str) -> Result<()> {
+    eventually(&format!("the focus on #{id}"), || async move {
+        match focused_id(p).await {
+            Ok(f) if f == id => Ok(()),
+            Ok(f) => Err(format!("focus on #{f}")),
+            Err(e) => Err(e.to_string()),
+        }
+    })
+    .await
+}
+
+/// Before connecting: one centred card, one primary button, the key guide beside the panel,
+/// example placeholders, no Forget key. Connect (here from Activity) lands on Groups at full
+/// width with the focus on Group ID; the connection is one line in the top bar ("Connected to"
+/// the server's short name, said once) with Change connection, which shows the fields again
+/// (focus on the first; Escape and Cancel close them). On a phone the screen starts at the top.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connect_lands_on_groups_with_the_connection_in_the_top_bar() -> Result<()> {
+    run("top-bar", |p| async move {
+        p.heading("Connect to your SCIM server").await?;
+        let primaries = p
+            .js("return [...document.querySelectorAll('button.primary')].filter(b => b.offsetParent).map(b => b.textContent.trim());")
+            .await?;
+        ensure!(
+            primaries == json!(["Connect"]),
+            "primary buttons before connecting: {primaries}"
+        );
+        ensure!(
+            !p.is_shown("button", "button", "Forget key").await?,
+            "Forget key is offered with no key stored"
+        );
+        ensure!(
+            !p.is_shown("textbox", "input", "Group ID").await?,
+            "Group ID is offered before connecting"
+        );
+        let placeholder = p
+            .textbox("SCIM base URL")
+            .await?
+            .attr("placeholder")
+            .await?
+            .unwrap_or_default();
+        ensure!(
+            placeholder.starts_with("e.g. "),
+            "the placeholder looks like a value: {placeholder:?}"
+        );
+        let guide = p.link("Where do I get an organization key?").await?;
+        let href = guide.attr("href").await?.unwrap_or_default();
+        ensure!(href == "organization-key.md", "the guide link goes to {href:?}");
+        let text = p
+            .js("return fetch('organization-key.md').then(r => r.ok ? r.text() : 'HTTP ' + r.status);")
+            .await?;
+        ensure!(
+            text.as_str()
+                .is_some_and(|t| t.starts_with("# Where do I get an organization key?")),
+            "organization-key.md is not served beside the panel: {text}"
+        );
+        p.screenshot("connect-card").await?;
+
+        p.js("location.hash = '#/activity'; return true;").await?;
+        p.heading("Connect to your SCIM server").await?;
+        p.connect().await?;
+        eventually("the Groups screen", || async {
+            let url = p.client.current_url().await.map_err(|e| e.to_string())?;
+            match url.fragment() {
+                Some("/groups") => Ok(()),
+                f => Err(format!("at #{f:?}")),
+            }
+        })
+        .await?;
+        let host = p
+            .url
+            .split_once("://")
+            .map_or(p.url.as_str(), |(_, r)| r)
+            .split('/')
+            .next()
+            .unwrap_or_default()
+            .to_owned();
+        let said = p
+            .status_where("Connected to …", |s| s.starts_with("Connected to"))
+            .await?;
+        ensure!(said == format!("Connected to {host}"), "the top bar says {said:?}");
+        let in_header = p
+            .js("const h = document.querySelector('header'); return !!h.querySelector('#change-connection') && h.textContent.includes('Connected to');")
+            .await?;
+        ensure!(in_header == json!(true), "the connection is not in the top bar");
+        let text = p.visible_text().await?;
+        ensure!(
+            text.matches("Connected").count() == 1,
+            "\"Connected\" is said more than once: {text}"
+        );
+        ensure!(
+            !p.is_shown("textbox", "input", "SCIM base URL").await?,
+            "the connection fields stay after Connect"
+        );
+        p.textbox("Group ID").await?;
+        wait_focus_on(&p, "group-id").await?;
+        let current = p.link("Groups").await?.attr("aria-current").await?;
+        ensure!(current.as_deref() == Some("page"), "Groups is not current");
+        let share = p
+            .js("return document.querySelector('#groups-heading').closest('section').getBoundingClientRect().width / innerWidth;")
+            .await?;
+        ensure!(
+            share.as_f64().is_some_and(|s| s > 0.85),
+            "the Groups screen does not take the full width: {share}"
+        );
+        p.screenshot("top-bar").await?;
+
+        // Change connection: the fields again, focus on the first, Escape or Cancel closes.
+        p.click("Change connection").await?;
+        wait_focus_on(&p, "base-url").await?;
+        ensure!(
+            p.value("SCIM base URL").await? == "/api/scim/v2",
+            "the base URL is not the connected one"
+        );
+        p.screenshot("change-connection").await?;
+        p.press(Key::Escape).await?;
+        wait_focus_on(&p, "change-connection").await?;
+        p.settle().await?;
+        ensure!(
+            !p.is_shown("textbox", "input", "SCIM base URL").await?,
+            "Escape left the connection fields open"
+        );
+        p.click("Change connection").await?;
+        p.click("Cancel").await?;
+        wait_focus_on(&p, "change-connection").await?;
+        p.status_where("still connected", is_connected).await?;
+
+        // A phone: the top bar stays compact, the screen starts near the top.
+        e2e_harness::axe::set_viewport(&p.client, 390, 844).await?;
+        p.js("window.scrollTo(0, 0); return true;").await?;
+        p.settle().await?;
+        let top = p
+            .js("return document.querySelector('#groups-heading').getBoundingClientRect().top;")
+            .await?;
+        ensure!(
+            top.as_f64().is_some_and(|t| t < 200.0),
+            "on a phone the Groups screen starts {top} px down"
+        );
+        p.screenshot("top-bar-phone").await?;
+        e2e_harness::axe::reset(&p.client).await?;
+        Ok(())
+    })
+    .await
+}
+
+/// After a save, what it did is said at the top of the editor ("Saved “Sales”: N members.
+/// Added 1 · Removed 0. Last modified <local date and time>.", with a link to Activity), once
+/// (not again in the save bar), and the page does not scroll. Activity says the same in words,
+/// with a link to the group.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_save_is_said_at_the_top_without_moving_the_page() -> Result<()> {
+    run("saved-at-top", |p| async move {
+        p.connect().await?;
+        let before = load_group(&p, "Sales").await?;
+        let users = p.api.users().await?;
+        let newcomer = users
+            .iter()
+            .find(|u| before.members.iter().all(|m| m.value != u.id))
+            .context("the sandbox has no user outside Sales to add")?
+            .clone();
+        p.fill("Member user ID", &newcomer.id).await?;
+        let display = newcomer
+            .display_name
+            .clone()
+            .unwrap_or_else(|| newcomer.user_name.clone());
+        p.fill("Member display name", &display).await?;
+        p.click("Add member").await?;
+        p.click("Save").await?;
+        let confirm = p.button("Confirm save").await?;
+        p.reveal(&confirm).await?;
+        let y_before = p.js("return scrollY;").await?;
+        confirm.click().await?;
+        let n = before.members.len() + 1;
+        let want = format!("Saved “Sales”: {n} members. Added 1 · Removed 0. Last modified ");
+        let said = p
+            .status_where(&format!("{want:?}"), |s| s.starts_with(&want))
+            .await?;
+        // "5 Dec 2026, 09:14:03.": day, month word, year, then the local clock.
+        let when = said[want.len()..].trim_end_matches('.');
+        let parts: Vec<&str> = when.split([' ', ',']).filter(|w| !w.is_empty()).collect();
+        ensure!(
+            parts.len() == 4
+                && parts[1].len() == 3
+                && parts[3].len() == 8
+                && parts[3].matches(':').count() == 2,
+            "the time is not a local date and time: {when:?}"
+        );
+        p.settle().await?;
+        let y_after = p.js("return scrollY;").await?;
+        ensure!(
+            (y_before.as_f64().unwrap_or(-1.0) - y_after.as_f64().unwrap_or(-9.0)).abs() < 2.0,
+            "the page moved from {y_before} to {y_after} after the save"
+        );
+        let order = p
+            .js(
+                "const s = document.getElementById('saved-status').getBoundingClientRect().top; \
+                 const n = document.getElementById('display-name').getBoundingClientRect().top; \
+                 return s < n;",
+            )
+            .await?;
+        ensure!(
+            order == json!(true),
+            "the saved status is not at the top of the editor"
+        );
+        let bar = p
+            .js("return document.querySelector('.save-bar')?.textContent ?? '';")
+            .await?;
+        ensure!(
+            !bar.as_str().unwrap_or_default().contains("Saved"),
+            "the save bar says it again: {bar}"
+        );
+        let focus = focused_id(&p).await?;
+        ensure!(
+            focus == "saved-status" || focus == "save",
+            "the focus went to #{focus}"
+        );
+        p.screenshot("saved").await?;
+        // The header's "Editing …" line: the ID copies without invisible bidi marks.
+        let editing = p
+            .js("return document.querySelector('header .editing')?.textContent ?? '';")
+            .await?;
+        let editing = editing.as_str().unwrap_or_default();
+        ensure!(
+            editing == format!("Editing “Sales” ({})", before.id),
+            "the header says {editing:?} (bidi marks are not allowed)"
+        );
+
+        p.click_link("View in Activity").await?;
+        let rows = p
+            .row_texts_where("Saves and attempts", "list the save", |r| r.len() == 1)
+            .await?;
+        ensure!(
+            rows[0].contains("Added 1 · Removed 0") && !rows[0].contains("PUT"),
+            "the activity row does not say the change in words: {rows:?}"
+        );
+        p.link("Sales").await?;
         Ok(())
     })
     .await

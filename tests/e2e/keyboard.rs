@@ -9,7 +9,7 @@ use e2e_harness::{a11y, members_text, run, run_with, Options, Panel};
 use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::key::Key;
 
-const TITLE: &str = " — omni-scim-panel";
+const TITLE: &str = " — Omni group membership";
 /// Tab presses allowed to reach a control: the seeded Engineering group has about a hundred
 /// members, each with a Remove button on the way to Save.
 const MAX_TABS: usize = 250;
@@ -131,13 +131,20 @@ async fn first_remove(p: &Panel, label: &str) -> Result<()> {
     wait_focus(p, "button", &format!("Remove {label}")).await
 }
 
+/// Tabs to `role "name"`; no key at all when the panel already put the focus there.
 async fn tab_to(p: &Panel, role: &str, name: &str) -> Result<()> {
     let want = format!("{role} {name:?}");
+    if focused(p).await? == want {
+        return Ok(());
+    }
     tab_until(p, &want, false, |f| f == want).await.map(|_| ())
 }
 
 async fn back_tab_to(p: &Panel, role: &str, name: &str) -> Result<()> {
     let want = format!("{role} {name:?}");
+    if focused(p).await? == want {
+        return Ok(());
+    }
     tab_until(p, &want, true, |f| f == want).await.map(|_| ())
 }
 
@@ -256,11 +263,16 @@ async fn keyboard_only_connect_find_add_remove_and_save() -> Result<()> {
         ensure!(icon == "ok", "favicon: {icon}");
         connect(&p).await?;
 
-        // The Activity link, back up the page, then down to the Group ID.
+        // Connect lands on Groups with the focus on Group ID. The Activity link, back up the
+        // page, then Groups again and down to the Group ID.
+        wait_focus(&p, "textbox", "Group ID").await?;
         back_tab_to(&p, "link", "Activity").await?;
         focus_is_visible(&p, "the Activity link").await?;
         p.press(Key::Enter).await?;
         wait_title(&p, "Activity").await?;
+        back_tab_to(&p, "link", "Groups").await?;
+        p.press(Key::Enter).await?;
+        wait_title(&p, "Groups").await?;
         tab_to(&p, "textbox", "Group ID").await?;
         type_text(&p, &id).await?;
         tab_to(&p, "button", "Load group").await?;
@@ -272,8 +284,8 @@ async fn keyboard_only_connect_find_add_remove_and_save() -> Result<()> {
         p.status_where(&format!("{loaded:?}"), |s| s.contains(&loaded))
             .await?;
         wait_title(&p, "“Engineering”").await?;
-        // The button is aria-disabled while loading, not disabled: it keeps the focus.
-        wait_focus(&p, "button", "Load group").await?;
+        // The opened group takes the focus: its editor's heading.
+        wait_focus(&p, "heading", "Edit group").await?;
 
         // Find user, a combobox: type the name, and its match is listed. Escape closes the
         // list and keeps the text; a second Escape clears it. Typed again, Down makes the match
@@ -400,7 +412,10 @@ async fn keyboard_only_connect_find_add_remove_and_save() -> Result<()> {
         let saved = format!("Saved “Engineering”: {} members.", before.members.len());
         p.status_where(&format!("{saved:?}"), |s| s.contains(&saved))
             .await?;
-        wait_focus(&p, "button", "Save").await?;
+        // The focus is on what the save did, at the top of the editor (in view here).
+        wait_focus(&p, "status", "").await?;
+        let on = p.js("return document.activeElement.id;").await?;
+        ensure!(on == "saved-status", "the focus is on #{on}");
         wait_title(&p, "“Engineering”").await?;
         p.screenshot("saved").await?;
 
@@ -741,6 +756,29 @@ async fn keyboard_member_list_is_one_tab_stop() -> Result<()> {
             e2e_harness::counts(&text) == (Some(0), Some(3), Some(n - 3)),
             "review: {text}"
         );
+        Ok(())
+    })
+    .await
+}
+
+/// A group opened from the Groups list with Enter puts the focus on the editor's heading
+/// ("Edit group"), not on the page's body: the next Tab goes into the editor.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn opening_a_group_with_enter_focuses_the_editor() -> Result<()> {
+    run("keyboard-open-focus", |p| async move {
+        connect(&p).await?;
+        tab_to(&p, "link", "Engineering").await?;
+        p.press(Key::Enter).await?;
+        p.status_where("Engineering loaded", |s| s.contains("Loaded “Engineering”"))
+            .await?;
+        wait_focus(&p, "heading", "Edit group").await?;
+        // The Groups link stays marked as the current section while a group is open.
+        let current = p.link("Groups").await?.attr("aria-current").await?;
+        ensure!(
+            current.as_deref() == Some("page"),
+            "the Groups link is not current while editing: {current:?}"
+        );
+        tab_to(&p, "textbox", "Display name").await?;
         Ok(())
     })
     .await

@@ -447,15 +447,14 @@ async fn two_admins(a: Panel, b: Panel, etag: bool) -> Result<()> {
             r.len() == 3
         })
         .await?;
-    let method = "PUT";
     let expected = [
-        format!("{method} · +0 −1 Saved"),
-        format!("{method} · +1 −0 Saved"),
-        format!("{method} · +1 −0 Stopped: changed on the server"),
+        "Added 0 · Removed 1 Saved",
+        "Added 1 · Removed 0 Saved",
+        "Added 1 · Removed 0 Stopped: changed on the server",
     ];
     for (row, want) in rows.iter().zip(&expected) {
         ensure!(
-            row.contains("Engineering") && row.ends_with(want.as_str()),
+            row.contains("Engineering") && row.ends_with(want),
             "activity row {row:?} should end with {want:?}; all rows: {rows:?}"
         );
     }
@@ -1437,7 +1436,6 @@ async fn paging_through_250_groups_and_searching_them() -> Result<()> {
 /// way, must not be mistaken for a conflict.
 async fn patch_save(p: Panel, etag: bool) -> Result<()> {
     p.connect().await?;
-    p.set_checkbox("Save with PATCH", true).await?;
     let before = load(&p, "Engineering").await?;
     let n = before.members.len();
     let users = p.api.users().await?;
@@ -1449,6 +1447,14 @@ async fn patch_save(p: Panel, etag: bool) -> Result<()> {
     remove(&p, gone.label(), &gone.value).await?;
     let review = open_review(&p).await?;
     expect_counts(&review, 1, 1, n - 1)?;
+    // "Save with PATCH" is chosen in the review (PUT by default); ticking it plans the save
+    // again, with the focus kept on the checkbox.
+    p.set_checkbox("Save with PATCH", true).await?;
+    let focus = p.js("return document.activeElement?.id ?? '';").await?;
+    ensure!(
+        focus.as_str() == Some("use-patch"),
+        "the focus left the PATCH checkbox: {focus}"
+    );
     p.open_details(REQUEST_DETAILS).await?;
     let details = p.details_text(REQUEST_DETAILS).await?;
     ensure!(

@@ -3,6 +3,7 @@
 //! the conflict. What each control does is an [`EditorState`] method.
 
 use super::add_by_id::add_by_id;
+use super::loader::group_not_shown;
 use super::restore_banner::restore_banner;
 use super::save_bar::save_bar;
 use super::saved_summary::saved_summary;
@@ -27,16 +28,19 @@ pub fn GroupEditor(route_id: String) -> impl IntoView {
     let draft = state.draft;
     // Only the group the route names is shown, never a previous one while the next loads.
     // A memo: the editor is rebuilt only when this flips, not at every keystroke.
-    let shown = Memo::new(move |_| draft.with(|d| d.as_ref().is_some_and(|d| d.id() == route_id)));
+    let id = route_id.clone();
+    let shown = Memo::new(move |_| draft.with(|d| d.as_ref().is_some_and(|d| d.id() == id)));
 
     view! {
         <section class="card editor" aria-labelledby="editor-heading">
-            <h2 id="editor-heading">"Edit group"</h2>
+            // Focused when a group opens (state/load.rs), so the keyboard starts here.
+            <h2 id="editor-heading" tabindex="-1">"Edit group"</h2>
+            {saved_summary(editor)}
             {move || {
                 // The page title (app.rs) names the step shown here.
                 state.editor_step.set(editor.step());
                 if !shown.get() {
-                    view! { <p class="empty">"Load a group by its ID, or pick one from the Groups list."</p> }.into_any()
+                    group_not_shown(state, route_id.clone()).into_any()
                 } else if let Some(c) = editor.conflict.get() {
                     conflict_view(editor, c).into_any()
                 } else if let Some(r) = editor.review.get() {
@@ -45,7 +49,6 @@ pub fn GroupEditor(route_id: String) -> impl IntoView {
                     editing_view(editor).into_any()
                 }
             }}
-            {saved_summary(editor.saved)}
         </section>
     }
 }
@@ -70,6 +73,7 @@ fn review_view(editor: EditorState, data: ReviewData) -> impl IntoView {
             retry_in=editor.retry_in
             on_confirm=Callback::new(move |()| editor.confirm())
             on_back=Callback::new(move |()| editor.back())
+            on_patch=Callback::new(move |on| editor.replan_with_patch(on))
         />
         <NoticeArea notice=editor.notice />
     }

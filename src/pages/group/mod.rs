@@ -1,5 +1,5 @@
-//! One group: "Open a group" (the loader, in the sidebar) and its editor (`#/groups/{id}`),
-//! with the editor's named parts.
+//! One group: its editor (`#/groups/{id}`) with the editor's named parts, and what it shows
+//! before the group is in it (`loader`: loading, not found).
 
 pub mod add_by_id;
 pub mod edit;

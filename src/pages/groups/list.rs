@@ -33,7 +33,7 @@ pub fn GroupsPage() -> impl IntoView {
                         .into_any();
                 }
                 view! {
-                    // the Group ID loader goes here
+                    {super::loader::group_id_form()}
                     {search_form(list)}
                     <NoticeArea notice=list.notice />
                     {load_again(list)}

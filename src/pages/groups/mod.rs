@@ -1,3 +1,4 @@
-//! "Groups" (`#/groups`).
+//! "Groups" (`#/groups`): opening a group by ID, and the list.
 
 pub mod list;
+pub mod loader;
