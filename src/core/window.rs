@@ -61,7 +61,8 @@ pub fn spacer_px(total: usize, rendered: &Range<usize>, row_px: f64) -> (u64, u6
 }
 
 /// A member filter: the words typed, folded as the user search folds them (case and Latin
-/// accents ignored). Every word must appear in the member's display or user ID.
+/// accents ignored). Every word must appear in the member's display or user ID (or, for a
+/// member the panel knows, the directory's name or email).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct MemberFilter {
     words: Vec<String>,
