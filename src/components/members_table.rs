@@ -566,6 +566,7 @@ fn list_head(editor: EditorState, data: ListData) -> impl IntoView {
     let picked = move || editor.selected.with(|s| s.len());
     let all_shown = move || data.all_shown_ticked(editor);
     view! {
+        <div class="list-head">
         <h3 id="members-heading">
             {heading}
             " "
@@ -588,6 +589,7 @@ fn list_head(editor: EditorState, data: ListData) -> impl IntoView {
             >
                 {move || format!("Remove selected ({})", picked())}
             </button>
+        </div>
         </div>
     }
 }
