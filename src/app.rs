@@ -15,6 +15,7 @@ use crate::pages::group::edit::GroupEditor;
 use crate::pages::groups::list::GroupsPage;
 use crate::state::connection::ConnectForm;
 use crate::state::load::load_group;
+use crate::state::notice::Notice;
 use crate::state::session::Session;
 use crate::state::{provide_app_state, AppState};
 use leptos::prelude::*;
@@ -132,6 +133,33 @@ fn land_after_connect(state: AppState) {
         }
         now
     });
+    state
+        .session
+        .on_other_server(move |from, to| close_foreign_group(state, from, to));
+}
+
+/// Connected to another server: the open group's members, version and changes belong to the
+/// server it was read from, so it closes (a Save would otherwise send them to this one). Its
+/// unsaved changes stay kept in this tab, offered back when that group is opened again.
+fn close_foreign_group(state: AppState, from: &ScimBase, to: &ScimBase) {
+    let open = state.draft.with_untracked(Option::is_some);
+    if open {
+        state.keep_draft_now();
+        state.restorable.set(None);
+        state.draft.set(None);
+    }
+    // The route too, at once: a link to a group of the old server is not opened on this one.
+    if state.route.get_untracked() != Route::Groups {
+        state.route.set(Route::Groups);
+        router::navigate(&Route::Groups);
+    }
+    if open {
+        // After the route's effect has cleared the previous screen's notice.
+        let said = format!(
+            "Connected to {to}. The group open before was read from {from}, so it was closed; its unsaved changes are kept in this tab."
+        );
+        request_animation_frame(move || state.load_notice.set(Some(Notice::Progress(said))));
+    }
 }
 
 /// The tab's title names the screen (and the group or step), so tabs and history are told

@@ -24,11 +24,20 @@ pub struct Session {
     pub directory: RwSignal<Option<Arc<Directory>>>,
     /// Set when a request's 401 disconnected the session, so the key field can say why.
     pub key_refused: RwSignal<bool>,
+    /// The server the panel's data came from: the last connection, kept across a disconnect
+    /// (a failed Connect in between does not make the next server the same one).
+    last_server: StoredValue<Option<ScimBase>>,
+    /// Told `(from, to)` before the session moves to another server than its data came from.
+    on_other_server: StoredValue<Option<OtherServerHook>>,
 }
+
+type OtherServerHook = Arc<dyn Fn(&ScimBase, &ScimBase) + Send + Sync>;
 
 impl Session {
     pub fn new(connected: Option<ScimBase>) -> Self {
         Self {
+            last_server: StoredValue::new(connected.clone()),
+            on_other_server: StoredValue::new(None),
             connected: RwSignal::new(connected),
             features: RwSignal::new(ServerFeatures::default()),
             directory: RwSignal::new(None),
@@ -67,8 +76,22 @@ impl Session {
         error
     }
 
+    /// What must happen, before the switch, when a Connect reaches another server than the
+    /// one the panel's data came from (the root closes the open group).
+    pub fn on_other_server(&self, hook: impl Fn(&ScimBase, &ScimBase) + Send + Sync + 'static) {
+        self.on_other_server.set_value(Some(Arc::new(hook)));
+    }
+
     /// Forgets everything learnt from the previous connection.
     pub fn reset(&self, connected: Option<ScimBase>) {
+        if let Some(to) = &connected {
+            let from = self.last_server.get_value().filter(|from| from != to);
+            if let (Some(from), Some(hook)) = (from, self.on_other_server.get_value()) {
+                // Before `connected` changes, so nothing reacting to it sees the old data.
+                hook(&from, to);
+            }
+            self.last_server.set_value(Some(to.clone()));
+        }
         self.connected.set(connected);
         self.features.set(ServerFeatures::default());
         self.directory.set(None);

@@ -1,6 +1,7 @@
 //! The main path: connect, rename, add and remove, save, and what the server then holds; a
 //! wrong key, a missing group, an overlong name, where the key lives and an unanswered request.
 use anyhow::{ensure, Context, Result};
+use e2e_harness::procs::{self, Sandbox};
 use e2e_harness::{eventually, is_connected, members_text, run, run_with, Options, Panel};
 use fantoccini::key::Key;
 use serde_json::json;
@@ -724,6 +725,54 @@ async fn a_save_is_said_at_the_top_without_moving_the_page() -> Result<()> {
             "the activity row does not say the change in words: {rows:?}"
         );
         p.link("Sales").await?;
+        Ok(())
+    })
+    .await
+}
+
+/// A Connect to another server while a group is open closes that group: its members, version
+/// and changes were read from the first server, and a Save would have sent them to the second
+/// (the editor stayed open after "Change connection"). Its unsaved change stays kept in the tab
+/// and is offered back when the group is opened on its own server again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connecting_to_another_server_closes_the_open_group() -> Result<()> {
+    let options = Options::default().connect_src("http://127.0.0.1:*");
+    run_with("other-server", options, |mut panels| async move {
+        let p = panels.remove(0);
+        p.connect().await?;
+        let sales = load_group(&p, "Sales").await?;
+        p.fill("Display name", "Sales EMEA").await?;
+        p.wait_enabled("Save", true).await?;
+
+        let panel_origin = p.url.trim_end_matches('/').to_owned();
+        let key = procs::random_key();
+        let other = Sandbox::start_with(&key, &["--cors-origin".to_owned(), panel_origin]).await?;
+        p.click("Change connection").await?;
+        p.fill("SCIM base URL", &other.api_base()).await?;
+        p.fill("API key", &key).await?;
+        p.click("Connect").await?;
+        p.status_where("the open group closed", |s| {
+            s.contains("so it was closed") && s.contains("unsaved changes are kept")
+        })
+        .await?;
+        ensure!(
+            !p.is_shown("textbox", "input", "Display name").await?,
+            "the group read from the first server is still open for editing"
+        );
+        let hash = p.js("return location.hash;").await?;
+        ensure!(hash == json!("#/groups"), "not on Groups: {hash}");
+        p.textbox("Group ID").await?;
+        p.screenshot("other-server-closed").await?;
+
+        // Back on the first server, the group offers its change again; nothing was written.
+        p.connect().await?;
+        load_group(&p, "Sales").await?;
+        p.region("Unsaved changes").await?;
+        let now = p.api.group(&sales.id).await?;
+        ensure!(
+            now.display_name == "Sales" && now.members.len() == sales.members.len(),
+            "the first server's group changed: {now:?}"
+        );
         Ok(())
     })
     .await
