@@ -161,6 +161,22 @@ pub fn read_again_without_members(kind: &ErrorKind) -> bool {
     )
 }
 
+/// Why the counts are read group by group after a failed read of the list with members.
+pub fn without_members_note(kind: &ErrorKind, status: Option<u16>) -> String {
+    let why = match kind {
+        ErrorKind::ServerError => match status {
+            Some(s) => format!("the server failed to send the list with members ({s})"),
+            None => "the server failed to send the list with members".to_string(),
+        },
+        ErrorKind::Timeout { .. } => "the list with members took too long".to_string(),
+        ErrorKind::Unreachable { .. } => {
+            "the connection broke while the list with members came".to_string()
+        }
+        _ => "the list with members was too large to read".to_string(),
+    };
+    format!("Member counts are read group by group for the groups shown: {why}.")
+}
+
 /// How far the reading of the list got.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ListEnd {
@@ -471,6 +487,16 @@ mod tests {
         assert!(!read_again_without_members(&ErrorKind::RateLimited {
             wait_seconds: None
         }));
+    }
+
+    #[test]
+    fn the_fallback_says_why_briefly() {
+        assert_eq!(
+            without_members_note(&ErrorKind::ServerError, Some(502)),
+            "Member counts are read group by group for the groups shown: the server failed to send the list with members (502)."
+        );
+        assert!(without_members_note(&ErrorKind::BadResponse, Some(200))
+            .ends_with("too large to read."));
     }
 
     #[test]

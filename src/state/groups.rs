@@ -9,8 +9,8 @@ use crate::browser::focus::focus_soon;
 use crate::browser::http::{ScimClient, ScreenReads};
 use crate::browser::{router, storage};
 use crate::core::group_list::{
-    has_unsaved_draft, read_again_without_members, GroupRow, Listing, MemberCount, Shown,
-    LIST_COUNT,
+    has_unsaved_draft, read_again_without_members, without_members_note, GroupRow, Listing,
+    MemberCount, Shown, LIST_COUNT,
 };
 use crate::core::route::Route;
 use leptos::prelude::*;
@@ -147,9 +147,8 @@ impl GroupsList {
                     // Too large, too slow or a server error: the same page without members,
                     // and the counts of the rows on screen read one by one.
                     with_members = false;
-                    self.counts_note.set(Some(format!(
-                        "Member counts are read group by group for the groups shown: the server could not send the list with members ({e})."
-                    )));
+                    self.counts_note
+                        .set(Some(without_members_note(&e.kind, e.status)));
                     continue;
                 }
                 Err(e) => {
