@@ -177,6 +177,17 @@ pub fn without_members_note(kind: &ErrorKind, status: Option<u16>) -> String {
     format!("Member counts are read group by group for the groups shown: {why}.")
 }
 
+/// Why the member column went: no count of the rows shown could be read.
+pub fn counts_failed_note(status: Option<u16>) -> String {
+    match status {
+        Some(s) => format!(
+            "Member counts could not be read: the server answered {s} when asked for each group's members."
+        ),
+        None => "Member counts could not be read: no answer came when asked for each group's members."
+            .to_string(),
+    }
+}
+
 /// How far the reading of the list got.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ListEnd {

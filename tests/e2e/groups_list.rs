@@ -4,7 +4,7 @@
 //! pager, and opens the only match on Enter; an "Unsaved" mark on groups with unsaved edits.
 //! Screenshots (target/screenshots/): groups-counts-groups-list-{light,dark}-{1280,390}.png,
 //! groups-search-searching.png, groups-fallback-fallback{,-390}.png, groups-500-fallback.png,
-//! groups-unsaved-marked.png.
+//! groups-unsaved-marked.png, groups-no-counts-no-counts.png.
 
 use anyhow::{ensure, Context, Result};
 use e2e_harness::api::{requests_text, LoggedRequest};
@@ -326,6 +326,35 @@ async fn groups_counts_survive_a_list_with_members_the_server_cannot_send() -> R
         p.js("document.getElementById('groups-heading').scrollIntoView({block: 'start'}); return true;")
             .await?;
         p.screenshot("fallback").await?;
+        Ok(())
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn groups_member_column_goes_when_no_count_can_be_read() -> Result<()> {
+    let options = Options::default().args(&["--lists-without-members"]);
+    run_with("groups-no-counts", options, |mut ps| async move {
+        let p = ps.remove(0);
+        p.connect().await?;
+        p.click_link("Activity").await?;
+        p.control
+            .set_faults(serde_json::json!({ "fail_status": 500, "fail_path": "/groups/", "fail_method": "GET" }))
+            .await?;
+        p.click_link("Groups").await?;
+        p.wait_text("Member counts could not be read: the server answered 500")
+            .await?;
+        let table = p.table("Groups").await?;
+        let heads = table.text().await?;
+        ensure!(
+            !heads.contains("Members") && !heads.contains("Unknown") && !heads.contains("—"),
+            "the member column stayed without counts: {heads}"
+        );
+        p.row_texts_where("Groups", "list the groups", |r| r.len() >= 8)
+            .await?;
+        p.js("document.getElementById('groups-heading').scrollIntoView({block: 'start'}); return true;")
+            .await?;
+        p.screenshot("no-counts").await?;
         Ok(())
     })
     .await
