@@ -161,6 +161,33 @@ pub fn read_again_without_members(kind: &ErrorKind) -> bool {
     )
 }
 
+/// Why the counts are read group by group after a failed read of the list with members.
+pub fn without_members_note(kind: &ErrorKind, status: Option<u16>) -> String {
+    let why = match kind {
+        ErrorKind::ServerError => match status {
+            Some(s) => format!("the server failed to send the list with members ({s})"),
+            None => "the server failed to send the list with members".to_string(),
+        },
+        ErrorKind::Timeout { .. } => "the list with members took too long".to_string(),
+        ErrorKind::Unreachable { .. } => {
+            "the connection broke while the list with members came".to_string()
+        }
+        _ => "the list with members was too large to read".to_string(),
+    };
+    format!("Member counts are read group by group for the groups shown: {why}.")
+}
+
+/// Why the member column went: no count of the rows shown could be read.
+pub fn counts_failed_note(status: Option<u16>) -> String {
+    match status {
+        Some(s) => format!(
+            "Member counts could not be read: the server answered {s} when asked for each group's members."
+        ),
+        None => "Member counts could not be read: no answer came when asked for each group's members."
+            .to_string(),
+    }
+}
+
 /// How far the reading of the list got.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ListEnd {
@@ -471,6 +498,16 @@ mod tests {
         assert!(!read_again_without_members(&ErrorKind::RateLimited {
             wait_seconds: None
         }));
+    }
+
+    #[test]
+    fn the_fallback_says_why_briefly() {
+        assert_eq!(
+            without_members_note(&ErrorKind::ServerError, Some(502)),
+            "Member counts are read group by group for the groups shown: the server failed to send the list with members (502)."
+        );
+        assert!(without_members_note(&ErrorKind::BadResponse, Some(200))
+            .ends_with("too large to read."));
     }
 
     #[test]

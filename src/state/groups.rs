@@ -9,8 +9,8 @@ use crate::browser::focus::focus_soon;
 use crate::browser::http::{ScimClient, ScreenReads};
 use crate::browser::{router, storage};
 use crate::core::group_list::{
-    has_unsaved_draft, read_again_without_members, GroupRow, Listing, MemberCount, Shown,
-    LIST_COUNT,
+    counts_failed_note, has_unsaved_draft, read_again_without_members, without_members_note,
+    GroupRow, Listing, MemberCount, Shown, LIST_COUNT,
 };
 use crate::core::route::Route;
 use leptos::prelude::*;
@@ -31,7 +31,7 @@ pub struct GroupsList {
     pub loading: RwSignal<bool>,
     /// Why counts are read group by group, when they are.
     pub counts_note: RwSignal<Option<String>>,
-    /// What the last failed count read said.
+    /// Why the last count read failed, when one did.
     pub count_error: RwSignal<Option<String>>,
     /// Bumped by every listing and every cancel: an answer carrying an older number is dropped.
     seq: StoredValue<u64>,
@@ -147,9 +147,8 @@ impl GroupsList {
                     // Too large, too slow or a server error: the same page without members,
                     // and the counts of the rows on screen read one by one.
                     with_members = false;
-                    self.counts_note.set(Some(format!(
-                        "Member counts are read group by group for the groups shown: the server could not send the list with members ({e})."
-                    )));
+                    self.counts_note
+                        .set(Some(without_members_note(&e.kind, e.status)));
                     continue;
                 }
                 Err(e) => {
@@ -209,7 +208,7 @@ impl GroupsList {
                     Ok(c) => MemberCount::Counted(c),
                     Err(e) => {
                         let e = list.session.heard(e);
-                        let _ = list.count_error.try_set(Some(e.to_string()));
+                        let _ = list.count_error.try_set(Some(counts_failed_note(e.status)));
                         MemberCount::Unavailable
                     }
                 };

@@ -1,9 +1,10 @@
 //! The Groups list (issue 12, point 6): member counts in one request for the demo's groups,
-//! read group by group when the server's lists come without members; a search that ignores
-//! case and accents, shows every match without a pager, and opens the only match on Enter;
-//! an "Unsaved" mark on groups with unsaved edits. Screenshots:
-//! target/screenshots/groups-list-{light,dark}-{1280,390}.png, groups-search-searching.png,
-//! groups-fallback-fallback.png.
+//! read group by group when the server's lists come without members or it cannot send the
+//! list with them (a 500); a search that ignores case and accents, shows every match without a
+//! pager, and opens the only match on Enter; an "Unsaved" mark on groups with unsaved edits.
+//! Screenshots (target/screenshots/): groups-counts-groups-list-{light,dark}-{1280,390}.png,
+//! groups-search-searching.png, groups-fallback-fallback{,-390}.png, groups-500-fallback.png,
+//! groups-unsaved-marked.png, groups-no-counts-no-counts.png.
 
 use anyhow::{ensure, Context, Result};
 use e2e_harness::api::{requests_text, LoggedRequest};
@@ -283,6 +284,77 @@ async fn groups_list_marks_groups_with_unsaved_edits() -> Result<()> {
             marked,
         )
         .await?;
+        Ok(())
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn groups_counts_survive_a_list_with_members_the_server_cannot_send() -> Result<()> {
+    run_with("groups-500", Options::default(), |mut ps| async move {
+        let p = ps.remove(0);
+        p.connect().await?;
+        p.click_link("Groups").await?;
+        let want = expected(&p).await?;
+        let n = want.len();
+        counts_shown(&p, &want).await?;
+        p.click_link("Activity").await?;
+        // Only the next group request fails (500): the 100th from now, after 99 of the test's.
+        const EVERY: u64 = 100;
+        p.control
+            .set_faults(serde_json::json!({ "fail_status": 500, "fail_path": "/groups", "fail_every": EVERY }))
+            .await?;
+        for _ in 1..EVERY {
+            p.api.send("GET", "/groups?count=1", None).await?;
+        }
+        p.control.clear_requests().await?;
+        p.click_link("Groups").await?;
+        counts_shown(&p, &want).await?;
+        p.wait_text("the server failed to send the list with members (500).")
+            .await?;
+        let (lists, reads) = list_requests(&p).await?;
+        let log = p.control.requests().await?;
+        ensure!(
+            lists.len() == 2
+                && lists[0].status == 500
+                && !lists[1].query.as_deref().unwrap_or_default().is_empty()
+                && lists[1].query.as_deref().unwrap_or_default().contains("excludedAttributes=members")
+                && reads.len() == n,
+            "a 500 for the list with members, then: {}",
+            requests_text(&log)
+        );
+        p.js("document.getElementById('groups-heading').scrollIntoView({block: 'start'}); return true;")
+            .await?;
+        p.screenshot("fallback").await?;
+        Ok(())
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn groups_member_column_goes_when_no_count_can_be_read() -> Result<()> {
+    let options = Options::default().args(&["--lists-without-members"]);
+    run_with("groups-no-counts", options, |mut ps| async move {
+        let p = ps.remove(0);
+        p.connect().await?;
+        p.click_link("Activity").await?;
+        p.control
+            .set_faults(serde_json::json!({ "fail_status": 500, "fail_path": "/groups/", "fail_method": "GET" }))
+            .await?;
+        p.click_link("Groups").await?;
+        p.wait_text("Member counts could not be read: the server answered 500")
+            .await?;
+        let table = p.table("Groups").await?;
+        let heads = table.text().await?;
+        ensure!(
+            !heads.contains("Members") && !heads.contains("Unknown") && !heads.contains("—"),
+            "the member column stayed without counts: {heads}"
+        );
+        p.row_texts_where("Groups", "list the groups", |r| r.len() >= 8)
+            .await?;
+        p.js("document.getElementById('groups-heading').scrollIntoView({block: 'start'}); return true;")
+            .await?;
+        p.screenshot("no-counts").await?;
         Ok(())
     })
     .await

@@ -96,8 +96,7 @@ fn list_status(list: GroupsList) -> impl IntoView {
             {move || list.match_text().or_else(|| list.summary()).map(|t| view! { <p>{t}</p> })}
             {move || {
                 if list.counts_gone() {
-                    let why = list.count_error.get().unwrap_or_default();
-                    Some(view! { <p class="counts-note">{format!("Member counts could not be read. {why}")}</p> })
+                    list.count_error.get().map(|t| view! { <p class="counts-note">{t}</p> })
                 } else {
                     list.counts_note.get().map(|t| view! { <p class="counts-note">{t}</p> })
                 }
