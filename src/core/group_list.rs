@@ -10,6 +10,7 @@ use super::directory::fold;
 use super::error::ErrorKind;
 use super::model::{parse_list, BodyError};
 use super::paging::{next_start_index, page_range_text};
+use super::window::group_digits;
 use super::stored_draft::StoredDraft;
 use serde::de::{Deserializer, IgnoredAny, SeqAccess, Visitor};
 use serde::Deserialize;
@@ -324,18 +325,18 @@ impl Listing {
             ListEnd::Complete => Some(match n {
                 0 => "There are no groups on this server yet.".to_string(),
                 1 => "1 group.".to_string(),
-                n => format!("{} groups.", thousands(n)),
+                n => format!("{} groups.", group_digits(n)),
             }),
             ListEnd::Capped => {
                 let of = self
                     .total
                     .filter(|&t| t > n as u64)
-                    .map(|t| format!(" of {}", thousands(t as usize)))
+                    .map(|t| format!(" of {}", group_digits(t as usize)))
                     .unwrap_or_default();
                 Some(format!(
                     "Showing the first {}{of} groups: the panel reads at most {} groups ({} requests). Open any other group by its ID.",
-                    thousands(n),
-                    thousands(MAX_GROUPS),
+                    group_digits(n),
+                    group_digits(MAX_GROUPS),
                     MAX_LIST_REQUESTS
                 ))
             }
@@ -363,10 +364,10 @@ impl Shown {
             1 => format!("1 group matches “{q}”. Press Enter to open it."),
             n if n > self.rows.len() => format!(
                 "{} groups match “{q}”; the first {} are shown. Type more of the name to narrow them.",
-                thousands(n),
+                group_digits(n),
                 self.rows.len()
             ),
-            n => format!("{} groups match “{q}”.", thousands(n)),
+            n => format!("{} groups match “{q}”.", group_digits(n)),
         })
     }
 }
@@ -405,19 +406,6 @@ pub fn has_unsaved_draft(id: &str, open_dirty: Option<&str>, stored: Option<&str
         || stored
             .and_then(StoredDraft::parse)
             .is_some_and(|d| d.loaded.id == id && d.has_changes())
-}
-
-/// "1,234".
-fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
@@ -660,14 +648,6 @@ mod tests {
         assert!(!has_unsaved_draft("g1", None, Some(&unchanged)));
         assert!(!has_unsaved_draft("g2", None, Some(&changed)));
         assert!(!has_unsaved_draft("g1", None, Some("{broken")));
-    }
-
-    #[test]
-    fn thousands_separators() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(2000), "2,000");
-        assert_eq!(thousands(1_234_567), "1,234,567");
     }
 
     /// Upper-cases ASCII and puts accents on vowels, as a name may be written.
