@@ -51,23 +51,23 @@ pub fn store_base_url(base: &str) {
 }
 
 /// A group's unsaved draft, as JSON, from this tab's session storage.
-pub fn load_draft(group_id: &str) -> Option<String> {
+pub fn load_draft(server: &str, group_id: &str) -> Option<String> {
     session()?
-        .get_item(&stored_draft::storage_name(group_id))
+        .get_item(&stored_draft::storage_name(server, group_id))
         .ok()
         .flatten()
 }
 
 /// False when the tab would not keep it (storage off, or over its quota for a huge group).
-pub fn store_draft(group_id: &str, json: &str) -> bool {
+pub fn store_draft(server: &str, group_id: &str, json: &str) -> bool {
     session().is_some_and(|s| {
-        s.set_item(&stored_draft::storage_name(group_id), json)
+        s.set_item(&stored_draft::storage_name(server, group_id), json)
             .is_ok()
     })
 }
 
-pub fn forget_draft(group_id: &str) {
+pub fn forget_draft(server: &str, group_id: &str) {
     if let Some(s) = session() {
-        let _ = s.remove_item(&stored_draft::storage_name(group_id));
+        let _ = s.remove_item(&stored_draft::storage_name(server, group_id));
     }
 }

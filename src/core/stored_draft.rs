@@ -8,9 +8,10 @@ use super::model::{Group, Member};
 use serde::{Deserialize, Serialize};
 use std::hash::Hasher;
 
-/// Storage item name for a group's draft.
-pub fn storage_name(group_id: &str) -> String {
-    format!("omni-scim-panel.draft.{group_id}")
+/// Storage item name for a group's draft on the server (base URL) it was read from: a group of
+/// the same ID on another server is another group, and never gets this draft offered.
+pub fn storage_name(server: &str, group_id: &str) -> String {
+    format!("omni-scim-panel.draft.{group_id}@{server}")
 }
 
 /// A draft kept as its change, not as two copies of the membership: a 50,000-member group's
@@ -164,7 +165,14 @@ mod tests {
         let back = back.map(|r| (r.same_base, r.draft));
         assert_eq!(back, Some((true, d)));
         assert_eq!(StoredDraft::parse("{broken"), None);
-        assert_eq!(storage_name("g1"), "omni-scim-panel.draft.g1");
+        assert_eq!(
+            storage_name("https://a.omniapp.co/api/scim/v2", "g1"),
+            "omni-scim-panel.draft.g1@https://a.omniapp.co/api/scim/v2"
+        );
+        assert_ne!(
+            storage_name("https://a", "g1"),
+            storage_name("https://b", "g1")
+        );
     }
 
     #[test]

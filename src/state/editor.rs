@@ -6,7 +6,7 @@ use super::notice::Notice;
 use super::save;
 use super::AppState;
 use crate::browser::focus::{focus_in_place, focus_soon};
-use crate::browser::{page, perf, storage, time};
+use crate::browser::{page, perf, time};
 use crate::core::bulk::entries;
 use crate::core::diff::MembershipDiff;
 use crate::core::directory::DirectoryUser;
@@ -444,7 +444,7 @@ impl EditorState {
         // the group's "Loaded …" line is history now.
         self.notice.set(None);
         self.app.load_notice.set(None);
-        storage::forget_draft(sent.id());
+        self.app.session.forget_draft(sent.id());
         self.app.restorable.set(None);
         self.app.draft.update(|current| {
             if let Some(current) = current {
@@ -600,7 +600,7 @@ impl EditorState {
     /// Forgets the changes this tab kept, without restoring them.
     pub fn discard_stored(&self) {
         if let Some(d) = self.app.draft.get_untracked() {
-            storage::forget_draft(d.id());
+            self.app.session.forget_draft(d.id());
         }
         self.app.restorable.set(None);
         focus_soon("display-name");

@@ -7,7 +7,7 @@ use super::session::Session;
 use super::AppState;
 use crate::browser::focus::focus_soon;
 use crate::browser::http::{ScimClient, ScreenReads};
-use crate::browser::{router, storage};
+use crate::browser::router;
 use crate::core::group_list::{
     counts_failed_note, has_unsaved_draft, read_again_without_members, without_members_note,
     GroupRow, Listing, MemberCount, Shown, LIST_COUNT,
@@ -314,7 +314,11 @@ impl GroupsList {
                 .filter(|_| self.app.dirty.get_untracked())
                 .map(|d| d.id().to_string())
         });
-        has_unsaved_draft(id, open.as_deref(), storage::load_draft(id).as_deref())
+        has_unsaved_draft(
+            id,
+            open.as_deref(),
+            self.app.session.load_draft(id).as_deref(),
+        )
     }
 
     /// The member column goes when no row shown has a count and none can be read.

@@ -6,7 +6,7 @@ use super::session::Session;
 use super::AppState;
 use crate::browser::focus::focus_soon;
 use crate::browser::http::ScreenReads;
-use crate::browser::{perf, router, storage};
+use crate::browser::{perf, router};
 use crate::core::directory::Directory;
 use crate::core::draft::GroupDraft;
 use crate::core::error::ErrorKind;
@@ -51,7 +51,9 @@ pub fn load_group(state: AppState, id: String) {
                 // An edit still waiting to be written belongs to the draft about to be replaced.
                 state.keep_draft_now();
                 let loaded = GroupDraft::from_group(group);
-                let stored = storage::load_draft(&id)
+                let stored = state
+                    .session
+                    .load_draft(&id)
                     .and_then(|json| StoredDraft::parse(&json))
                     .filter(StoredDraft::has_changes);
                 state.load_notice.set(Some(Notice::Success(format!(

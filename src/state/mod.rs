@@ -20,7 +20,7 @@ pub mod save;
 pub mod session;
 pub mod user_search;
 
-use crate::browser::{http, router, storage, time};
+use crate::browser::{http, router, time};
 use crate::core::activity::ActivityEntry;
 use crate::core::draft::GroupDraft;
 use crate::core::route::Route;
@@ -113,7 +113,7 @@ impl AppState {
         state.draft.with_untracked(|d| {
             let Some(d) = d else { return };
             if state.dirty.get_untracked() {
-                let kept = storage::store_draft(
+                let kept = state.session.store_draft(
                     d.id(),
                     &StoredDraft::from_draft(d, time::now_ms()).to_json(),
                 );
@@ -121,7 +121,7 @@ impl AppState {
                     state.draft_kept.set(kept);
                 }
             } else if state.restorable.with_untracked(Option::is_none) {
-                storage::forget_draft(d.id());
+                state.session.forget_draft(d.id());
             }
         });
     }

@@ -82,6 +82,28 @@ impl Session {
         self.on_other_server.set_value(Some(Arc::new(hook)));
     }
 
+    /// The draft of group `id` kept in this tab for the server the panel's data came from.
+    pub fn load_draft(&self, id: &str) -> Option<String> {
+        self.last_server
+            .with_value(|s| storage::load_draft(s.as_ref()?.as_str(), id))
+    }
+
+    /// Keeps a draft for the server its group was read from; false when the tab would not.
+    pub fn store_draft(&self, id: &str, json: &str) -> bool {
+        self.last_server.with_value(|s| {
+            s.as_ref()
+                .is_some_and(|s| storage::store_draft(s.as_str(), id, json))
+        })
+    }
+
+    pub fn forget_draft(&self, id: &str) {
+        self.last_server.with_value(|s| {
+            if let Some(s) = s {
+                storage::forget_draft(s.as_str(), id);
+            }
+        });
+    }
+
     /// Forgets everything learnt from the previous connection.
     pub fn reset(&self, connected: Option<ScimBase>) {
         if let Some(to) = &connected {

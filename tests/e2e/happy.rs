@@ -762,7 +762,31 @@ async fn connecting_to_another_server_closes_the_open_group() -> Result<()> {
         let hash = p.js("return location.hash;").await?;
         ensure!(hash == json!("#/groups"), "not on Groups: {hash}");
         p.textbox("Group ID").await?;
+        // The second server (seeded alike) has a group of the same ID: it is another group, and
+        // the first one's kept change is neither marked nor offered there.
+        p.rows_where("Groups", "list the second server's groups", |rows| {
+            rows.iter().any(|r| r.contains(&sales.id))
+        })
+        .await?;
+        let rows = p.row_texts("Groups").await?;
+        ensure!(
+            rows.iter().all(|r| !r.contains("Unsaved")),
+            "the first server's draft is marked on the second's list: {rows:?}"
+        );
         p.screenshot("other-server-closed").await?;
+        p.to_groups_screen().await?;
+        p.fill("Group ID", &sales.id).await?;
+        p.click("Load group").await?;
+        p.status_where("the second server's Sales loaded", |s| {
+            s.contains("Loaded “Sales”")
+        })
+        .await?;
+        p.settle().await?;
+        ensure!(
+            !p.is_shown("region", "section, [role=region]", "Unsaved changes")
+                .await?,
+            "the first server's draft is offered on the second server's group"
+        );
 
         // Back on the first server, the group offers its change again; nothing was written.
         p.connect().await?;

@@ -9,9 +9,10 @@ use e2e_harness::{eventually, run, run_with, Options, Panel};
 use fantoccini::key::Key;
 use serde_json::json;
 
-/// The sessionStorage item that holds a group's unsaved draft (src/core/stored_draft.rs).
+/// The sessionStorage item that holds a group's unsaved draft on the server the harness
+/// connects to, the same-origin base URL (src/core/stored_draft.rs).
 fn draft_item(group_id: &str) -> String {
-    format!("omni-scim-panel.draft.{group_id}")
+    format!("omni-scim-panel.draft.{group_id}@/api/scim/v2")
 }
 
 /// Whether any sessionStorage value holds `key`.
