@@ -446,7 +446,7 @@ mod tests {
             ]
         })
         .to_string();
-        let (rows, total) = parse_group_rows(&body).expect("a list");
+        let (rows, total) = parse_group_rows(&body).unwrap_or_else(|e| panic!("not a list: {e:?}"));
         assert_eq!(total, Some(3));
         let counts: Vec<MemberCount> = rows.iter().map(|r| r.members).collect();
         assert_eq!(
@@ -554,11 +554,11 @@ mod tests {
         let l = listing(&refs);
         let first = l.shown("", 0);
         assert_eq!(first.rows.len(), 25);
-        let pager = first.pager.expect("a pager");
+        let pager = first.pager.unwrap_or_else(|| panic!("no pager"));
         assert_eq!(pager.text(), "Groups 1–25 of 60");
         assert!(!pager.has_prev() && pager.has_next());
         let last = l.shown("  ", 9);
-        let pager = last.pager.expect("a pager");
+        let pager = last.pager.unwrap_or_else(|| panic!("no pager"));
         assert_eq!(pager.text(), "Groups 51–60 of 60");
         assert!(pager.has_prev() && !pager.has_next());
         assert!(listing(&["A", "B"]).shown("", 0).pager.is_none());
