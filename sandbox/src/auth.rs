@@ -7,6 +7,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use crate::errors::ApiError;
+use crate::ratelimit::KeyId;
 use crate::AppState;
 
 /// The token of an `Authorization: Bearer <token>` header (scheme case-insensitive, RFC 7235).
@@ -33,10 +34,32 @@ fn same(a: &str, b: &str) -> bool {
     diff == 0
 }
 
-pub async fn require_key(State(state): State<AppState>, req: Request, next: Next) -> Response {
+/// Which accepted key `token` is (0 = `api_key`, then `also_keys`). Checks every key, for
+/// the same reason `same` does.
+fn key_id(cfg: &crate::Config, token: &str) -> Option<KeyId> {
+    std::iter::once(&cfg.api_key)
+        .chain(&cfg.also_keys)
+        .enumerate()
+        .fold(None, |found, (i, k)| {
+            found.or(same(token, k).then_some(KeyId(i)))
+        })
+}
+
+pub async fn require_key(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let cfg = state.config();
-    match bearer_token(req.headers()) {
-        Some(t) if same(t, &cfg.api_key) => next.run(req).await,
+    let token = bearer_token(req.headers());
+    match token.and_then(|t| key_id(cfg, t)) {
+        Some(id) => {
+            // For the rate limit, which counts per key.
+            req.extensions_mut().insert(id);
+            next.run(req).await
+        }
+        None => refuse(cfg, token),
+    }
+}
+
+fn refuse(cfg: &crate::Config, token: Option<&str>) -> Response {
+    match token {
         Some(t) if cfg.personal_token.as_deref().is_some_and(|p| same(t, p)) => {
             ApiError::forbidden_personal_token().into_response()
         }

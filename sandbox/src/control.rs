@@ -1,4 +1,4 @@
-//! `/__sandbox/*`: run-time control for tests (faults, request log, reset). Not behind the API
+//! `/__sandbox/*`: run-time control for tests (faults, request log, reset, rate-limit windows). Not behind the API
 //! key — tests must reach it while the API is failing — so it answers loopback peers only.
 
 use std::net::SocketAddr;
@@ -28,6 +28,10 @@ pub fn routes(state: AppState) -> Router<AppState> {
             get(get_requests).delete(delete_requests),
         )
         .route("/__sandbox/reset", post(reset))
+        .route(
+            "/__sandbox/rate-limit",
+            axum::routing::delete(delete_rate_limit),
+        )
         .route_layer(axum::middleware::from_fn_with_state(state, loopback_only))
 }
 
@@ -95,4 +99,11 @@ async fn reset(State(state): State<AppState>) -> Response {
         StatusCode::OK,
         &json!({"users": store.users().len(), "groups": store.groups().len()}),
     )
+}
+
+/// Forgets the requests every key made, so the rate limit starts afresh (e.g. after a test's
+/// own reads with the key).
+async fn delete_rate_limit(State(state): State<AppState>) -> StatusCode {
+    state.rate_limiter().clear();
+    StatusCode::NO_CONTENT
 }

@@ -12,6 +12,7 @@ pub mod etag;
 pub mod faults;
 pub mod filter;
 pub mod groups;
+pub mod ratelimit;
 pub mod reqlog;
 pub mod rng;
 pub mod scim;
@@ -34,6 +35,7 @@ use tower_http::cors::{AllowOrigin, CorsLayer};
 
 use crate::errors::ApiError;
 use crate::faults::{FaultConfig, FaultState};
+use crate::ratelimit::RateLimiter;
 use crate::reqlog::RequestLog;
 use crate::scim::service_provider_config;
 use crate::seed::SeedConfig;
@@ -70,6 +72,8 @@ pub enum Mode {
 pub struct Config {
     /// The organization API key that `Authorization: Bearer` must carry.
     pub api_key: String,
+    /// More organization keys accepted as well, each with its own rate-limit window.
+    pub also_keys: Vec<String>,
     /// A token answered with 403 (Omni refuses personal access tokens on SCIM endpoints).
     pub personal_token: Option<String>,
     pub seed: SeedConfig,
@@ -90,6 +94,13 @@ pub struct Config {
     /// List answers leave every group's `members` out, as if `excludedAttributes=members` had
     /// been asked (a server whose lists never carry members); single-group reads keep them.
     pub lists_without_members: bool,
+    /// At most this many API requests per key in any `rate_window` (Omni: 60 a minute), then
+    /// 429; `None` = no limit. See `ratelimit`.
+    pub rate_limit: Option<u32>,
+    /// The rate limit's sliding window: 60 s, shorter only in tests.
+    pub rate_window: Duration,
+    /// Send `Retry-After` on the rate limit's 429 (Omni documents none).
+    pub rate_limit_retry_after: bool,
 }
 
 impl Config {
@@ -110,6 +121,7 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             api_key: DEFAULT_KEY.to_string(),
+            also_keys: Vec::new(),
             personal_token: None,
             seed: SeedConfig::default(),
             serve_dir: None,
@@ -120,6 +132,9 @@ impl Default for Config {
             mode: Mode::Omni,
             patch_no_content: false,
             lists_without_members: false,
+            rate_limit: None,
+            rate_window: ratelimit::WINDOW,
+            rate_limit_retry_after: false,
         }
     }
 }
@@ -133,6 +148,7 @@ struct Shared {
     store: Mutex<Store>,
     faults: Mutex<FaultState>,
     requests: Mutex<RequestLog>,
+    rate_limiter: Mutex<RateLimiter>,
 }
 
 /// A poisoned lock only means another request panicked mid-update; the data is still the best
@@ -156,6 +172,7 @@ impl AppState {
             store: Mutex::new(store),
             faults: Mutex::new(faults),
             requests: Mutex::new(RequestLog::default()),
+            rate_limiter: Mutex::new(RateLimiter::default()),
         }))
     }
 
@@ -173,6 +190,10 @@ impl AppState {
 
     pub fn requests(&self) -> MutexGuard<'_, RequestLog> {
         lock(&self.0.requests)
+    }
+
+    pub fn rate_limiter(&self) -> MutexGuard<'_, RateLimiter> {
+        lock(&self.0.rate_limiter)
     }
 
     /// Restores the seeded data (faults and the request log are left alone).
@@ -204,7 +225,12 @@ pub fn router(state: AppState) -> Router {
             ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "Method not allowed")
         })
         // Outermost last: log every request, then faults (which may answer instead of the
-        // API, even without a key, as a gateway or rate limiter would), then the key check.
+        // API, even without a key, as a gateway would), then the key check, then the rate
+        // limit (per key, so only requests with a valid one count).
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            ratelimit::limit,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth::require_key,

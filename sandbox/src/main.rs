@@ -15,7 +15,7 @@ use scim_sandbox::{router, server, AppState, Config, Mode, API_BASE, DEFAULT_MAX
 /// for developing and testing omni-scim-panel without an Omni account.
 ///
 /// Control endpoints (loopback only, no key): GET/PUT/DELETE /__sandbox/faults,
-/// GET/DELETE /__sandbox/requests, POST /__sandbox/reset.
+/// GET/DELETE /__sandbox/requests, POST /__sandbox/reset, DELETE /__sandbox/rate-limit.
 #[derive(Debug, Parser)]
 #[command(name = "scim-sandbox", version)]
 struct Cli {
@@ -46,6 +46,11 @@ struct Cli {
     #[arg(long, default_value = scim_sandbox::DEFAULT_KEY)]
     key: String,
 
+    /// Another organization API key the API accepts (repeatable); each key has its own
+    /// --rate-limit window.
+    #[arg(long, value_name = "KEY")]
+    also_key: Vec<String>,
+
     /// A personal access token that is recognised but refused with 403, as Omni refuses
     /// personal tokens on SCIM endpoints.
     #[arg(long, value_name = "TOKEN")]
@@ -64,6 +69,14 @@ struct Cli {
     /// others, to exercise paging through many groups.
     #[arg(long, default_value_t = 0, value_name = "N")]
     extra_groups: usize,
+
+    /// Also seed N groups "Project 01", "Project 02", … and people in many groups: Ravi
+    /// Shankar (in every Project group and Everyone: N+1 groups), Jane Offboard (Everyone,
+    /// Sales, Support and Project 01–09: 12 groups when N >= 9) and Olu Newcomer (Everyone
+    /// only). The groups seeded without it keep their ids and members, but Everyone also
+    /// holds these three.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    many_groups: usize,
 
     /// Seed of the demo-data generator (same seed and flags, same data).
     #[arg(long, default_value_t = DEFAULT_SEED)]
@@ -87,6 +100,23 @@ struct Cli {
     /// Largest request body accepted; larger ones get 413.
     #[arg(long, default_value_t = DEFAULT_MAX_BODY_BYTES, value_name = "BYTES")]
     max_body_bytes: usize,
+
+    /// Allow at most N API requests per key in any 60 seconds (a sliding window), as Omni
+    /// does (60 a minute by default there); above it `429 Too Many Requests` with Omni's error
+    /// body and no Retry-After. Only requests with a valid key count; refused ones do not.
+    /// Off by default.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    rate_limit: Option<u32>,
+
+    /// Send `Retry-After: SECONDS` (until a request would pass) on the rate limit's 429s
+    /// (Omni documents no such header).
+    #[arg(long)]
+    rate_limit_retry_after: bool,
+
+    /// The rate limit's window in milliseconds, for tests that cannot wait a minute.
+    #[arg(long, default_value_t = 60_000, value_name = "MS", hide = true,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    rate_window_ms: u64,
 
     /// Delay every API response by this many milliseconds.
     #[arg(long, default_value_t = 0, value_name = "MS")]
@@ -164,12 +194,14 @@ fn config(cli: Cli) -> Result<(Config, SocketAddr, bool), String> {
     }
     let config = Config {
         api_key: cli.key,
+        also_keys: cli.also_key,
         personal_token: cli.personal_token,
         seed: SeedConfig {
             users: cli.users,
             group_size: cli.group_size,
             seed: cli.seed,
             extra_groups: cli.extra_groups,
+            many_groups: cli.many_groups,
         },
         serve_dir: cli.serve,
         cors_origin,
@@ -179,6 +211,9 @@ fn config(cli: Cli) -> Result<(Config, SocketAddr, bool), String> {
         mode: cli.mode,
         patch_no_content: cli.patch_no_content,
         lists_without_members: cli.lists_without_members,
+        rate_limit: cli.rate_limit,
+        rate_window: std::time::Duration::from_millis(cli.rate_window_ms),
+        rate_limit_retry_after: cli.rate_limit_retry_after,
     };
     Ok((config, addr, cli.allow_remote))
 }

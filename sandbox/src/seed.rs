@@ -20,6 +20,9 @@ pub struct SeedConfig {
     /// Extra small groups "Team 001", "Team 002", … seeded after the others, for paging
     /// (0 = none).
     pub extra_groups: usize,
+    /// `--many-groups N`: N groups "Project 01", … and the people of `MANY_GROUPS_PEOPLE`, who
+    /// are in many of them (0 = none of either).
+    pub many_groups: usize,
 }
 
 impl Default for SeedConfig {
@@ -29,6 +32,7 @@ impl Default for SeedConfig {
             group_size: 0,
             seed: DEFAULT_SEED,
             extra_groups: 0,
+            many_groups: 0,
         }
     }
 }
@@ -51,6 +55,20 @@ pub const SCALE_TEST: &str = "Scale test";
 pub fn extra_group_name(n: usize) -> String {
     format!("Team {n:03}")
 }
+
+/// The name of the `n`th (1-based) `--many-groups` group: "Project 01" … "Project 99", then
+/// "Project 100" ….
+pub fn project_group_name(n: usize) -> String {
+    format!("Project {n:02}")
+}
+
+/// With `--many-groups`: people in many groups, for the People screen and offboarding.
+/// (given, family, email local part)
+pub const RAVI: (&str, &str, &str) = ("Ravi", "Shankar", "ravi.shankar");
+pub const JANE: (&str, &str, &str) = ("Jane", "Offboard", "jane.offboard");
+pub const OLU: (&str, &str, &str) = ("Olu", "Newcomer", "olu.newcomer");
+/// Jane Offboard is in the first this many Project groups (besides Everyone, Sales, Support).
+pub const JANE_PROJECTS: usize = 9;
 
 /// Members per extra group: at most this many, drawn from the seeded users.
 const EXTRA_GROUP_MAX_MEMBERS: u64 = 5;
@@ -274,6 +292,7 @@ pub fn build(cfg: &SeedConfig) -> Store {
         let _ = store.insert_user(u);
     }
 
+    let project_names: Vec<String> = (1..=cfg.many_groups).map(project_group_name).collect();
     let mut plan: Vec<(&str, Vec<String>)> = vec![(EVERYONE, everyone)];
     plan.push((ENGINEERING, std::mem::take(&mut members[0])));
     plan.push((BLOB_SES, blob_ses));
@@ -306,6 +325,17 @@ pub fn build(cfg: &SeedConfig) -> Store {
         plan.push((name.as_str(), ids));
     }
 
+    if cfg.many_groups > 0 {
+        plan_many_groups(
+            cfg,
+            &mut store,
+            &mut plan,
+            &project_names,
+            &user_ids,
+            users_start,
+        );
+    }
+
     let groups_start = ms_from_civil(2024, 12, 2, 15, 30, 0, 0).max(
         // Groups are created after the last user joined.
         store.users().iter().map(|u| u.created).max().unwrap_or(0) + 60_000,
@@ -317,6 +347,66 @@ pub fn build(cfg: &SeedConfig) -> Store {
         let _ = store.insert_group_at(name, &ids, created, modified);
     }
     store
+}
+
+/// `--many-groups`: adds Ravi, Jane and Olu (after every other user, with ids from their own
+/// generator, so nobody else changes), puts them in Everyone and Jane in Sales and Support, and
+/// plans the Project groups: each with 0–5 of `others` plus Ravi, and Jane in the first nine.
+fn plan_many_groups<'a>(
+    cfg: &SeedConfig,
+    store: &mut Store,
+    plan: &mut Vec<(&'a str, Vec<String>)>,
+    names: &'a [String],
+    others: &[String],
+    users_start: Millis,
+) {
+    let mut rng = SplitMix64::new(cfg.seed ^ 0xA54F_F53A_5F1D_36F1);
+    let mut ids = Vec::new();
+    for (k, (given, family, local)) in [RAVI, JANE, OLU].into_iter().enumerate() {
+        // Early in November: before the last user joined, so group times do not move.
+        let created = users_start + (k as i64 + 1) * 86_400_000;
+        let id = uuid_v4(&mut rng);
+        let user = User {
+            id: id.clone(),
+            user_name: format!("{local}@{EMAIL_DOMAIN}"),
+            display_name: format!("{given} {family}"),
+            given_name: given.to_string(),
+            family_name: family.to_string(),
+            active: true,
+            created,
+            last_modified: created,
+        };
+        // The seeded emails are first.last of other names, so this cannot clash.
+        let _ = store.insert_user(user);
+        ids.push(id);
+    }
+    let (ravi, jane) = (ids[0].clone(), ids[1].clone());
+    for (name, members) in plan.iter_mut() {
+        if *name == EVERYONE {
+            members.extend(ids.iter().cloned());
+        } else if *name == SALES || *name == SUPPORT {
+            members.push(jane.clone());
+        }
+    }
+    for (i, name) in names.iter().enumerate() {
+        let size = if others.is_empty() {
+            0
+        } else {
+            rng.below(EXTRA_GROUP_MAX_MEMBERS + 1) as usize
+        };
+        let mut members: Vec<String> = Vec::with_capacity(size + 2);
+        for _ in 0..size {
+            let id = rng.pick(others).clone();
+            if !members.contains(&id) {
+                members.push(id);
+            }
+        }
+        members.push(ravi.clone());
+        if i < JANE_PROJECTS {
+            members.push(jane.clone());
+        }
+        plan.push((name.as_str(), members));
+    }
 }
 
 #[cfg(test)]
@@ -479,6 +569,64 @@ mod tests {
         };
         assert_eq!(all(&s), all(&again));
         assert_eq!(extra_group_name(1000), "Team 1000");
+    }
+
+    #[test]
+    fn many_groups_adds_people_in_many_groups_and_leaves_the_rest() {
+        let plain = build(&SeedConfig::default());
+        let s = build(&SeedConfig {
+            many_groups: 30,
+            ..SeedConfig::default()
+        });
+        assert_eq!(s.users().len(), 303);
+        assert_eq!(s.groups().len(), 38);
+        assert_eq!(&s.users()[..300], plain.users());
+        let person = |local: &str| {
+            s.user_by_name(&format!("{local}@{EMAIL_DOMAIN}"))
+                .unwrap()
+                .id
+                .clone()
+        };
+        let count = |id: &str| s.groups_of_user(id).len();
+        assert_eq!(count(&person(RAVI.2)), 31);
+        assert_eq!(count(&person(JANE.2)), 12);
+        assert_eq!(count(&person(OLU.2)), 1);
+        let jane_groups: Vec<&str> = s
+            .groups_of_user(&person(JANE.2))
+            .iter()
+            .map(|g| g.display_name())
+            .collect();
+        assert!(jane_groups.contains(&SALES) && jane_groups.contains(&"Project 09"));
+        assert!(!jane_groups.contains(&"Project 10"));
+        assert_eq!(s.groups()[8].display_name(), "Project 01");
+        assert_eq!(s.groups()[37].display_name(), "Project 30");
+        // The seeded groups keep their ids; only Everyone, Sales and Support gain the three.
+        for (a, b) in plain.groups().iter().zip(s.groups()) {
+            assert_eq!(a.id(), b.id());
+            let gained = b.members().len() - a.members().len();
+            let want = match a.display_name() {
+                EVERYONE => 3,
+                SALES | SUPPORT => 1,
+                _ => 0,
+            };
+            assert_eq!(gained, want, "{}", a.display_name());
+            assert!(a.members().iter().all(|m| b.has_member(m)));
+        }
+        // With --extra-groups too, the Teams come first and keep their members.
+        let both = build(&SeedConfig {
+            many_groups: 3,
+            extra_groups: 5,
+            ..SeedConfig::default()
+        });
+        let teams = build(&SeedConfig {
+            extra_groups: 5,
+            ..SeedConfig::default()
+        });
+        for (a, b) in teams.groups()[8..].iter().zip(&both.groups()[8..13]) {
+            assert_eq!((a.id(), a.members()), (b.id(), b.members()));
+        }
+        assert_eq!(both.groups()[13].display_name(), "Project 01");
+        assert_eq!(project_group_name(100), "Project 100");
     }
 
     #[test]
