@@ -1,0 +1,103 @@
+//! "Copy members from": a small panel (like Bulk add: the focus goes in, Escape or Cancel
+//! closes it and the focus returns) to choose another group, see who of it is new here, and
+//! add them to the draft. What it does is [`CopyFrom`]'s.
+
+use super::notice::NoticeArea;
+use crate::core::copy_members::CopyPreview;
+use crate::state::copy_members::CopyFrom;
+use crate::state::editor::EditorState;
+use leptos::prelude::*;
+
+#[component]
+pub fn CopyMembers(editor: EditorState) -> impl IntoView {
+    let copy = CopyFrom::new(editor);
+    view! {
+        <div class="copy-members" data-escape="copy-cancel">
+            <button
+                type="button"
+                id="copy-members"
+                aria-expanded=move || copy.open.get().to_string()
+                on:click=move |_| copy.toggle()
+            >
+                "Copy members from"
+            </button>
+            {move || copy.open.get().then(|| panel(copy))}
+        </div>
+    }
+}
+
+fn panel(copy: CopyFrom) -> impl IntoView {
+    view! {
+        <div class="copy-panel" role="group" aria-labelledby="copy-members">
+            <div class="field">
+                <label for="copy-query">"Group to copy from"</label>
+                <input
+                    id="copy-query"
+                    type="search"
+                    autocomplete="off"
+                    prop:value=move || copy.query.get()
+                    on:input=move |ev| copy.query.set(event_target_value(&ev))
+                />
+            </div>
+            {choices(copy)}
+            <NoticeArea notice=copy.notice />
+            {move || copy.preview().map(|p| preview_view(copy, p))}
+            <div class="actions">
+                <button type="button" id="copy-cancel" on:click=move |_| copy.close()>"Cancel"</button>
+            </div>
+        </div>
+    }
+}
+
+/// The groups matching the search, each a button that reads it.
+fn choices(copy: CopyFrom) -> impl IntoView {
+    view! {
+        <ul class="copy-choices" aria-label="Groups to copy from">
+            <For
+                each=move || copy.shown()
+                key=|(id, name)| (id.clone(), name.clone())
+                let:row
+            >
+                {
+                    let (id, name) = row;
+                    let label = name.clone();
+                    view! {
+                        <li>
+                            <button type="button" class="small" on:click=move |_| copy.choose(id.clone(), name.clone())>
+                                {label}
+                            </button>
+                        </li>
+                    }
+                }
+            </For>
+        </ul>
+    }
+}
+
+/// Who is new, how many are members already, and "Add N members".
+fn preview_view(copy: CopyFrom, p: CopyPreview) -> impl IntoView {
+    let name = copy
+        .source
+        .with(|s| s.as_ref().map(|s| s.name.clone()).unwrap_or_default());
+    let who = p
+        .new
+        .iter()
+        .map(|m| {
+            m.display
+                .clone()
+                .filter(|d| !d.trim().is_empty())
+                .unwrap_or_else(|| m.value.clone())
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    let empty = p.new.is_empty();
+    view! {
+        <div class="copy-preview" id="copy-preview" tabindex="-1" aria-live="polite">
+            <p><strong>"From “"<bdi>{name}</bdi>"”: "{p.summary()}</strong></p>
+            {(!empty).then(|| view! { <p class="hint list">{who}</p> })}
+            <button type="button" class="primary" disabled=empty on:click=move |_| copy.apply()>
+                {p.add_label()}
+            </button>
+        </div>
+    }
+}
