@@ -646,7 +646,8 @@ impl EditorState {
         let editor = *self;
         spawn_local(async move {
             let dir = load::directory(editor.app.session, false, reads, |_, _| {}).await;
-            if busy.try_set(false).is_none() {
+            // The editor may have gone meanwhile: then there is nothing to download.
+            if busy.try_set(false).is_some() {
                 return;
             }
             let (dir, note) = match dir {
