@@ -8,6 +8,9 @@ use crate::state::copy_members::CopyFrom;
 use crate::state::editor::EditorState;
 use leptos::prelude::*;
 
+/// How many of the new people the preview names; the rest are counted.
+const NAMES_SHOWN: usize = 12;
+
 #[component]
 pub fn CopyMembers(editor: EditorState) -> impl IntoView {
     let copy = CopyFrom::new(editor);
@@ -41,10 +44,7 @@ fn panel(copy: CopyFrom) -> impl IntoView {
             </div>
             {choices(copy)}
             <NoticeArea notice=copy.notice />
-            {move || copy.preview().map(|p| preview_view(copy, p))}
-            <div class="actions">
-                <button type="button" id="copy-cancel" on:click=move |_| copy.close()>"Cancel"</button>
-            </div>
+            {move || preview_view(copy, copy.preview())}
         </div>
     }
 }
@@ -61,9 +61,15 @@ fn choices(copy: CopyFrom) -> impl IntoView {
                 {
                     let (id, name) = row;
                     let label = name.clone();
+                    let chosen = id.clone();
                     view! {
                         <li>
-                            <button type="button" class="small" on:click=move |_| copy.choose(id.clone(), name.clone())>
+                            <button
+                                type="button"
+                                class="small"
+                                aria-pressed=move || copy.is_chosen(&chosen).to_string()
+                                on:click=move |_| copy.choose(id.clone(), name.clone())
+                            >
                                 {label}
                             </button>
                         </li>
@@ -74,30 +80,29 @@ fn choices(copy: CopyFrom) -> impl IntoView {
     }
 }
 
-/// Who is new, how many are members already, and "Add N members".
-fn preview_view(copy: CopyFrom, p: CopyPreview) -> impl IntoView {
+/// Who is new, how many are members already, and "Add N members" beside Cancel.
+fn preview_view(copy: CopyFrom, p: Option<CopyPreview>) -> impl IntoView {
     let name = copy
         .source
         .with(|s| s.as_ref().map(|s| s.name.clone()).unwrap_or_default());
-    let who = p
-        .new
-        .iter()
-        .map(|m| {
-            m.display
-                .clone()
-                .filter(|d| !d.trim().is_empty())
-                .unwrap_or_else(|| m.value.clone())
-        })
-        .collect::<Vec<_>>()
-        .join(", ");
-    let empty = p.new.is_empty();
-    view! {
-        <div class="copy-preview" id="copy-preview" tabindex="-1" aria-live="polite">
-            <p><strong>"From “"<bdi>{name}</bdi>"”: "{p.summary()}</strong></p>
-            {(!empty).then(|| view! { <p class="hint list">{who}</p> })}
+    let empty = p.as_ref().is_none_or(|p| p.new.is_empty());
+    let add = p.as_ref().map(|p| {
+        view! {
             <button type="button" class="primary" disabled=empty on:click=move |_| copy.apply()>
                 {p.add_label()}
             </button>
+        }
+    });
+    view! {
+        {p.map(|p| view! {
+            <div class="copy-preview" id="copy-preview" tabindex="-1" aria-live="polite">
+                <p><strong>"From “"<bdi>{name}</bdi>"”: "{p.summary()}</strong></p>
+                {(!empty).then(|| view! { <p class="hint list">{p.names(NAMES_SHOWN)}</p> })}
+            </div>
+        })}
+        <div class="actions">
+            {add}
+            <button type="button" id="copy-cancel" on:click=move |_| copy.close()>"Cancel"</button>
         </div>
     }
 }

@@ -66,6 +66,25 @@ impl CopyPreview {
         format!("{new}, {already}.")
     }
 
+    /// Who is new, by display (else ID), the first `limit` named: "a, b and 7 more".
+    pub fn names(&self, limit: usize) -> String {
+        let shown: Vec<&str> = self
+            .new
+            .iter()
+            .take(limit)
+            .map(|m| match m.display.as_deref() {
+                Some(d) if !d.trim().is_empty() => d,
+                _ => m.value.as_str(),
+            })
+            .collect();
+        let more = self.new.len().saturating_sub(limit);
+        if more == 0 {
+            shown.join(", ")
+        } else {
+            format!("{} and {more} more", shown.join(", "))
+        }
+    }
+
     /// The button's text: "Add 3 members".
     pub fn add_label(&self) -> String {
         match self.new.len() {
@@ -97,6 +116,16 @@ mod tests {
         assert_eq!(p.already, 2);
         assert_eq!(p.summary(), "2 new members, 2 already in this group.");
         assert_eq!(p.add_label(), "Add 2 members");
+        assert_eq!(p.names(5), "User c, User d");
+        assert_eq!(p.names(1), "User c and 1 more");
+        let bare = preview(
+            &[],
+            &[Member {
+                value: "x".into(),
+                display: None,
+            }],
+        );
+        assert_eq!(bare.names(5), "x");
     }
 
     #[test]

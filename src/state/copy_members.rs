@@ -16,6 +16,7 @@ use leptos::task::spawn_local;
 /// The group chosen to copy from, as read.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Source {
+    pub id: String,
     pub name: String,
     pub members: Vec<Member>,
 }
@@ -150,6 +151,7 @@ impl CopyFrom {
                 Ok(g) => {
                     this.notice.set(None);
                     this.source.set(Some(Source {
+                        id: g.id,
                         name: g.display_name,
                         members: g.members.unwrap_or_default(),
                     }));
@@ -161,6 +163,11 @@ impl CopyFrom {
                 }
             }
         });
+    }
+
+    /// True when group `id` is the one chosen (its button shows pressed).
+    pub fn is_chosen(&self, id: &str) -> bool {
+        self.source.with(|s| s.as_ref().is_some_and(|s| s.id == id))
     }
 
     /// Who of the chosen group is new to the draft as it is now.
