@@ -49,34 +49,30 @@ fn panel(copy: CopyFrom) -> impl IntoView {
     }
 }
 
-/// The groups matching the search, each a button that reads it.
+/// The groups matching the search, each a button that reads it. Drawn anew as the search
+/// changes (20 at most): no keyed list, whose code would weigh more than these rows.
 fn choices(copy: CopyFrom) -> impl IntoView {
     view! {
         <ul class="copy-choices" aria-label="Groups to copy from">
-            <For
-                each=move || copy.shown()
-                key=|(id, name)| (id.clone(), name.clone())
-                let:row
-            >
-                {
-                    let (id, name) = row;
-                    let label = name.clone();
-                    let chosen = id.clone();
-                    view! {
-                        <li>
-                            <button
-                                type="button"
-                                class="small"
-                                aria-pressed=move || copy.is_chosen(&chosen).to_string()
-                                on:click=move |_| copy.choose(id.clone(), name.clone())
-                            >
-                                {label}
-                            </button>
-                        </li>
-                    }
-                }
-            </For>
+            {move || copy.shown().into_iter().map(|(id, name)| choice(copy, id, name)).collect_view()}
         </ul>
+    }
+}
+
+fn choice(copy: CopyFrom, id: String, name: String) -> impl IntoView {
+    let label = name.clone();
+    let chosen = id.clone();
+    view! {
+        <li>
+            <button
+                type="button"
+                class="small"
+                aria-pressed=move || copy.is_chosen(&chosen).to_string()
+                on:click=move |_| copy.choose(id.clone(), name.clone())
+            >
+                {label}
+            </button>
+        </li>
     }
 }
 
