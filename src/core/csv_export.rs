@@ -63,6 +63,17 @@ pub fn members_csv(members: &[Member], directory: Option<&Directory>) -> String 
     out
 }
 
+/// Characters kept in a file name beyond ASCII letters and digits: other scripts' letters, but
+/// no C1 control, invisible format character, bidi control (which could reverse "exe.csv")
+/// or line separator. Ranges, not Unicode tables: the tables would weigh kilobytes of wasm.
+fn keeps(c: char) -> bool {
+    c.is_ascii_alphanumeric()
+        || matches!(c, '-' | '_' | '.')
+        || (!c.is_ascii()
+            && !matches!(c, '\u{80}'..='\u{A0}' | '\u{AD}' | '\u{2000}'..='\u{206F}'
+                | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}' | '\u{FFF0}'..='\u{FFFF}'))
+}
+
 /// `<group name>-members.csv`, the name reduced to letters, digits, `-`, `_` and `.` (others
 /// become `_`, spaces `-`), so no path, control or reserved character reaches the file system.
 pub fn file_name(group_name: &str) -> String {
@@ -70,7 +81,7 @@ pub fn file_name(group_name: &str) -> String {
         .trim()
         .chars()
         .map(|c| match c {
-            c if c.is_alphanumeric() || c == '-' || c == '_' || c == '.' => c,
+            c if keeps(c) => c,
             ' ' => '-',
             _ => '_',
         })
@@ -222,6 +233,11 @@ mod tests {
         assert_eq!(file_name("<img src=x>"), "img-src_x-members.csv");
         assert_eq!(file_name("  "), "group-members.csv");
         assert_eq!(file_name("Équipe"), "Équipe-members.csv");
+        assert_eq!(
+            file_name("Admins \u{202E}vsc.exe"),
+            "Admins-_vsc.exe-members.csv"
+        );
+        assert_eq!(file_name("a\u{200B}b\u{85}c"), "a_b_c-members.csv");
         assert!(file_name(&"a".repeat(500)).len() < 100);
     }
 
@@ -262,7 +278,9 @@ mod tests {
         fn file_names_hold_no_path(name in "\\PC{0,40}") {
             let f = file_name(&name);
             prop_assert!(f.ends_with("-members.csv"));
-            prop_assert!(!f.contains(['/', '\\', ':', '\0']) && !f.starts_with('.'));
+            let path_or_bidi = ['/', '\\', ':', '\0', '\u{202E}', '\u{2066}'];
+            prop_assert!(!f.contains(path_or_bidi) && !f.starts_with('.'), "unsafe: {:?}", f);
+            prop_assert!(!f.chars().any(char::is_control));
         }
     }
 }
