@@ -37,6 +37,7 @@ fn panel(copy: CopyFrom) -> impl IntoView {
                 <input
                     id="copy-query"
                     type="search"
+                    aria-describedby="copy-note"
                     autocomplete="off"
                     prop:value=move || copy.query.get()
                     on:input=move |ev| copy.query.set(event_target_value(&ev))
@@ -52,10 +53,12 @@ fn panel(copy: CopyFrom) -> impl IntoView {
 /// The groups matching the search, each a button that reads it. Drawn anew as the search
 /// changes (20 at most): no keyed list, whose code would weigh more than these rows.
 fn choices(copy: CopyFrom) -> impl IntoView {
+    let shown = Memo::new(move |_| copy.shown());
     view! {
         <ul class="copy-choices" aria-label="Groups to copy from">
-            {move || copy.shown().into_iter().map(|(id, name)| choice(copy, id, name)).collect_view()}
+            {move || shown.get().0.into_iter().map(|(id, name)| choice(copy, id, name)).collect_view()}
         </ul>
+        <p class="hint" id="copy-note" aria-live="polite">{move || shown.get().1}</p>
     }
 }
 

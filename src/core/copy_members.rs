@@ -38,16 +38,41 @@ pub fn preview(draft_members: &[Member], other: &[Member]) -> CopyPreview {
     out
 }
 
+/// The groups offered for a search: indexes into the rows, and how many matched in all.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Choices {
+    pub rows: Vec<usize>,
+    pub matches: usize,
+}
+
 /// The groups one may copy from for `query` (name, case- and accent-insensitive): never the
-/// group being edited, at most [`CHOICES_SHOWN`]; indexes into `rows`.
-pub fn choices(rows: &[GroupRow], query: &str, editing: &str) -> Vec<usize> {
+/// group being edited, at most [`CHOICES_SHOWN`].
+pub fn choices(rows: &[GroupRow], query: &str, editing: &str) -> Choices {
     let folded = fold_query(query);
-    rows.iter()
-        .enumerate()
-        .filter(|(_, r)| r.id != editing && r.matches(&folded))
-        .map(|(i, _)| i)
-        .take(CHOICES_SHOWN)
-        .collect()
+    let mut out = Choices::default();
+    for (i, r) in rows.iter().enumerate() {
+        if r.id != editing && r.matches(&folded) {
+            out.matches += 1;
+            if out.rows.len() < CHOICES_SHOWN {
+                out.rows.push(i);
+            }
+        }
+    }
+    out
+}
+
+impl Choices {
+    /// What the list cannot say itself: nothing matched, or only the first groups are shown.
+    pub fn note(&self) -> Option<String> {
+        match self.matches {
+            0 => Some("No other group has that in its name.".to_string()),
+            n if n > self.rows.len() => Some(format!(
+                "The first {} of {n} groups: type more of the name to find the one you want.",
+                self.rows.len()
+            )),
+            _ => None,
+        }
+    }
 }
 
 impl CopyPreview {
@@ -145,12 +170,22 @@ mod tests {
             GroupRow::new("2".into(), "Équipe".into(), MemberCount::Counted(1)),
             GroupRow::new("3".into(), "Engineering EU".into(), MemberCount::NotRead),
         ];
-        assert_eq!(choices(&rows, "engin", "1"), vec![2]);
-        assert_eq!(choices(&rows, "equipe", "1"), vec![1]);
-        assert_eq!(choices(&rows, "", "9"), vec![0, 1, 2]);
+        assert_eq!(choices(&rows, "engin", "1").rows, vec![2]);
+        assert_eq!(choices(&rows, "equipe", "1").rows, vec![1]);
+        assert_eq!(choices(&rows, "", "9").rows, vec![0, 1, 2]);
+        assert_eq!(choices(&rows, "", "9").note(), None);
+        assert_eq!(
+            choices(&rows, "nobody", "9").note().as_deref(),
+            Some("No other group has that in its name.")
+        );
         let many: Vec<GroupRow> = (0..50)
             .map(|i| GroupRow::new(i.to_string(), format!("G{i}"), MemberCount::NotRead))
             .collect();
-        assert_eq!(choices(&many, "g", "x").len(), CHOICES_SHOWN);
+        let c = choices(&many, "g", "x");
+        assert_eq!((c.rows.len(), c.matches), (CHOICES_SHOWN, 50));
+        assert_eq!(
+            c.note().as_deref(),
+            Some("The first 20 of 50 groups: type more of the name to find the one you want.")
+        );
     }
 }

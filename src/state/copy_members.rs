@@ -106,8 +106,9 @@ impl CopyFrom {
         });
     }
 
-    /// The groups matching the search (never the one being edited), as `(id, name)`.
-    pub fn shown(&self) -> Vec<(String, String)> {
+    /// The groups matching the search (never the one being edited), as `(id, name)`, and
+    /// what the list cannot say itself; nothing while the groups are being read.
+    pub fn shown(&self) -> (Vec<(String, String)>, Option<String>) {
         let editing = self
             .editor
             .app
@@ -115,13 +116,17 @@ impl CopyFrom {
             .with(|d| d.as_ref().map(|d| d.id().to_string()).unwrap_or_default());
         let q = self.query.get();
         self.rows.with(|rows| {
-            rows.as_deref().map_or_else(Vec::new, |rows| {
-                choices(rows, &q, &editing)
-                    .into_iter()
-                    .filter_map(|i| rows.get(i))
-                    .map(|r| (r.id.clone(), r.label().to_string()))
-                    .collect()
-            })
+            let Some(rows) = rows.as_deref() else {
+                return (Vec::new(), None);
+            };
+            let c = choices(rows, &q, &editing);
+            let shown = c
+                .rows
+                .iter()
+                .filter_map(|&i| rows.get(i))
+                .map(|r| (r.id.clone(), r.label().to_string()))
+                .collect();
+            (shown, c.note())
         })
     }
 

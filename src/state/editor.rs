@@ -621,7 +621,8 @@ impl EditorState {
         } else {
             ""
         };
-        format!("A CSV of the {saved} members as saved on the server.{unsaved}")
+        let members = if saved == 1 { "member" } else { "members" };
+        format!("A CSV of the {saved} {members} as saved on the server.{unsaved}")
     }
 
     /// "Export members": lists the directory first (once per connection) for the user names

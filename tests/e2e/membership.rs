@@ -2547,7 +2547,7 @@ async fn copy_members_from_another_group_adds_only_the_new_people() -> Result<()
         p.wait_text(&summary).await?;
         photograph(&p, "panel", ".copy-panel").await?;
         p.fill("Group to copy from", "Blob").await?;
-        p.settle().await?;
+        p.wait_text("No other group has that in its name.").await?;
         ensure!(
             !p.is_shown("button", "button", "Blob SEs").await?,
             "the group being edited is offered to copy from"
