@@ -96,66 +96,12 @@ pub fn file_name(group_name: &str) -> String {
 mod tests {
     use super::*;
     use crate::core::directory::DirectoryUser;
-    use proptest::prelude::*;
 
     fn member(id: &str, display: Option<&str>) -> Member {
         Member {
             value: id.to_string(),
             display: display.map(String::from),
         }
-    }
-
-    /// A small RFC 4180 reader: rows of fields; every line must end with CRLF.
-    fn parse(csv: &str) -> Vec<Vec<String>> {
-        let mut rows = Vec::new();
-        let mut row = Vec::new();
-        let mut field = String::new();
-        let mut chars = csv.chars().peekable();
-        let mut quoted = false;
-        let mut at_start = true;
-        while let Some(c) = chars.next() {
-            if quoted {
-                if c == '"' {
-                    if chars.peek() == Some(&'"') {
-                        chars.next();
-                        field.push('"');
-                    } else {
-                        quoted = false;
-                    }
-                } else {
-                    field.push(c);
-                }
-                continue;
-            }
-            match c {
-                '"' if at_start => {
-                    quoted = true;
-                    at_start = false;
-                }
-                ',' => {
-                    row.push(std::mem::take(&mut field));
-                    at_start = true;
-                }
-                '\r' => {
-                    assert_eq!(chars.next(), Some('\n'), "a bare CR outside quotes");
-                    row.push(std::mem::take(&mut field));
-                    rows.push(std::mem::take(&mut row));
-                    at_start = true;
-                }
-                '\n' => panic!("a bare LF outside quotes"),
-                '"' => panic!("a quote inside an unquoted field"),
-                c => {
-                    field.push(c);
-                    at_start = false;
-                }
-            }
-        }
-        assert!(!quoted, "an unclosed quote");
-        assert!(
-            row.is_empty() && field.is_empty(),
-            "the last line has no CRLF"
-        );
-        rows
     }
 
     #[test]
@@ -241,46 +187,106 @@ mod tests {
         assert!(file_name(&"a".repeat(500)).len() < 100);
     }
 
-    proptest! {
-        #[test]
-        fn the_file_reads_back_and_runs_nothing(
-            rows in prop::collection::vec(
-                ("\\PC{0,12}|[=+@\\-\t\r\n\",]{1,3}\\PC{0,4}", prop::option::of("[\\PC\r\n\t\",=+@-]{0,16}")),
-                0..12,
-            )
-        ) {
-            let members: Vec<Member> = rows
-                .iter()
-                .map(|(id, display)| member(id, display.as_deref()))
-                .collect();
-            let csv = members_csv(&members, None);
-            let parsed = parse(&csv);
-            prop_assert_eq!(parsed.len(), members.len() + 1);
-            prop_assert_eq!(&parsed[0], &HEADER.map(String::from).to_vec());
-            for (m, row) in members.iter().zip(&parsed[1..]) {
-                prop_assert_eq!(row.len(), 4);
-                let display = m.display.clone().unwrap_or_default();
-                for (cell, original) in [(&row[0], &m.value), (&row[1], &display)] {
-                    // What was read is the original, or the original behind one guard quote.
-                    let back = match cell.strip_prefix('\'') {
-                        Some(rest) if original.starts_with(FORMULA_START) => rest,
-                        _ => cell.as_str(),
-                    };
-                    prop_assert_eq!(back, original.as_str());
+    /// Property tests (proptest runs natively only).
+    #[cfg(not(target_arch = "wasm32"))]
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// A small RFC 4180 reader: rows of fields; every line must end with CRLF.
+        fn parse(csv: &str) -> Vec<Vec<String>> {
+            let mut rows = Vec::new();
+            let mut row = Vec::new();
+            let mut field = String::new();
+            let mut chars = csv.chars().peekable();
+            let mut quoted = false;
+            let mut at_start = true;
+            while let Some(c) = chars.next() {
+                if quoted {
+                    if c == '"' {
+                        if chars.peek() == Some(&'"') {
+                            chars.next();
+                            field.push('"');
+                        } else {
+                            quoted = false;
+                        }
+                    } else {
+                        field.push(c);
+                    }
+                    continue;
                 }
-                for cell in row {
-                    prop_assert!(!cell.starts_with(FORMULA_START), "a formula cell: {:?}", cell);
+                match c {
+                    '"' if at_start => {
+                        quoted = true;
+                        at_start = false;
+                    }
+                    ',' => {
+                        row.push(std::mem::take(&mut field));
+                        at_start = true;
+                    }
+                    '\r' => {
+                        assert_eq!(chars.next(), Some('\n'), "a bare CR outside quotes");
+                        row.push(std::mem::take(&mut field));
+                        rows.push(std::mem::take(&mut row));
+                        at_start = true;
+                    }
+                    '\n' => panic!("a bare LF outside quotes"),
+                    '"' => panic!("a quote inside an unquoted field"),
+                    c => {
+                        field.push(c);
+                        at_start = false;
+                    }
                 }
             }
+            assert!(!quoted, "an unclosed quote");
+            assert!(
+                row.is_empty() && field.is_empty(),
+                "the last line has no CRLF"
+            );
+            rows
         }
 
-        #[test]
-        fn file_names_hold_no_path(name in "\\PC{0,40}") {
-            let f = file_name(&name);
-            prop_assert!(f.ends_with("-members.csv"));
-            let path_or_bidi = ['/', '\\', ':', '\0', '\u{202E}', '\u{2066}'];
-            prop_assert!(!f.contains(path_or_bidi) && !f.starts_with('.'), "unsafe: {:?}", f);
-            prop_assert!(!f.chars().any(char::is_control));
+        proptest! {
+            #[test]
+            fn the_file_reads_back_and_runs_nothing(
+                rows in prop::collection::vec(
+                    ("\\PC{0,12}|[=+@\\-\t\r\n\",]{1,3}\\PC{0,4}", prop::option::of("[\\PC\r\n\t\",=+@-]{0,16}")),
+                    0..12,
+                )
+            ) {
+                let members: Vec<Member> = rows
+                    .iter()
+                    .map(|(id, display)| member(id, display.as_deref()))
+                    .collect();
+                let csv = members_csv(&members, None);
+                let parsed = parse(&csv);
+                prop_assert_eq!(parsed.len(), members.len() + 1);
+                prop_assert_eq!(&parsed[0], &HEADER.map(String::from).to_vec());
+                for (m, row) in members.iter().zip(&parsed[1..]) {
+                    prop_assert_eq!(row.len(), 4);
+                    let display = m.display.clone().unwrap_or_default();
+                    for (cell, original) in [(&row[0], &m.value), (&row[1], &display)] {
+                        // What was read is the original, or the original behind one guard quote.
+                        let back = match cell.strip_prefix('\'') {
+                            Some(rest) if original.starts_with(FORMULA_START) => rest,
+                            _ => cell.as_str(),
+                        };
+                        prop_assert_eq!(back, original.as_str());
+                    }
+                    for cell in row {
+                        prop_assert!(!cell.starts_with(FORMULA_START), "a formula cell: {:?}", cell);
+                    }
+                }
+            }
+
+            #[test]
+            fn file_names_hold_no_path(name in "\\PC{0,40}") {
+                let f = file_name(&name);
+                prop_assert!(f.ends_with("-members.csv"));
+                let path_or_bidi = ['/', '\\', ':', '\0', '\u{202E}', '\u{2066}'];
+                prop_assert!(!f.contains(path_or_bidi) && !f.starts_with('.'), "unsafe: {:?}", f);
+                prop_assert!(!f.chars().any(char::is_control));
+            }
         }
     }
 }
