@@ -2545,7 +2545,7 @@ async fn copy_members_from_another_group_adds_only_the_new_people() -> Result<()
             plural(k, "new member", "new members")
         );
         p.wait_text(&summary).await?;
-        photograph(&p, "panel", ".copy-panel").await?;
+        photograph(&p, "panel", ".bulk-add").await?;
         p.fill("Group to copy from", "Blob").await?;
         p.wait_text("No other group has that in its name.").await?;
         ensure!(
