@@ -17,9 +17,15 @@ pub fn copy_to_clipboard(text: &str) {
 
 /// Offers `json` as a file download named `file_name`, through a temporary object URL.
 pub fn download_json(json: &str, file_name: &str) -> Option<()> {
-    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(json));
+    download(json, file_name, "application/json")
+}
+
+/// Offers `text` as a file download of type `mime` named `file_name`, through a temporary
+/// object URL.
+pub fn download(text: &str, file_name: &str, mime: &str) -> Option<()> {
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
     let bag = web_sys::BlobPropertyBag::new();
-    bag.set_type("application/json");
+    bag.set_type(mime);
     let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &bag).ok()?;
     let url = web_sys::Url::create_object_url_with_blob(&blob).ok()?;
     let doc = web_sys::window()?.document()?;

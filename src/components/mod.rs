@@ -3,7 +3,9 @@
 
 pub mod bulk_add;
 pub mod conflict;
+pub mod copy_members;
 pub mod diff_summary;
+pub mod export_members;
 pub mod field;
 pub mod find_user;
 pub mod members_table;

@@ -10,6 +10,8 @@ pub mod bulk;
 pub mod choice;
 pub mod config;
 pub mod connect_check;
+pub mod copy_members;
+pub mod csv_export;
 pub mod diff;
 pub mod directory;
 pub mod draft;

@@ -2,12 +2,15 @@
 //! after a 429, the add-by-ID fields) and everything the editor's views do to it: the views
 //! only read these signals and call these methods.
 
+use super::load;
 use super::notice::Notice;
 use super::save;
 use super::AppState;
 use crate::browser::focus::{focus_in_place, focus_soon};
+use crate::browser::http::ScreenReads;
 use crate::browser::{page, perf, time};
 use crate::core::bulk::entries;
+use crate::core::csv_export::{file_name, members_csv};
 use crate::core::diff::MembershipDiff;
 use crate::core::directory::DirectoryUser;
 use crate::core::draft::GroupDraft;
@@ -604,6 +607,79 @@ impl EditorState {
         }
         self.app.restorable.set(None);
         focus_soon("display-name");
+    }
+
+    /// What "Export members" writes: the members as saved on the server, not the draft's
+    /// unsaved changes (a file of members that are not real would mislead whoever reads it).
+    pub fn export_note(&self) -> String {
+        let saved = self.app.draft.with(|d| {
+            d.as_ref()
+                .map_or(0, |d| d.loaded.members.as_ref().map_or(0, Vec::len))
+        });
+        let unsaved = if self.app.dirty.get() {
+            " Unsaved changes are not in the file."
+        } else {
+            ""
+        };
+        let members = if saved == 1 { "member" } else { "members" };
+        format!("A CSV of the {saved} {members} as saved on the server.{unsaved}")
+    }
+
+    /// "Export members": lists the directory first (once per connection) for the user names
+    /// and names, then downloads the saved members as CSV. Only this explicit download takes
+    /// memberships out of the tab.
+    pub fn export_members(&self, reads: ScreenReads, busy: RwSignal<bool>) {
+        if busy.get_untracked() {
+            return;
+        }
+        let Some((name, members)) = self.app.draft.with_untracked(|d| {
+            d.as_ref().map(|d| {
+                (
+                    d.loaded.display_name.clone(),
+                    d.loaded.members.clone().unwrap_or_default(),
+                )
+            })
+        }) else {
+            return;
+        };
+        busy.set(true);
+        self.say(Notice::Progress("Listing users for the export…".into()));
+        let editor = *self;
+        spawn_local(async move {
+            let dir = load::directory(editor.app.session, false, reads, |_, _| {}).await;
+            // The editor may have gone meanwhile: then there is nothing to download.
+            if busy.try_set(false).is_some() {
+                return;
+            }
+            let (dir, note) = match dir {
+                Ok(d) => (Some(d), String::new()),
+                Err(why) => (None, format!(" User names and names are left out: {why}")),
+            };
+            let csv = members_csv(&members, dir.as_deref());
+            let file = file_name(&name);
+            let n = members.len();
+            editor.say(
+                match page::download(&csv, &file, "text/csv;charset=utf-8") {
+                    Some(()) => Notice::Success(format!(
+                        "Exported {n} member{} to {file}.{note}",
+                        if n == 1 { "" } else { "s" }
+                    )),
+                    None => Notice::Error("The browser refused the download.".into()),
+                },
+            );
+        });
+    }
+
+    /// "Copy members from": adds the other group's new members to the draft, as pending
+    /// additions reviewed and saved like any other; returns how many were added.
+    pub fn add_copied(&self, members: Vec<Member>) -> usize {
+        let mut added = 0;
+        self.app.draft.update(|d| {
+            if let Some(d) = d {
+                added = d.add_members(members);
+            }
+        });
+        added
     }
 }
 

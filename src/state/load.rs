@@ -125,6 +125,16 @@ pub async fn directory(
     reads: ScreenReads,
     progress: impl Fn(usize, Option<u64>),
 ) -> Result<Arc<Directory>, String> {
+    // One copy of the listing in the wasm, whatever closure each caller hands in.
+    list_directory(session, refresh, reads, &progress).await
+}
+
+async fn list_directory(
+    session: Session,
+    refresh: bool,
+    reads: ScreenReads,
+    progress: &dyn Fn(usize, Option<u64>),
+) -> Result<Arc<Directory>, String> {
     if !refresh {
         if let Some(dir) = session.directory.get_untracked() {
             return Ok(dir);

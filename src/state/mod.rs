@@ -12,6 +12,7 @@
 //! - [`user_search`]: "Find user": the matches and the searches behind them.
 
 pub mod connection;
+pub mod copy_members;
 pub mod editor;
 pub mod groups;
 pub mod load;

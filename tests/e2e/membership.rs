@@ -2235,3 +2235,381 @@ async fn bulk_add_text_never_applied_holds_save() -> Result<()> {
     })
     .await
 }
+
+// ---------------------------------------------------------------------------------------------
+// Issue 13: from a group, "Export members" and "Copy members from"
+
+/// Records what the page downloads: each blob given to `URL.createObjectURL` and each file
+/// name a download link is clicked with.
+async fn capture_downloads(p: &Panel) -> Result<()> {
+    p.js("window.__blobs = []; window.__names = [];
+          const create = URL.createObjectURL;
+          URL.createObjectURL = b => { window.__blobs.push(b); return create.call(URL, b); };
+          const click = HTMLAnchorElement.prototype.click;
+          HTMLAnchorElement.prototype.click = function () {
+              if (this.download) { window.__names.push(this.download); return; }
+              return click.call(this);
+          };
+          return true;")
+        .await?;
+    Ok(())
+}
+
+/// The `n`th download (1-based) as `(file name, type, text)`.
+async fn download(p: &Panel, n: usize) -> Result<(String, String, String)> {
+    e2e_harness::eventually(&format!("download {n}"), || async {
+        let v = p
+            .client
+            .execute_async(
+                "const [n, done] = [arguments[0], arguments[arguments.length - 1]];
+                 const b = window.__blobs[n - 1];
+                 if (!b || window.__names.length < n) { done(null); return; }
+                 b.text().then(t => done([window.__names[n - 1], b.type, t]));",
+                vec![serde_json::json!(n)],
+            )
+            .await
+            .map_err(|e| e.to_string())?;
+        let got: Option<(String, String, String)> =
+            serde_json::from_value(v).map_err(|e| e.to_string())?;
+        got.ok_or_else(|| "nothing downloaded yet".to_owned())
+    })
+    .await
+}
+
+/// A strict RFC 4180 reader: every line ends with CRLF, quotes only around whole fields.
+fn read_csv(text: &str) -> Result<Vec<Vec<String>>> {
+    let (mut rows, mut row, mut field) = (Vec::new(), Vec::new(), String::new());
+    let mut chars = text.chars().peekable();
+    let (mut quoted, mut at_start) = (false, true);
+    while let Some(c) = chars.next() {
+        if quoted {
+            match c {
+                '"' if chars.peek() == Some(&'"') => {
+                    chars.next();
+                    field.push('"');
+                }
+                '"' => quoted = false,
+                c => field.push(c),
+            }
+            continue;
+        }
+        match c {
+            '"' if at_start => {
+                quoted = true;
+                at_start = false;
+            }
+            ',' => {
+                row.push(std::mem::take(&mut field));
+                at_start = true;
+            }
+            '\r' if chars.next() == Some('\n') => {
+                row.push(std::mem::take(&mut field));
+                rows.push(std::mem::take(&mut row));
+                at_start = true;
+            }
+            '\r' | '\n' | '"' => anyhow::bail!("not RFC 4180 at {c:?}: {text:?}"),
+            c => {
+                field.push(c);
+                at_start = false;
+            }
+        }
+    }
+    ensure!(
+        !quoted && row.is_empty() && field.is_empty(),
+        "the CSV does not end with CRLF: {text:?}"
+    );
+    Ok(rows)
+}
+
+/// Issue 13: a group's members could not be taken out of the panel. "Export members" downloads
+/// them as RFC 4180 CSV (the members as saved, even with unsaved changes), named after the
+/// group with the name made safe, and with any cell a spreadsheet would run as a formula
+/// prefixed with '. The group and its people carry hostile names: the group is created so in
+/// the sandbox, the names of people are made so by rewriting the directory's answers in the
+/// page (the sandbox has no way to create users).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn export_members_downloads_a_safe_csv() -> Result<()> {
+    run("export-members", |p| async move {
+        let hostile = "=HYPERLINK(\"http://evil.example\",\"x\")";
+        let users = p.api.all_users().await?;
+        let picked: Vec<&User> = users.iter().take(3).collect();
+        ensure!(picked.len() == 3, "the sandbox has fewer than 3 users");
+        let id = p.api.create_group(hostile).await?;
+        let members: Vec<serde_json::Value> = picked
+            .iter()
+            .map(|u| serde_json::json!({ "value": u.id, "display": u.user_name }))
+            .collect();
+        let (status, body) = p
+            .api
+            .send(
+                "PUT",
+                &format!("/groups/{id}"),
+                Some(serde_json::json!({
+                    "schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"],
+                    "displayName": hostile,
+                    "members": members,
+                })),
+            )
+            .await?;
+        ensure!(
+            (200..300).contains(&status),
+            "PUT answered {status}: {body}"
+        );
+        // The directory names these three people with a formula, a sign and quotes, a mention.
+        let names = [hostile, "+1 Ana, \"Dev\"", "@SUM(A1)"];
+        p.js(&format!(
+            "const names = {}; const ids = {};
+             const orig = window.fetch;
+             window.fetch = async function (input, init) {{
+                 const r = await orig.call(this, input, init);
+                 const url = typeof input === 'string' ? input : input.url;
+                 if (!/\\/users(\\?|$)/i.test(url) || !r.ok) return r;
+                 const j = await r.clone().json();
+                 for (const u of j.Resources || []) {{
+                     const i = ids.indexOf(u.id);
+                     if (i >= 0) {{ u.displayName = names[i]; u.name = {{ formatted: names[i] }}; }}
+                 }}
+                 return new Response(JSON.stringify(j), {{ status: r.status, headers: r.headers }});
+             }};
+             return true;",
+            serde_json::json!(names),
+            serde_json::json!(picked.iter().map(|u| &u.id).collect::<Vec<_>>()),
+        ))
+        .await?;
+        p.connect().await?;
+        p.open_group(&id, hostile, 3).await?;
+        p.control.clear_requests().await?;
+        capture_downloads(&p).await?;
+        p.wait_text("A CSV of the 3 members as saved on the server.")
+            .await?;
+        photograph(&p, "editor", ".member-tools").await?;
+
+        p.click("Export members").await?;
+        let (file, kind, text) = download(&p, 1).await?;
+        ensure!(
+            file == "HYPERLINK__http___evil.example___x-members.csv",
+            "the file is named {file:?}"
+        );
+        ensure!(
+            kind.starts_with("text/csv"),
+            "the download's type is {kind:?}"
+        );
+        p.status_where("the export said", |s| {
+            s.contains("Exported 3 members to HYPERLINK__http___evil.example___x-members.csv.")
+        })
+        .await?;
+        let rows = read_csv(&text)?;
+        ensure!(
+            rows.first().map(Vec::as_slice)
+                == Some(
+                    &["User ID", "Display", "User name or email", "Name"].map(String::from)[..]
+                ),
+            "the header is {:?}",
+            rows.first()
+        );
+        ensure!(rows.len() == 4, "expected 3 members and a header: {text:?}");
+        for (u, name) in picked.iter().zip(names) {
+            let row = rows
+                .iter()
+                .find(|r| r.first() == Some(&u.id))
+                .with_context(|| format!("no row for {}: {text:?}", u.id))?;
+            let guarded = format!("'{name}");
+            let want_name = if name.starts_with(['=', '+', '-', '@']) {
+                guarded.as_str()
+            } else {
+                name
+            };
+            ensure!(
+                row[1] == u.user_name && row[2] == u.user_name && row[3] == want_name,
+                "the row of {} is {row:?}",
+                u.id
+            );
+        }
+        for cell in rows.iter().flatten() {
+            ensure!(
+                !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                "a cell a spreadsheet would run: {cell:?}"
+            );
+        }
+        ensure!(
+            text.contains("\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")\""),
+            "the formula is not quoted as RFC 4180 says: {text:?}"
+        );
+
+        // With an unsaved removal the file still holds the members as saved, and says so.
+        remove(&p, &picked[0].user_name, &picked[0].id).await?;
+        p.wait_text(
+            "A CSV of the 3 members as saved on the server. Unsaved changes are not in the file.",
+        )
+        .await?;
+        p.click("Export members").await?;
+        let (_, _, again) = download(&p, 2).await?;
+        ensure!(
+            read_csv(&again)?.len() == 4,
+            "the second export is not the saved members: {again:?}"
+        );
+        // Nothing was written.
+        let log = p.control.requests().await?;
+        ensure!(
+            writes(&log).is_empty(),
+            "the export wrote: {}",
+            requests_text(&log)
+        );
+        Ok(())
+    })
+    .await
+}
+
+/// Issue 13: putting another group's people into a group meant adding them one by one.
+/// "Copy members from" opens a panel (focus in, Escape closes it and the focus returns),
+/// finds the other group by name, previews who is new and who is a member already, and adds
+/// exactly the new people to the draft; nothing is written until the normal review and save,
+/// which keep every existing member.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn copy_members_from_another_group_adds_only_the_new_people() -> Result<()> {
+    run("copy-members", |p| async move {
+        // Finance gets one of Blob SEs' members, so the preview has someone already there.
+        let g = server_group(&p, "Blob SEs").await?;
+        let finance = server_group(&p, "Finance").await?;
+        let shared = &g.members[0];
+        let mut members: Vec<serde_json::Value> = finance
+            .members
+            .iter()
+            .map(|m| serde_json::json!({ "value": m.value, "display": m.label() }))
+            .collect();
+        if !has_member(&finance, &shared.value) {
+            members.push(serde_json::json!({ "value": shared.value, "display": shared.label() }));
+        }
+        let (status, body) = p
+            .api
+            .send(
+                "PUT",
+                &format!("/groups/{}", finance.id),
+                Some(serde_json::json!({
+                    "schemas": ["urn:ietf:params:scim:schemas:core:2.0:Group"],
+                    "displayName": "Finance",
+                    "members": members,
+                })),
+            )
+            .await?;
+        ensure!(
+            (200..300).contains(&status),
+            "PUT answered {status}: {body}"
+        );
+        let finance = p.api.group(&finance.id).await?;
+        let new: Vec<&str> = finance
+            .members
+            .iter()
+            .filter(|m| !has_member(&g, &m.value))
+            .map(|m| m.value.as_str())
+            .collect();
+        let already = finance.members.len() - new.len();
+        ensure!(
+            !new.is_empty() && already >= 1,
+            "Finance: {}",
+            members_text(&finance.members)
+        );
+
+        p.connect().await?;
+        let n = g.members.len();
+        load(&p, "Blob SEs").await?;
+        p.control.clear_requests().await?;
+
+        // Escape closes the panel, the focus back on its button, and adds nobody.
+        p.click("Copy members from").await?;
+        focused_is(&p, "copy-query").await?;
+        p.textbox("Group to copy from")
+            .await?
+            .send_keys(&char::from(Key::Escape).to_string())
+            .await?;
+        focused_is(&p, "copy-members").await?;
+        ensure!(
+            !p.is_shown("button", "button", "Finance").await?,
+            "Escape left the panel open"
+        );
+
+        // Found by name (not the group being edited), previewed, added.
+        p.click("Copy members from").await?;
+        p.fill("Group to copy from", "fin").await?;
+        p.click("Finance").await?;
+        let k = new.len();
+        let plural = |n: usize, one: &str, many: &str| {
+            if n == 1 {
+                one.to_owned()
+            } else {
+                many.to_owned()
+            }
+        };
+        let summary = format!(
+            "From “Finance”: {k} {}, {already} already in this group.",
+            plural(k, "new member", "new members")
+        );
+        p.wait_text(&summary).await?;
+        photograph(&p, "panel", ".bulk-add").await?;
+        p.fill("Group to copy from", "Blob").await?;
+        p.wait_text("No other group has that in its name.").await?;
+        ensure!(
+            !p.is_shown("button", "button", "Blob SEs").await?,
+            "the group being edited is offered to copy from"
+        );
+        let add = format!("Add {k} {}", plural(k, "member", "members"));
+        p.click(&add).await?;
+        focused_is(&p, "copy-members").await?;
+        p.wait_text(&format!(
+            "Added {k} {} from “Finance”. Not saved yet.",
+            plural(k, "member", "members")
+        ))
+        .await?;
+        p.wait_text(&format!("Members ({n} → {}) +{k}", n + k))
+            .await?;
+        let first_new = new[0].to_owned();
+        p.row_texts_where("Members", "tag a copied member Added", |r| {
+            r.iter()
+                .any(|row| row.contains(&first_new) && row.contains("Added"))
+        })
+        .await?;
+        // Only reads so far: the list of groups (names) and Finance.
+        let log = p.control.requests().await?;
+        ensure!(
+            writes(&log).is_empty(),
+            "the panel wrote: {}",
+            requests_text(&log)
+        );
+
+        // The review shows them; the save writes them and keeps everyone.
+        let review = open_review(&p).await?;
+        expect_counts(&review, k, 0, n)?;
+        confirm_saved(&p, "Blob SEs", n + k).await?;
+        let after = p.api.group(&g.id).await?;
+        let missing: Vec<&str> = g
+            .members
+            .iter()
+            .map(|m| m.value.as_str())
+            .chain(new.iter().copied())
+            .filter(|id| !has_member(&after, id))
+            .collect();
+        ensure!(
+            missing.is_empty() && after.members.len() == n + k,
+            "the server misses {missing:?}: {}",
+            members_text(&after.members)
+        );
+        Ok(())
+    })
+    .await
+}
+
+/// Waits until the element with this ID has the focus.
+async fn focused_is(p: &Panel, id: &str) -> Result<()> {
+    e2e_harness::eventually(&format!("the focus on #{id}"), || async {
+        let v = p
+            .js("return document.activeElement && document.activeElement.id;")
+            .await
+            .map_err(|e| e.to_string())?;
+        if v.as_str() == Some(id) {
+            Ok(())
+        } else {
+            Err(format!("focus on {v:?}"))
+        }
+    })
+    .await
+}

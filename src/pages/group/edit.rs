@@ -9,6 +9,8 @@ use super::save_bar::save_bar;
 use super::saved_summary::saved_summary;
 use crate::components::bulk_add::BulkAdd;
 use crate::components::conflict::Conflict;
+use crate::components::copy_members::CopyMembers;
+use crate::components::export_members::ExportMembers;
 use crate::components::field::TextField;
 use crate::components::find_user::FindUser;
 use crate::components::members_table::MembersTable;
@@ -91,6 +93,8 @@ fn editing_view(editor: EditorState) -> impl IntoView {
                 text=editor.bulk_text
                 open=editor.bulk_open
             />
+            <CopyMembers editor=editor />
+            <ExportMembers editor=editor />
         </div>
         <MembersTable editor=editor />
         {add_by_id(editor)}
