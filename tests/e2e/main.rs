@@ -17,3 +17,4 @@ mod key_hygiene;
 mod keyboard;
 mod large_group;
 mod membership;
+mod people;
