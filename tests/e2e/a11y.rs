@@ -298,8 +298,10 @@ async fn people_screens(a: &Panel) -> Result<()> {
     a.fill("Find person", "a").await?;
     a.options("Matching users").await?;
     screen(a, "find-person", "#people-heading").await?;
-    a.js(&format!("location.hash = '#/people/{member}'; return true;"))
-        .await?;
+    a.js(&format!(
+        "location.hash = '#/people/{member}'; return true;"
+    ))
+    .await?;
     a.wait_text("Groups of ").await?;
     screen(a, "person", "#person-heading").await
 }

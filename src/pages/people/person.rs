@@ -130,7 +130,7 @@ fn table_view(caption: String, groups: Vec<GroupInfo>) -> impl IntoView {
     let said = groups_said(groups.len());
     let table = (!groups.is_empty()).then(|| {
         view! {
-            <div class="scroller">
+            <div class="person-groups-wrap">
                 <table class="person-groups-table">
                     <caption>{caption}</caption>
                     <thead>
