@@ -162,6 +162,14 @@ pub enum PersonLookup {
     Failed(String),
 }
 
+impl PersonLookup {
+    /// Whether the page is about someone (being looked up, or found): the groups' reading
+    /// progress shows then, not under "Person not found".
+    pub fn is_pending_or_found(&self) -> bool {
+        matches!(self, Self::Listing(_) | Self::Found(_))
+    }
+}
+
 /// A person's page: who they are, and the copy of their ID.
 #[derive(Clone, Copy)]
 pub struct PersonPage {

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use anyhow::{ensure, Context, Result};
 use e2e_harness::api::{requests_text, Group, LoggedRequest, User};
-use e2e_harness::{axe, run, Panel};
+use e2e_harness::{axe, run, run_with, Options, Panel};
 use fantoccini::key::Key;
 
 /// `(group name, member count)` of every group `user` is in, sorted by name.
@@ -46,9 +46,14 @@ fn reads(log: &[LoggedRequest]) -> Vec<LoggedRequest> {
         .collect()
 }
 
+/// Pages of the groups list read (not Connect's one-group check).
 fn list_reads(log: &[LoggedRequest]) -> usize {
     log.iter()
-        .filter(|r| r.method == "GET" && r.path.ends_with("/groups"))
+        .filter(|r| {
+            r.method == "GET"
+                && r.path.ends_with("/groups")
+                && r.query.as_deref().is_some_and(|q| q.contains("startIndex"))
+        })
         .count()
 }
 
@@ -208,6 +213,63 @@ async fn a_person_s_groups_read_once_and_kept_up_to_date() -> Result<()> {
         p.heading("Person not found").await?;
         p.link("Back to People").await?;
         p.screenshot("unknown").await?;
+        Ok(())
+    })
+    .await
+}
+
+/// 258 groups (3 pages of 100): the person's page says "Reading groups: 1 of 3 pages" with a
+/// `<progress>`, reads each page once, and a disconnect drops what was read (read again after
+/// the next Connect).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn groups_are_read_page_by_page_once_per_connection() -> Result<()> {
+    let options = Options::default().args(&["--extra-groups", "250"]);
+    run_with("people-pages", options, |mut ps| async move {
+        let p = ps.remove(0);
+        p.connect().await?;
+        let (person, _, groups) = two_people(&p).await?;
+        ensure!(groups.len() > 200, "the sandbox has {} groups", groups.len());
+        let name = person.display_name.clone().unwrap_or_default();
+        let want = groups_of(&groups, &person.id);
+
+        p.control.clear_requests().await?;
+        // Slow answers, so the progress between pages is seen.
+        p.control
+            .set_faults(serde_json::json!({ "latency_ms": 700 }))
+            .await?;
+        p.js(&format!("location.hash = '#/people/{}'; return true;", person.id))
+            .await?;
+        p.status_where("Reading groups: 1 of 3 pages", |s| {
+            s.contains("Reading groups: 1 of 3 pages")
+        })
+        .await?;
+        let bar = p
+            .js("const b = document.querySelector('.reading progress'); return b ? [b.value, b.max] : null;")
+            .await?;
+        ensure!(bar == serde_json::json!([1, 3]), "the progress bar is {bar}");
+        p.screenshot("reading").await?;
+        p.control.clear_faults().await?;
+        table_shows(&p, &name, &want).await?;
+        let log = p.control.requests().await?;
+        ensure!(
+            list_reads(&log) == 3,
+            "reading 258 groups took other than 3 list requests: {}",
+            requests_text(&log)
+        );
+
+        // A disconnect drops the index: the next connection reads it again.
+        p.click("Forget key").await?;
+        p.control.clear_requests().await?;
+        p.connect().await?;
+        p.js(&format!("location.hash = '#/people/{}'; return true;", person.id))
+            .await?;
+        table_shows(&p, &name, &want).await?;
+        let log = p.control.requests().await?;
+        ensure!(
+            list_reads(&log) == 3,
+            "after a new connection the groups were not read again: {}",
+            requests_text(&log)
+        );
         Ok(())
     })
     .await

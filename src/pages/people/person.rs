@@ -20,10 +20,13 @@ pub fn PersonView(user_id: String) -> impl IntoView {
         <section class="card person" aria-labelledby="person-heading">
             {move || match page.lookup.get() {
                 PersonLookup::Listing(n) => listing_view(n).into_any(),
-                PersonLookup::Found(u) => found_view(page, u).into_any(),
+                PersonLookup::Found(u) => found_view(page, &u).into_any(),
                 PersonLookup::Unknown(id) => unknown_view(id).into_any(),
                 PersonLookup::Failed(why) => failed_view(why).into_any(),
             }}
+            // The groups are read while the person is looked up: the progress shows at once.
+            {reading_view(page)}
+            {move || page.user().map(|u| groups_view(page, u))}
         </section>
     }
 }
@@ -57,12 +60,9 @@ fn failed_view(why: String) -> impl IntoView {
     }
 }
 
-fn found_view(page: PersonPage, u: DirectoryUser) -> impl IntoView {
+fn found_view(page: PersonPage, u: &DirectoryUser) -> impl IntoView {
     focus_when_shown("person-heading");
-    view! {
-        {header_view(page, &u)}
-        {groups_view(page, u)}
-    }
+    header_view(page, u)
 }
 
 /// Name, email or user name, and the user ID with Copy ID.
@@ -88,14 +88,13 @@ fn header_view(page: PersonPage, u: &DirectoryUser) -> impl IntoView {
     }
 }
 
-/// The groups table, its progress while the groups are read, and Refresh.
+/// The groups table and Refresh.
 fn groups_view(page: PersonPage, u: DirectoryUser) -> impl IntoView {
     let people = page.app.people;
     let caption = groups_caption(&u);
     let id = u.id;
     view! {
         <div class="person-groups">
-            {reading_view(page)}
             <NoticeArea notice=people.notice />
             {move || people.groups_of(&id).map(|groups| table_view(caption.clone(), groups))}
             <div class="actions">
@@ -112,7 +111,7 @@ fn reading_view(page: PersonPage) -> impl IntoView {
     let people = page.app.people;
     view! {
         <div role="status" class="reading">
-            {move || people.progress.get().map(|p| {
+            {move || people.progress.get().filter(|_| page.lookup.with(PersonLookup::is_pending_or_found)).map(|p| {
                 let text = progress_text(p);
                 let (read, total) = p;
                 view! {
