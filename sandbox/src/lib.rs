@@ -90,6 +90,9 @@ pub struct Config {
     /// List answers leave every group's `members` out, as if `excludedAttributes=members` had
     /// been asked (a server whose lists never carry members); single-group reads keep them.
     pub lists_without_members: bool,
+    /// `userName eq "…"` compares with case, as some servers do (RFC 7643 says userName is
+    /// not case-exact, but not every server follows it).
+    pub case_exact_user_names: bool,
 }
 
 impl Config {
@@ -120,6 +123,7 @@ impl Default for Config {
             mode: Mode::Omni,
             patch_no_content: false,
             lists_without_members: false,
+            case_exact_user_names: false,
         }
     }
 }

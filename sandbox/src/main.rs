@@ -42,6 +42,11 @@ struct Cli {
     #[arg(long)]
     lists_without_members: bool,
 
+    /// `userName eq "…"` compares with case (a server whose filter is case-sensitive), so
+    /// `Grace@Example.com` does not find `grace@example.com`.
+    #[arg(long)]
+    case_exact_user_names: bool,
+
     /// Organization API key the API accepts as `Authorization: Bearer KEY`.
     #[arg(long, default_value = scim_sandbox::DEFAULT_KEY)]
     key: String,
@@ -179,6 +184,7 @@ fn config(cli: Cli) -> Result<(Config, SocketAddr, bool), String> {
         mode: cli.mode,
         patch_no_content: cli.patch_no_content,
         lists_without_members: cli.lists_without_members,
+        case_exact_user_names: cli.case_exact_user_names,
     };
     Ok((config, addr, cli.allow_remote))
 }

@@ -274,3 +274,66 @@ async fn groups_are_read_page_by_page_once_per_connection() -> Result<()> {
     })
     .await
 }
+
+/// A server whose `userName eq` compares with case (rfc7644 mode, `--case-exact-user-names`):
+/// an email typed as `Grace@Example.com` still finds `grace@example.com`, in Find user (it
+/// said "No user matches" before) and in Find person, from the directory searched without case.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_email_in_another_case_is_found_where_the_server_filter_is_case_sensitive() -> Result<()>
+{
+    let options = Options::default().args(&["--mode", "rfc7644", "--case-exact-user-names"]);
+    run_with("people-case", options, |mut ps| async move {
+        let p = ps.remove(0);
+        p.connect().await?;
+        let groups = p.api.all_groups().await?;
+        let group = groups
+            .iter()
+            .find(|g| g.display_name == "Engineering")
+            .context("no Engineering group")?
+            .clone();
+        let users = p.api.all_users().await?;
+        let outsider = users
+            .iter()
+            .find(|u| {
+                u.user_name.contains('@')
+                    && u.display_name.as_deref().is_some_and(str::is_ascii)
+                    && group.members.iter().all(|m| m.value != u.id)
+            })
+            .context("nobody outside Engineering")?
+            .clone();
+        let name = outsider.display_name.clone().unwrap_or_default();
+        let shouted = outsider.user_name.to_uppercase();
+
+        // The server itself finds nobody for the email in capitals.
+        let filter = e2e_harness::api::percent_encode(&format!("userName eq \"{shouted}\""));
+        let (_, body) = p
+            .api
+            .send("GET", &format!("/users?filter={filter}"), None)
+            .await?;
+        let asked: serde_json::Value = serde_json::from_str(&body)?;
+        ensure!(
+            asked["totalResults"] == 0,
+            "the sandbox's filter is not case-sensitive: {asked}"
+        );
+
+        // Find user: Enter on the email in capitals adds the person.
+        p.open_group(&group.id, &group.display_name, group.members.len())
+            .await?;
+        p.fill("Find user", &shouted).await?;
+        p.press_enter("Find user").await?;
+        p.wait_text(&format!("Added {name}. Not saved yet."))
+            .await?;
+
+        // Find person, on a new connection (no directory listed yet): the same.
+        p.click("Forget key").await?;
+        p.connect().await?;
+        p.click_link("People").await?;
+        // Pasted: typed key by key, each prefix before the "@" asks the server (`co`) and
+        // lists the directory when it finds nobody, which spends the request budget.
+        p.paste("Find person", &shouted).await?;
+        p.press_enter("Find person").await?;
+        p.heading(&name).await?;
+        Ok(())
+    })
+    .await
+}
