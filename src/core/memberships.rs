@@ -4,9 +4,8 @@
 //! 100,000 small integers and one string per distinct user, not 100,000 strings.
 
 use super::group_list::{LIST_COUNT, MAX_GROUPS, MAX_LIST_REQUESTS};
-use super::model::{parse_list, BodyError};
+use super::model::{parse_list, BodyError, Group};
 use super::paging::next_start_index;
-use serde::Deserialize;
 use std::collections::HashMap;
 
 /// A group as the index knows it.
@@ -36,59 +35,41 @@ pub struct GroupMembers {
     pub member_ids: Vec<String>,
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Wire {
-    id: String,
-    #[serde(default)]
-    display_name: String,
-    #[serde(default)]
-    members: Option<Vec<MemberWire>>,
-}
-
-#[derive(Deserialize)]
-struct MemberWire {
-    #[serde(default)]
-    value: String,
-}
-
-/// One page of `GET /groups` with members. A group answered without `members` makes the page
-/// unusable here: whom it holds cannot be told from the list.
+/// One page of `GET /groups` with members, as member IDs.
 pub fn parse_groups_with_members(
     body: &str,
 ) -> Result<(Vec<GroupMembers>, Option<u64>), BodyError> {
-    let list = parse_list::<Wire>(body)?;
-    let mut out = Vec::with_capacity(list.resources.len());
-    for w in list.resources {
-        let Some(members) = w.members else {
+    // The panel's own group type: its parser is in the bundle already (Connect reads a list of
+    // them); a page's member names are dropped as soon as the page is indexed.
+    let list = parse_list::<Group>(body)?;
+    let groups = list
+        .resources
+        .into_iter()
+        .map(|g| GroupMembers {
             // RFC 7643 leaves an empty multi-valued attribute out: no members at all.
-            out.push(GroupMembers {
-                id: w.id,
-                name: w.display_name,
-                member_ids: Vec::new(),
-            });
-            continue;
-        };
-        out.push(GroupMembers {
-            id: w.id,
-            name: w.display_name,
-            member_ids: members
+            member_ids: g
+                .members
+                .unwrap_or_default()
                 .into_iter()
                 .map(|m| m.value)
                 .filter(|v| !v.is_empty())
                 .collect(),
-        });
-    }
-    Ok((out, list.total_results))
+            id: g.id,
+            name: g.display_name,
+        })
+        .collect();
+    Ok((groups, list.total_results))
 }
 
 /// Every group read (up to [`MAX_GROUPS`]) and who is in which.
 #[derive(Clone, Debug, Default)]
 pub struct Memberships {
     groups: Vec<GroupInfo>,
-    by_group_id: HashMap<String, u32>,
-    /// User ID → indices into `groups`, ascending, no repeats.
-    by_user: HashMap<Box<str>, Vec<u32>>,
+    by_group_id: HashMap<String, usize>,
+    /// User ID → index into `lists` (the map's type is the directory's: no more code).
+    by_user: HashMap<String, usize>,
+    /// Per user, the indices into `groups` of their groups, ascending, no repeats.
+    lists: Vec<Vec<u32>>,
     pages_read: usize,
     total: Option<u64>,
     complete: bool,
@@ -139,16 +120,15 @@ impl Memberships {
         let index = match self.by_group_id.get(id) {
             Some(&i) => {
                 // Out of every user's list first; the new members go back in below.
-                for list in self.by_user.values_mut() {
-                    if let Ok(at) = list.binary_search(&i) {
+                for list in &mut self.lists {
+                    if let Ok(at) = list.binary_search(&(i as u32)) {
                         list.remove(at);
                     }
                 }
-                self.by_user.retain(|_, l| !l.is_empty());
                 i
             }
             None => {
-                let i = self.groups.len() as u32;
+                let i = self.groups.len();
                 self.groups.push(GroupInfo {
                     id: id.to_string(),
                     name: String::new(),
@@ -160,13 +140,23 @@ impl Memberships {
         };
         let mut distinct = 0;
         for user in member_ids {
-            let list = self.by_user.entry(user.as_str().into()).or_default();
-            if let Err(at) = list.binary_search(&index) {
-                list.insert(at, index);
-                distinct += 1;
+            let at = match self.by_user.get(user.as_str()) {
+                Some(&at) => at,
+                None => {
+                    self.lists.push(Vec::new());
+                    self.by_user.insert(user.clone(), self.lists.len() - 1);
+                    self.lists.len() - 1
+                }
+            };
+            if let Some(list) = self.lists.get_mut(at) {
+                // Pages come in order, so a new group goes at the end: no shifting.
+                if let Err(pos) = list.binary_search(&(index as u32)) {
+                    list.insert(pos, index as u32);
+                    distinct += 1;
+                }
             }
         }
-        if let Some(g) = self.groups.get_mut(index as usize) {
+        if let Some(g) = self.groups.get_mut(index) {
             g.name = name.to_string();
             g.members = distinct;
         }
@@ -179,17 +169,19 @@ impl Memberships {
 
     /// The groups `user_id` is in, by name (any case), then ID.
     pub fn groups_of(&self, user_id: &str) -> Vec<&GroupInfo> {
-        let mut out: Vec<&GroupInfo> = self
+        let mut out: Vec<(String, &GroupInfo)> = self
             .by_user
             .get(user_id)
+            .and_then(|&at| self.lists.get(at))
             .map(|l| {
                 l.iter()
                     .filter_map(|&i| self.groups.get(i as usize))
+                    .map(|g| (super::directory::fold(g.label()), g))
                     .collect()
             })
             .unwrap_or_default();
-        out.sort_by_cached_key(|g| (super::directory::fold(g.label()), g.id.clone()));
-        out
+        out.sort_unstable_by(|a, b| (&a.0, &a.1.id).cmp(&(&b.0, &b.1.id)));
+        out.into_iter().map(|(_, g)| g).collect()
     }
 
     pub fn group_count(&self) -> usize {
