@@ -13,6 +13,7 @@ use crate::pages::activity::ActivityPage;
 use crate::pages::connect::{connection_bar, ConnectPanel};
 use crate::pages::group::edit::GroupEditor;
 use crate::pages::groups::list::GroupsPage;
+use crate::pages::people::PeoplePage;
 use crate::state::connection::ConnectForm;
 use crate::state::load::load_group;
 use crate::state::notice::Notice;
@@ -61,6 +62,8 @@ pub fn App() -> impl IntoView {
                     Route::Groups => view! { <GroupsPage /> }.into_any(),
                     Route::Group(id) => view! { <GroupEditor route_id=id /> }.into_any(),
                     Route::Activity => view! { <ActivityPage /> }.into_any(),
+                    Route::People => view! { <PeoplePage user_id=None /> }.into_any(),
+                    Route::Person(id) => view! { <PeoplePage user_id=Some(id) /> }.into_any(),
                 }}
             })}
         </main>
@@ -170,6 +173,8 @@ fn name_the_tab(state: AppState) {
             Route::Activity => "Activity".to_string(),
             _ if state.session.connected.with(Option::is_none) => "Connect".to_string(),
             Route::Groups => "Groups".to_string(),
+            Route::People => "People".to_string(),
+            Route::Person(_) => "Person".to_string(),
             Route::Group(id) => match state.editor_step.get() {
                 "" => state.draft.with(|d| match d {
                     // Isolated, so a right-to-left override in a name cannot turn the rest of
@@ -186,12 +191,14 @@ fn name_the_tab(state: AppState) {
 
 /// The product's name, the main navigation, the connection and the group being edited.
 fn top_bar(state: AppState, form: ConnectForm, screen_shown: Memo<bool>) -> impl IntoView {
-    // Groups stays marked while a group is open: the editor is reached from it.
-    let current = move |groups: bool| {
+    // Groups stays marked while a group is open: the editor is reached from it; People
+    // while a person is.
+    let current = move |link: &'static str| {
         move || {
             let on = state.route.with(|r| match r {
-                Route::Activity => !groups,
-                Route::Groups | Route::Group(_) => groups,
+                Route::Activity => link == "activity",
+                Route::Groups | Route::Group(_) => link == "groups",
+                Route::People | Route::Person(_) => link == "people",
             });
             on.then_some("page")
         }
@@ -201,8 +208,9 @@ fn top_bar(state: AppState, form: ConnectForm, screen_shown: Memo<bool>) -> impl
             <h1>{PRODUCT}</h1>
             {move || screen_shown.get().then(|| view! {
                 <nav aria-label="Main">
-                    <a href="#/groups" aria-current=current(true)>"Groups"</a>
-                    <a href="#/activity" aria-current=current(false)>"Activity"</a>
+                    <a href="#/groups" aria-current=current("groups")>"Groups"</a>
+                    <a href="#/people" aria-current=current("people")>"People"</a>
+                    <a href="#/activity" aria-current=current("activity")>"Activity"</a>
                 </nav>
             })}
             {connection_bar(form)}

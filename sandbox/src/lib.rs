@@ -101,6 +101,9 @@ pub struct Config {
     pub rate_window: Duration,
     /// Send `Retry-After` on the rate limit's 429 (Omni documents none).
     pub rate_limit_retry_after: bool,
+    /// `userName eq "…"` compares with case, as some servers do (RFC 7643 says userName is
+    /// not case-exact, but not every server follows it).
+    pub case_exact_user_names: bool,
 }
 
 impl Config {
@@ -135,6 +138,7 @@ impl Default for Config {
             rate_limit: None,
             rate_window: ratelimit::WINDOW,
             rate_limit_retry_after: false,
+            case_exact_user_names: false,
         }
     }
 }

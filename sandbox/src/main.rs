@@ -42,6 +42,11 @@ struct Cli {
     #[arg(long)]
     lists_without_members: bool,
 
+    /// `userName eq "…"` compares with case (a server whose filter is case-sensitive), so
+    /// `Grace@Example.com` does not find `grace@example.com`.
+    #[arg(long)]
+    case_exact_user_names: bool,
+
     /// Organization API key the API accepts as `Authorization: Bearer KEY`.
     #[arg(long, default_value = scim_sandbox::DEFAULT_KEY)]
     key: String,
@@ -214,6 +219,7 @@ fn config(cli: Cli) -> Result<(Config, SocketAddr, bool), String> {
         rate_limit: cli.rate_limit,
         rate_window: std::time::Duration::from_millis(cli.rate_window_ms),
         rate_limit_retry_after: cli.rate_limit_retry_after,
+        case_exact_user_names: cli.case_exact_user_names,
     };
     Ok((config, addr, cli.allow_remote))
 }

@@ -7,6 +7,7 @@ use axum::routing::get;
 use axum::Router;
 
 use crate::errors::ApiError;
+use crate::filter::Op;
 use crate::scim::{json_response, list_params, omni_eq, rfc_matcher, user_out, USER_ATTRS};
 use crate::AppState;
 
@@ -24,7 +25,7 @@ async fn list(State(state): State<AppState>, RawQuery(q): RawQuery) -> Result<Re
     let cfg = state.config();
     let p = list_params(q.as_deref(), cfg.max_results())?;
     let store = state.store();
-    let matching: Vec<_> = match &p.filter {
+    let mut matching: Vec<_> = match &p.filter {
         None => store.users().iter().collect(),
         Some(f) if cfg.rfc() => {
             let m = rfc_matcher(f, USER_ATTRS, "users")?;
@@ -36,6 +37,15 @@ async fn list(State(state): State<AppState>, RawQuery(q): RawQuery) -> Result<Re
             .into_iter()
             .collect(),
     };
+    // `--case-exact-user-names`: `userName eq` then compares with case.
+    let exact_name = p
+        .filter
+        .as_ref()
+        .and_then(|f| f.single())
+        .filter(|t| cfg.case_exact_user_names && t.op == Op::Eq && t.is_attr("userName"));
+    if let Some(t) = exact_name {
+        matching.retain(|u| u.user_name == t.value);
+    }
     let out = p.page(matching, |u| user_out(&store, u));
     Ok(json_response(StatusCode::OK, &out))
 }

@@ -93,6 +93,13 @@ pub fn matches_said(shown: usize, more: bool, q: &str) -> String {
     }
 }
 
+/// Whether the directory, searched locally without case or accents, decides after a server's
+/// filter found nobody for the text: always. Some servers' `eq` is case-sensitive (an email
+/// typed `Grace@Example.com` misses `grace@example.com`) and none folds accents in `co`.
+pub fn directory_decides(server_found: usize) -> bool {
+    server_found == 0
+}
+
 /// The first `limit` of `found` (asked for one more than `limit`), and whether more matched.
 pub fn up_to(mut found: Vec<DirectoryUser>, limit: usize) -> (Vec<DirectoryUser>, bool) {
     let more = found.len() > limit;
@@ -216,6 +223,21 @@ mod tests {
         assert_eq!(moved(Some(0), 5, false), Some(4));
         // The list shrank under the active option: start again.
         assert_eq!(moved(Some(7), 5, true), Some(0));
+    }
+
+    #[test]
+    fn the_directory_decides_when_the_server_finds_nobody() {
+        assert!(directory_decides(0));
+        assert!(!directory_decides(1));
+        // What the directory then finds: an email in another case, a name without accents.
+        let dir = crate::core::directory::Directory::new(vec![DirectoryUser {
+            id: "g".into(),
+            user_name: "grace@example.com".into(),
+            display_name: "Grâce Hopper".into(),
+            email: "grace@example.com".into(),
+        }]);
+        assert_eq!(dir.search("Grace@Example.com", 9).len(), 1);
+        assert_eq!(dir.search("GRACE hopper", 9).len(), 1);
     }
 
     #[test]

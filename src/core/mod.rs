@@ -19,6 +19,7 @@ pub mod endpoints;
 pub mod error;
 pub mod group_list;
 pub mod idle;
+pub mod memberships;
 pub mod model;
 pub mod paging;
 pub mod pending;

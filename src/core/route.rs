@@ -1,4 +1,5 @@
-//! Screens addressed by the URL fragment (`#/groups`, `#/groups/{id}`), which works on any
+//! Screens addressed by the URL fragment (`#/groups`, `#/groups/{id}`, `#/people`,
+//! `#/people/{userId}`), which works on any
 //! static host because the server never sees it. Nothing secret is ever put in a route.
 
 use super::endpoints::encode_path_segment;
@@ -8,6 +9,10 @@ pub enum Route {
     Groups,
     Group(String),
     Activity,
+    /// "Find person".
+    People,
+    /// A person's groups, by user ID.
+    Person(String),
 }
 
 impl Route {
@@ -25,15 +30,22 @@ impl Route {
                 }
             }
             (Some("activity"), _) => Self::Activity,
+            (Some("people"), Some(id)) if !id.trim_end_matches('/').is_empty() => {
+                Self::Person(percent_decode(id.trim_end_matches('/')))
+            }
+            (Some("people"), _) => Self::People,
             _ => Self::Groups,
         }
     }
 
     /// Where a Connect lands: the group the link names, else the group with unsaved changes,
-    /// else the Groups list (Activity too: the admin came to work on groups).
+    /// else the Groups list (Activity too: the admin came to work on groups). A link to People
+    /// or a person is followed too.
     pub fn after_connect(self, unsaved_group: Option<&str>) -> Self {
         match (self, unsaved_group) {
             (Self::Group(id), _) => Self::Group(id),
+            (Self::People, _) => Self::People,
+            (Self::Person(id), _) => Self::Person(id),
             (_, Some(id)) => Self::Group(id.to_string()),
             _ => Self::Groups,
         }
@@ -46,7 +58,7 @@ impl Route {
         match self {
             Self::Activity => true,
             Self::Group(id) => in_editor == Some(id.as_str()),
-            Self::Groups => false,
+            Self::Groups | Self::People | Self::Person(_) => false,
         }
     }
 
@@ -55,7 +67,14 @@ impl Route {
             Self::Groups => "#/groups".to_string(),
             Self::Group(id) => format!("#/groups/{}", encode_path_segment(id)),
             Self::Activity => "#/activity".to_string(),
+            Self::People => "#/people".to_string(),
+            Self::Person(id) => format!("#/people/{}", encode_path_segment(id)),
         }
+    }
+
+    /// Whether the screen belongs to People (the top bar marks the link).
+    pub fn is_people(&self) -> bool {
+        matches!(self, Self::People | Self::Person(_))
     }
 }
 
@@ -126,9 +145,28 @@ mod tests {
         assert!(!Route::Group("a".into()).shown_while_disconnected(None));
     }
 
+    #[test]
+    fn people_and_a_person() {
+        let p = |id: &str| Route::Person(id.into());
+        assert_eq!(Route::parse("#/people"), Route::People);
+        assert_eq!(Route::parse("#/people/"), Route::People);
+        assert_eq!(Route::parse("#/people/u-1"), p("u-1"));
+        assert_eq!(Route::parse("#/people/u-1/"), p("u-1"));
+        assert_eq!(Route::parse("#/people/a%40b%2Fc"), p("a@b/c"));
+        assert_eq!(Route::People.to_hash(), "#/people");
+        assert_eq!(p("a b").to_hash(), "#/people/a%20b");
+        assert!(Route::People.is_people() && p("x").is_people());
+        assert!(!Route::Groups.is_people() && !Route::Activity.is_people());
+        assert_eq!(p("x").after_connect(Some("g")), p("x"));
+        assert_eq!(Route::People.after_connect(None), Route::People);
+        assert!(!p("x").shown_while_disconnected(None));
+        assert!(!Route::People.shown_while_disconnected(None));
+    }
+
     proptest::proptest! {
         #[test]
         fn round_trip(id in "[^/]{1,20}") {
+            proptest::prop_assert_eq!(Route::parse(&Route::Person(id.clone()).to_hash()), Route::Person(id.clone()));
             proptest::prop_assert_eq!(Route::parse(&Route::Group(id.clone()).to_hash()), Route::Group(id));
         }
     }

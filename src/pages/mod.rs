@@ -5,3 +5,4 @@ pub mod activity;
 pub mod connect;
 pub mod group;
 pub mod groups;
+pub mod people;

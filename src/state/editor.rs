@@ -454,6 +454,9 @@ impl EditorState {
                 *current = rebase(current, sent, &group);
             }
         });
+        // People's index says the saved membership, so a person's page needs no re-read.
+        let sent_ids: Vec<String> = sent.members.iter().map(|m| m.value.clone()).collect();
+        self.app.people.saved(&group, &sent_ids);
         self.saved.set(Some(group));
         self.discarded.set(None);
         // The status takes the focus where it is in view; the page does not move.

@@ -17,6 +17,7 @@ pub mod editor;
 pub mod groups;
 pub mod load;
 pub mod notice;
+pub mod people;
 pub mod save;
 pub mod session;
 pub mod user_search;
@@ -60,6 +61,8 @@ pub struct AppState {
     /// What requests are waiting for (the rate limit, the request budget), with the seconds
     /// left; empty when nothing waits. Said once for the whole app.
     pub wait_text: RwSignal<String>,
+    /// Who is in which group (People), read once per connection, kept up to date by saves.
+    pub people: people::PeopleIndex,
     /// Changes to the draft so far: a write waits until no newer one has come.
     draft_edits: StoredValue<u64>,
 }
@@ -102,6 +105,7 @@ impl AppState {
             load_seq: RwSignal::new(0),
             editor_step: RwSignal::new(""),
             wait_text,
+            people: people::PeopleIndex::new(session),
             draft_edits: StoredValue::new(0),
         }
     }

@@ -8,7 +8,7 @@ use super::notice::Notice;
 use super::AppState;
 use crate::browser::focus::{focus_soon, reveal_soon};
 use crate::browser::http::ScreenReads;
-use crate::core::choice::{enter_pick, matches_said, moved, up_to, NoPick};
+use crate::core::choice::{directory_decides, enter_pick, matches_said, moved, up_to, NoPick};
 use crate::core::directory::{looks_like_email, DirectoryUser};
 use crate::core::endpoints::{filter_string, user_name_filter};
 use leptos::prelude::*;
@@ -20,6 +20,9 @@ const RESULT_LIMIT: usize = 8;
 
 /// The list of matches, and its options' ids (for `aria-activedescendant`).
 pub const LIST_ID: &str = "find-user-list";
+
+/// Find person's list of matches.
+pub const PERSON_LIST_ID: &str = "find-person-list";
 
 pub fn option_id(index: usize) -> String {
     format!("{LIST_ID}-{index}")
@@ -37,8 +40,13 @@ pub struct UserSearch {
     pub open: RwSignal<bool>,
     pub notice: RwSignal<Option<Notice>>,
     pub progress: RwSignal<ListingState>,
-    /// Adds the chosen user to the draft.
+    /// Adds the chosen user to the draft (Find user), or opens them (Find person).
     on_add: Callback<DirectoryUser>,
+    /// The field's id and its list's (Find user's, or Find person's).
+    pub field_id: &'static str,
+    pub list_id: &'static str,
+    /// Find person: a choice opens the person, so nobody is "already a member".
+    opens_person: bool,
     seq: StoredValue<u64>,
     /// The text (trimmed) the listed matches answer, and whether more matched than are listed.
     shown_for: StoredValue<Option<(String, bool)>>,
@@ -59,6 +67,21 @@ pub struct UserSearch {
 impl UserSearch {
     /// Made by the widget: its reads end when the widget goes.
     pub fn new(app: AppState, on_add: Callback<DirectoryUser>) -> Self {
+        Self::made(app, on_add, "find-user", LIST_ID, false)
+    }
+
+    /// "Find person" (People): the same matching and directory; a choice opens the person.
+    pub fn for_people(app: AppState, on_pick: Callback<DirectoryUser>) -> Self {
+        Self::made(app, on_pick, "find-person", PERSON_LIST_ID, true)
+    }
+
+    fn made(
+        app: AppState,
+        on_add: Callback<DirectoryUser>,
+        field_id: &'static str,
+        list_id: &'static str,
+        opens_person: bool,
+    ) -> Self {
         Self {
             app,
             query: RwSignal::new(String::new()),
@@ -68,6 +91,9 @@ impl UserSearch {
             notice: RwSignal::new(None),
             progress: RwSignal::new(None),
             on_add,
+            field_id,
+            list_id,
+            opens_person,
             seq: StoredValue::new(0),
             shown_for: StoredValue::new(None),
             listing: StoredValue::new(false),
@@ -78,7 +104,15 @@ impl UserSearch {
         }
     }
 
+    /// The id of the option at `index` of this search's list.
+    pub fn option_id(&self, index: usize) -> String {
+        format!("{}-{index}", self.list_id)
+    }
+
     pub fn is_member(&self, id: &str) -> bool {
+        if self.opens_person {
+            return false;
+        }
         self.app.draft.with(|d| {
             d.as_ref()
                 .is_some_and(|d| d.members.iter().any(|m| m.value == id))
@@ -92,7 +126,10 @@ impl UserSearch {
 
     /// A click on the option at `index`. The click took the focus from the field: it goes back.
     pub fn choose(&self, index: usize) {
-        focus_soon("find-user");
+        // Find person's choice opens the person's page, whose heading takes the focus.
+        if !self.opens_person {
+            focus_soon(self.field_id);
+        }
         if let Some(user) = self.results.with_untracked(|r| r.get(index).cloned()) {
             self.add(user);
         }
@@ -103,6 +140,10 @@ impl UserSearch {
             self.notice.set(Some(Notice::Error(
                 NoPick::AlreadyMember(user.display_name).message(""),
             )));
+            return;
+        }
+        if self.opens_person {
+            self.on_add.run(user);
             return;
         }
         let name = user.display_name.clone();
@@ -150,7 +191,7 @@ impl UserSearch {
                 self.active.set(active);
                 // The active option stays in view (the list may reach under the save bar).
                 if let Some(i) = active {
-                    reveal_soon(option_id(i));
+                    reveal_soon(self.option_id(i));
                 }
             }
             "Escape" if self.expanded_untracked() => {
@@ -246,11 +287,10 @@ impl UserSearch {
             Err(why) => Err(why.to_string()),
         };
         match asked {
-            // Servers match `co` without folding accents ("jose" misses "José"): when they
-            // find nobody, the directory, searched accent-insensitively, decides.
-            Ok(users) if users.is_empty() && !looks_like_email(q) => {
-                self.search_directory(q, false).await
-            }
+            // Servers match `co` without folding accents ("jose" misses "José"), and some
+            // match `eq` with case ("Grace@Example.com" misses "grace@example.com"): when they
+            // find nobody, the directory, searched without case and accents, decides.
+            Ok(users) if directory_decides(users.len()) => self.search_directory(q, false).await,
             other => other,
         }
     }

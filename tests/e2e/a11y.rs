@@ -2,7 +2,8 @@
 //! the real panel in Chromium, against the sandbox: connect, a field error, a refused key, a
 //! base path that is not SCIM, the groups list, the connection reopened (Change connection),
 //! the editor, a save said at its top, an unknown group, find user (its list open), bulk add, the review, a conflict (two admins), the
-//! activity page, the restore banner, the review's typed-name step and a rate-limit countdown. Each screen is scanned in the light and the dark
+//! activity page, the restore banner, the review's typed-name step, a rate-limit countdown,
+//! and People (find person, a person's groups). Each screen is scanned in the light and the dark
 //! colour scheme at 1280 and 360 px wide and photographed as
 //! target/screenshots/a11y-<screen>-<light|dark>-<360|1280>.png; the page must not scroll
 //! sideways at those widths nor at 320 px (WCAG's reflow width); with prefers-reduced-motion
@@ -281,7 +282,28 @@ async fn walk(a: Panel, b: Panel) -> Result<()> {
         .await?;
     a.alert_containing("No group with ID").await?;
     screen(&a, "not-found", "main").await?;
-    Ok(())
+    people_screens(&a).await
+}
+
+/// People (issue 13): Find person with its matches listed, and a person's groups.
+async fn people_screens(a: &Panel) -> Result<()> {
+    let groups = a.api.all_groups().await?;
+    let member = groups
+        .iter()
+        .find_map(|g| g.members.first())
+        .context("no seeded group has members")?
+        .value
+        .clone();
+    a.click_link("People").await?;
+    a.fill("Find person", "a").await?;
+    a.options("Matching users").await?;
+    screen(a, "find-person", "#people-heading").await?;
+    a.js(&format!(
+        "location.hash = '#/people/{member}'; return true;"
+    ))
+    .await?;
+    a.wait_text("Groups of ").await?;
+    screen(a, "person", "#person-heading").await
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -18,3 +18,4 @@ mod keyboard;
 mod large_group;
 mod membership;
 mod rate_limit;
+mod people;

@@ -22,6 +22,7 @@ use crate::core::directory::{parse_users_page, DirectoryUser};
 use crate::core::endpoints;
 use crate::core::error::{ApiError, Operation};
 use crate::core::group_list::{self, GroupRow};
+use crate::core::memberships::{parse_groups_with_members, GroupMembers};
 use crate::core::model::{self, Group};
 use crate::core::save::SaveAnswer;
 use crate::core::save_request::{SaveMethod, SaveRequest};
@@ -152,6 +153,20 @@ impl ScimClient {
         let Answer { status, body, .. } = self.get(op, &url).await?;
         let (items, total) =
             group_list::parse_group_rows(&body).map_err(|e| self.unusable(op, status, e.0))?;
+        Ok(Page { items, total })
+    }
+
+    /// A page of groups with their member IDs, for the index of who is in which group.
+    pub async fn groups_with_member_ids(
+        &self,
+        start_index: u64,
+        count: u64,
+    ) -> Result<Page<GroupMembers>, ApiError> {
+        let op = Operation::ListGroups;
+        let url = endpoints::groups_with_members(&self.base, start_index, count);
+        let Answer { status, body, .. } = self.get(op, &url).await?;
+        let (items, total) =
+            parse_groups_with_members(&body).map_err(|e| self.unusable(op, status, e.0))?;
         Ok(Page { items, total })
     }
 
