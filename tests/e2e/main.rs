@@ -17,5 +17,5 @@ mod key_hygiene;
 mod keyboard;
 mod large_group;
 mod membership;
-mod rate_limit;
 mod people;
+mod rate_limit;
