@@ -11,6 +11,8 @@ pub mod choice;
 pub mod config;
 pub mod connect_check;
 pub mod copy_members;
+pub mod cross_change;
+pub mod cross_run;
 pub mod csv_export;
 pub mod diff;
 pub mod directory;

@@ -1,10 +1,12 @@
 //! People: "Find person" (`#/people`), and a person's page with their groups
-//! (`#/people/{userId}`). Changes across groups for a person are built on these screens
-//! elsewhere; this is what is read and shown.
+//! (`#/people/{userId}`) with the tools that change their groups, and the run of such a
+//! change (or the offer to resume one a reload interrupted).
 
 pub mod find;
 pub mod person;
+pub mod tools;
 
+use crate::components::cross_run::CrossRunPanel;
 use find::FindPerson;
 use leptos::prelude::*;
 use person::PersonView;
@@ -20,6 +22,7 @@ pub fn PeoplePage(
             <h2 id="people-heading">"People"</h2>
             <FindPerson />
         </section>
+        <CrossRunPanel />
         {user_id.map(|id| view! { <PersonView user_id=id /> })}
     }
 }
