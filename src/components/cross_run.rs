@@ -52,7 +52,7 @@ fn run_view(cross: CrossChanges, run: &CrossRun) -> impl IntoView {
                 <progress aria-label="Applying changes" max=all.max(1).to_string() value=done.to_string()></progress>
             </label>
             {move || cross.waiting.get().map(|s| view! {
-                <p class="warning-text">{format!("The server asked to slow down (429): waiting {s} s, then this group is read again.")}</p>
+                <p class="warning-text">{format!("Waiting {s} s (the server asked to slow down, or did not answer), then this group is read again.")}</p>
             })}
             {results_table(run.change(), run.results(), run.current())}
             <div class="actions">

@@ -69,7 +69,8 @@ pub enum CrossStep {
         group_id: String,
         request: SaveRequest,
     },
-    /// The server refused for load (429): wait `seconds`, then call [`CrossRun::after_wait`].
+    /// The server refused for load (429), or a read got no answer: wait `seconds`, then call
+    /// [`CrossRun::after_wait`], which reads the group again.
     Wait { index: usize, seconds: u64 },
     /// Every group has a result (or the rest were stopped).
     Done,
@@ -121,6 +122,8 @@ pub struct CrossRun {
     stop: bool,
     writes: u8,
     waits: u32,
+    /// A group read that already held the change: People's index is told what it holds.
+    seen: Option<Group>,
 }
 
 impl CrossRun {
@@ -137,6 +140,7 @@ impl CrossRun {
             stop: false,
             writes: 0,
             waits: 0,
+            seen: None,
         }
     }
 
@@ -174,6 +178,11 @@ impl CrossRun {
 
     pub fn is_running(&self) -> bool {
         self.state != State::Idle
+    }
+
+    /// The group last read that already held the change (nothing written), once.
+    pub fn take_seen(&mut self) -> Option<Group> {
+        self.seen.take()
     }
 
     pub fn stop_requested(&self) -> bool {
@@ -253,6 +262,7 @@ impl CrossRun {
             self.results[index] = GroupResult::AlreadyDone {
                 members: members.len(),
             };
+            self.seen = Some(current);
             return self.next();
         };
         let draft = GroupDraft {
@@ -317,7 +327,10 @@ impl CrossRun {
     }
 
     fn on_error(&mut self, index: usize, e: ApiError, jitter: f64) -> CrossStep {
-        if matches!(e.kind, ErrorKind::RateLimited { .. }) && self.waits < MAX_WAITS {
+        // A read changes nothing: one that got no answer, or a 429 or 5xx, is tried again
+        // after a wait (as many times as a 429 is waited on).
+        let again = e.is_transient() && e.kind != ErrorKind::Cancelled;
+        if again && self.waits < MAX_WAITS {
             return self.wait(index, &e, jitter);
         }
         self.results[index] = failed(&e);
@@ -520,6 +533,9 @@ mod tests {
         assert!(w.is_none());
         assert_eq!(step, CrossStep::Done);
         assert_eq!(r.results()[1], GroupResult::AlreadyDone { members: 2 });
+        let seen = r.take_seen().map(|g| g.id);
+        assert_eq!(seen.as_deref(), Some("b"), "the index learns what b holds");
+        assert_eq!(r.take_seen(), None);
         assert_eq!(summary(r.results()), "Saved 1 · already done 1");
     }
 
@@ -595,6 +611,29 @@ mod tests {
     }
 
     #[test]
+    fn a_read_without_an_answer_is_tried_again_a_few_times_then_failed() {
+        let mut r = run(CrossChange::add_to(person(), &[info("a")], &[]), false);
+        r.start();
+        let down = answered(Operation::CheckGroup, 502);
+        for _ in 0..MAX_WAITS {
+            let (_, step) = r.on_reply(Reply::Read(Err(down.clone())), 0.5);
+            assert!(matches!(step, CrossStep::Wait { index: 0, .. }), "{step:?}");
+            assert!(matches!(r.after_wait(), CrossStep::Read { index: 0, .. }));
+        }
+        let (_, step) = r.on_reply(Reply::Read(Err(down)), 0.5);
+        assert_eq!(step, CrossStep::Done);
+        assert!(matches!(
+            &r.results()[0],
+            GroupResult::Failed { retry: true, .. }
+        ));
+        // A refused input is not tried again.
+        let mut r = run(CrossChange::add_to(person(), &[info("a")], &[]), false);
+        r.start();
+        let (_, step) = r.on_reply(Reply::Read(Err(answered(Operation::CheckGroup, 404))), 0.5);
+        assert_eq!(step, CrossStep::Done);
+    }
+
+    #[test]
     fn stop_lets_the_group_in_flight_finish_and_marks_the_rest() {
         let groups: Vec<GroupInfo> = ["a", "b", "c"].iter().map(|i| info(i)).collect();
         let mut r = run(CrossChange::add_to(person(), &groups, &[]), false);
@@ -618,11 +657,11 @@ mod tests {
         let groups: Vec<GroupInfo> = ["a", "b"].iter().map(|i| info(i)).collect();
         let mut r = run(CrossChange::remove_from(person(), &groups, false), false);
         r.start();
-        let down = answered(Operation::CheckGroup, 503);
-        let (_, step) = r.on_reply(Reply::Read(Err(down)), 0.5);
+        let gone = answered(Operation::CheckGroup, 404);
+        let (_, step) = r.on_reply(Reply::Read(Err(gone)), 0.5);
         assert!(matches!(step, CrossStep::Read { index: 1, .. }));
         assert!(
-            matches!(&r.results()[0], GroupResult::Failed { retry: true, why } if why.contains("503"))
+            matches!(&r.results()[0], GroupResult::Failed { retry: false, why } if why.contains("404"))
         );
         // The tab closes here: the stored run resumes with "b" (and "a" after Retry failed).
         let stored = r.stored();

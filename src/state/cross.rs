@@ -221,14 +221,25 @@ impl CrossChanges {
                 }
             };
             let jitter = js_sys::Math::random();
-            let Some(Some((written, next))) = self
-                .run
-                .try_update(|r| r.as_mut().map(|r| r.on_reply(reply, jitter)))
-            else {
+            let answered = self.run.try_update(|r| {
+                r.as_mut()
+                    .map(|r| (r.on_reply(reply, jitter), r.take_seen()))
+            });
+            let Some(Some(((written, next), seen))) = answered else {
                 return;
             };
             if let Some(w) = written {
                 record(app, w);
+            }
+            // A group that already held the change: the index learns what it holds.
+            if let Some(g) = seen {
+                let ids: Vec<String> = g
+                    .members
+                    .iter()
+                    .flatten()
+                    .map(|m| m.value.clone())
+                    .collect();
+                app.people.set_group(&g.id, &g.display_name, &ids);
             }
             self.keep();
             step = next;
