@@ -95,7 +95,7 @@ fn results_table(
             view! {
                 <tr>
                     <td><a href=href><bdi>{d.group_name.clone()}</bdi></a></td>
-                    <td class=if failed { "error-text" } else { "" }>{result}</td>
+                    <td class=if failed { "failed" } else { "" }>{result}</td>
                     <td class="count">{members}</td>
                 </tr>
             }

@@ -3,12 +3,15 @@
 //! - "Remove from all groups": the review (every group, the cost, the typed user name), the run
 //!   with its progress and result per group, a concurrent change by someone else kept, a group
 //!   already without the person "Already done" and not written, every write in Activity, no 429.
-//! - "Copy groups from" and "Add to groups": the person in exactly the chosen groups.
+//! - "Copy groups from" and "Add to groups": the person in exactly the chosen groups; a write
+//!   applied whose answer was lost is "Failed", and Retry failed finds it done (no second write).
+//! - The review takes the focus, Escape goes back to the person.
 //! - "Stop", a failed write (503, and a write whose answer was lost), "Retry failed", and a
 //!   reload in the middle resumed: nobody but the person leaves any group, nobody is doubled.
 //!
-//! Screenshots (target/screenshots/): offboarding-review, offboarding-results, offboarding-add,
-//! offboarding-interrupted.
+//! Screenshots (target/screenshots/), axe-checked light and dark at 1280 and 360 px:
+//! offboarding-review-axe-*, offboarding-results-axe-*, onboarding-add-axe-*; and
+//! offboarding-review, offboarding-results, onboarding-add, offboarding-faults-interrupted.
 
 use anyhow::{ensure, Context, Result};
 use e2e_harness::api::{requests_text, Group, User};
@@ -144,9 +147,36 @@ async fn remove_from_all_groups_keeps_concurrent_changes_and_skips_what_is_done(
         without.remove(&jane.id);
         put_members(&p, &hers[2], &without).await?;
 
+        // The review takes the focus; Escape goes back to the person, nothing sent.
+        p.click("Remove from all groups").await?;
+        p.heading("Review changes").await?;
+        let focused = p.js("return document.activeElement?.id ?? '';").await?;
+        ensure!(
+            focused == "cross-review-heading",
+            "the focus is on {focused}"
+        );
+        p.press(fantoccini::key::Key::Escape).await?;
+        e2e_harness::eventually("the review to close", || async {
+            let focused = p
+                .js("return document.activeElement?.id ?? '';")
+                .await
+                .map_err(|e| e.to_string())?;
+            let open = p
+                .has_region("Review changes")
+                .await
+                .map_err(|e| e.to_string())?;
+            if !open && focused == "person-heading" {
+                Ok(())
+            } else {
+                Err(format!("open {open}, focus on {focused}"))
+            }
+        })
+        .await?;
+
         // The review: every group, the cost, and the user name to type.
         p.click("Remove from all groups").await?;
         p.heading("Review changes").await?;
+        super::people::photograph(&p, "review-axe", "cross-review-heading").await?;
         p.wait_text("Remove Jane Offboard from all 12 groups")
             .await?;
         p.wait_text("12 groups, at most 24 requests").await?;
@@ -176,6 +206,7 @@ async fn remove_from_all_groups_keeps_concurrent_changes_and_skips_what_is_done(
             "the run said {said:?}"
         );
         p.screenshot("results").await?;
+        super::people::photograph(&p, "results-axe", "cross-run-heading").await?;
         let results = p.rows("Result per group").await?;
         ensure!(
             results
@@ -265,6 +296,25 @@ async fn copy_groups_from_and_add_to_groups() -> Result<()> {
             .collect();
         open_person(&p, &olu).await?;
 
+        // One write is applied but its answer is lost (the connection closes): that group is
+        // "Failed", and Retry failed finds it done without writing it again.
+        let lost = ravis
+            .iter()
+            .find(|id| {
+                before
+                    .iter()
+                    .any(|g| g.id == **id && g.members.iter().all(|m| m.value != olu.id))
+            })
+            .context("no group of Ravi's without Olu")?
+            .clone();
+        p.control
+            .set_faults(json!({
+                "after_write": true,
+                "close_connection": true,
+                "fail_method": "PUT",
+                "fail_path": lost,
+            }))
+            .await?;
         p.click("Copy groups from").await?;
         p.fill("Person to copy groups from", "ravi").await?;
         p.click_option(&format!("Ravi Shankar {}", ravi.user_name))
@@ -274,7 +324,24 @@ async fn copy_groups_from_and_add_to_groups() -> Result<()> {
             .await?;
         p.control.clear_requests().await?;
         p.click("Confirm changes").await?;
-        applied(&p).await?;
+        let said = applied(&p).await?;
+        ensure!(said.contains("failed 1"), "the run said {said:?}");
+        p.wait_text("may not have been saved").await?;
+        p.control.clear_faults().await?;
+        p.control.clear_requests().await?;
+        p.click("Retry failed").await?;
+        let said = applied(&p).await?;
+        ensure!(
+            said.contains("already done 1") && !said.contains("failed"),
+            "the retry said {said:?}"
+        );
+        let log = p.control.requests().await?;
+        ensure!(
+            !log.iter()
+                .any(|r| r.method == "PUT" && r.path.ends_with(&lost)),
+            "the group whose write went through was written again: {}",
+            requests_text(&log)
+        );
         let after = p.api.all_groups().await?;
         let olus: BTreeSet<String> = groups_of(&after, &olu.id)
             .iter()
@@ -300,6 +367,7 @@ async fn copy_groups_from_and_add_to_groups() -> Result<()> {
         p.set_checkbox(&label(&others[1]), true).await?;
         p.wait_text("2 chosen.").await?;
         p.screenshot("add").await?;
+        super::people::photograph(&p, "add-axe", "add-to-filter").await?;
         p.click("Review changes").await?;
         p.wait_text("Add Olu Newcomer to 2 groups").await?;
         p.click("Confirm changes").await?;

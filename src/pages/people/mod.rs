@@ -1,12 +1,11 @@
 //! People: "Find person" (`#/people`), and a person's page with their groups
-//! (`#/people/{userId}`) with the tools that change their groups, and the run of such a
-//! change (or the offer to resume one a reload interrupted).
+//! (`#/people/{userId}`) with the tools that change their groups (their run is shown on every
+//! screen: `components/cross_run.rs`).
 
 pub mod find;
 pub mod person;
 pub mod tools;
 
-use crate::components::cross_run::CrossRunPanel;
 use find::FindPerson;
 use leptos::prelude::*;
 use person::PersonView;
@@ -22,7 +21,6 @@ pub fn PeoplePage(
             <h2 id="people-heading">"People"</h2>
             <FindPerson />
         </section>
-        <CrossRunPanel />
         {user_id.map(|id| view! { <PersonView user_id=id /> })}
     }
 }

@@ -103,12 +103,7 @@ fn groups_view(page: PersonPage, u: DirectoryUser) -> impl IntoView {
         <div class="person-groups">
             <NoticeArea notice=people.notice />
             {move || people.groups_of(&id).map(|groups| table_view(tools, &for_rows, caption.clone(), groups))}
-            <div class="actions">
-                <button type="button" disabled=move || people.reading.get() on:click=move |_| people.refresh()>
-                    "Refresh"
-                </button>
-            </div>
-            {move || people.groups_of(&u.id).is_some().then(|| tools_view(tools, u.clone(), has_groups))}
+            {tools_view(tools, u, has_groups)}
         </div>
     }
 }

@@ -1,5 +1,5 @@
-//! A person's tools under their groups: "Add to groups", "Remove from all groups", "Copy groups
-//! from", their panels, and the review of the change they build. What they do is
+//! A person's tools under their groups: "Refresh", "Add to groups", "Copy groups from",
+//! "Remove from all groups", their panels, and the review of the change they build. What they do is
 //! [`PersonTools`]' and [`crate::state::cross::CrossChanges`]' business.
 
 use crate::components::cross_review::CrossReview;
@@ -17,19 +17,24 @@ pub fn tools_view(
     user: DirectoryUser,
     has_groups: Signal<bool>,
 ) -> impl IntoView {
-    let cross = use_app_state().cross;
+    let app = use_app_state();
+    let (cross, people) = (app.cross, app.people);
     let busy = Signal::derive(move || cross.is_running());
+    // The tools need the person's groups read; Refresh is there either way (a failed read).
+    let ready = Signal::derive(move || {
+        people
+            .index
+            .with(|i| i.as_ref().is_some_and(|i| i.is_complete()))
+    });
     let for_remove = user.clone();
     let for_panel = user.clone();
     let id = user.id.clone();
     view! {
         <div class="actions person-tools">
-            <button type="button" id="add-to-groups" aria-expanded=move || (tools.open.get() == Tool::AddTo).to_string()
-                disabled=busy on:click=move |_| tools.toggle(Tool::AddTo)>"Add to groups"</button>
-            <button type="button" id="copy-groups-from" aria-expanded=move || (tools.open.get() == Tool::CopyFrom).to_string()
-                disabled=busy on:click=move |_| tools.toggle(Tool::CopyFrom)>"Copy groups from"</button>
-            <button type="button" class="danger" disabled=move || busy.get() || !has_groups.get()
-                on:click=move |_| tools.review_remove_all(&for_remove)>"Remove from all groups"</button>
+            <button type="button" disabled=move || people.reading.get() on:click=move |_| people.refresh()>
+                "Refresh"
+            </button>
+            {move || ready.get().then(|| change_buttons(tools, for_remove.clone(), busy, has_groups))}
         </div>
         {move || match tools.open.get() {
             Tool::AddTo => add_panel(tools, for_panel.clone()).into_any(),
@@ -37,6 +42,23 @@ pub fn tools_view(
             Tool::None => ().into_any(),
         }}
         {move || cross.review.get().filter(|c| c.person.id == id).map(|c| view! { <CrossReview change=c /> })}
+    }
+}
+
+/// "Add to groups", "Copy groups from" (each opens its panel), "Remove from all groups".
+fn change_buttons(
+    tools: PersonTools,
+    user: DirectoryUser,
+    busy: Signal<bool>,
+    has_groups: Signal<bool>,
+) -> impl IntoView {
+    view! {
+        <button type="button" id="add-to-groups" aria-expanded=move || (tools.open.get() == Tool::AddTo).to_string()
+            disabled=busy on:click=move |_| tools.toggle(Tool::AddTo)>"Add to groups"</button>
+        <button type="button" id="copy-groups-from" aria-expanded=move || (tools.open.get() == Tool::CopyFrom).to_string()
+            disabled=busy on:click=move |_| tools.toggle(Tool::CopyFrom)>"Copy groups from"</button>
+        <button type="button" class="danger" disabled=move || busy.get() || !has_groups.get()
+            on:click=move |_| tools.review_remove_all(&user)>"Remove from all groups"</button>
     }
 }
 
