@@ -60,9 +60,10 @@ fn back(cross: CrossChanges) {
 fn typed_view(cross: CrossChanges, name: String) -> impl IntoView {
     let wanted = name.clone();
     let issues = Signal::derive(move || {
-        let t = cross.typed.get();
-        let t = t.trim().to_lowercase();
-        if t.is_empty() || wanted.to_lowercase().starts_with(&t) {
+        let typing = cross
+            .review
+            .with(|c| c.as_ref().is_none_or(|c| c.typing_name(&cross.typed.get())));
+        if typing {
             return Vec::new();
         }
         vec![Issue {

@@ -4,6 +4,7 @@
 //! before its write (see [`super::cross_run`]), so what someone else changed meanwhile stays.
 //! Here: building the change from People's index, and what its review shows.
 
+use super::directory::fold;
 use super::memberships::GroupInfo;
 use super::model::Member;
 use serde::{Deserialize, Serialize};
@@ -157,12 +158,20 @@ impl CrossChange {
         (self.removals() > TYPED_NAME_OVER).then_some(self.person.user_name.as_str())
     }
 
-    /// Whether `typed` confirms the change (trimmed; an email's case does not matter).
+    /// Whether `typed` confirms the change (trimmed; case does not matter, as in an email).
     pub fn confirmed_by(&self, typed: &str) -> bool {
         match self.typed_name() {
             None => true,
-            Some(name) => typed.trim().to_lowercase() == name.trim().to_lowercase(),
+            Some(name) => fold(typed.trim()) == fold(name.trim()),
         }
+    }
+
+    /// Whether `typed` is on its way to the user name (empty, or a start of it): a name still
+    /// being typed is not an error yet.
+    pub fn typing_name(&self, typed: &str) -> bool {
+        let typed = fold(typed.trim());
+        self.typed_name()
+            .is_none_or(|name| typed.is_empty() || fold(name.trim()).starts_with(&typed))
     }
 
     /// The review's heading: "Remove Jane Doe from all 12 groups".
@@ -271,6 +280,8 @@ mod tests {
         assert!(!four.confirmed_by("jane"));
         assert!(!four.confirmed_by(""));
         assert!(four.confirmed_by(" Jane@Example.com "));
+        assert!(four.typing_name("") && four.typing_name("JANE@ex"));
+        assert!(!four.typing_name("jane@x"));
         assert_eq!(four.title(), "Remove Jane Doe from all 4 groups");
         assert_eq!(four.groups[0].members_after(), 0);
         // Adding to many groups never asks.

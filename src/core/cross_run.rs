@@ -425,7 +425,7 @@ fn failed(e: &ApiError) -> GroupResult {
 pub fn summary(results: &[GroupResult]) -> String {
     let count = |f: fn(&GroupResult) -> bool| results.iter().filter(|r| f(r)).count();
     let parts = [
-        ("Saved", count(|r| matches!(r, GroupResult::Saved { .. }))),
+        ("saved", count(|r| matches!(r, GroupResult::Saved { .. }))),
         (
             "already done",
             count(|r| matches!(r, GroupResult::AlreadyDone { .. })),
@@ -440,8 +440,9 @@ pub fn summary(results: &[GroupResult]) -> String {
         .map(|(w, n)| format!("{w} {n}"))
         .collect();
     let mut s = said.join(" · ");
-    if let Some(first) = s.get(..1) {
-        s = first.to_uppercase() + &s[1..];
+    // The words are ASCII: no Unicode case table for the capital.
+    if let Some(first) = s.get_mut(..1) {
+        first.make_ascii_uppercase();
     }
     s
 }

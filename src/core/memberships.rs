@@ -199,9 +199,9 @@ impl Memberships {
             .filter(|(i, _)| theirs.is_none_or(|l| l.binary_search(&(*i as u32)).is_err()))
             .map(|(_, g)| (super::directory::fold(g.label()), g))
             .filter(|(name, g)| {
-                words
-                    .iter()
-                    .all(|w| name.contains(w.as_str()) || g.id.to_lowercase().contains(w.as_str()))
+                words.iter().all(|w| {
+                    name.contains(w.as_str()) || super::directory::fold(&g.id).contains(w.as_str())
+                })
             })
             .collect();
         out.sort_unstable_by(|a, b| (&a.0, &a.1.id).cmp(&(&b.0, &b.1.id)));
