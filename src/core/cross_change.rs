@@ -4,8 +4,8 @@
 //! before its write (see [`super::cross_run`]), so what someone else changed meanwhile stays.
 //! Here: building the change from People's index, and what its review shows.
 
-use super::directory::fold;
-use super::memberships::GroupInfo;
+use super::directory::{fold, DirectoryUser};
+use super::memberships::{person_name, GroupInfo};
 use super::model::Member;
 use serde::{Deserialize, Serialize};
 
@@ -63,6 +63,22 @@ pub struct CrossChange {
     pub person: Person,
     pub kind: ChangeKind,
     pub groups: Vec<GroupDelta>,
+}
+
+/// The person a change across groups is about: named as on their page; the user name (else
+/// the email, else the name) is what a large removal asks to be typed.
+pub fn change_person(user: &DirectoryUser) -> Person {
+    let name = person_name(user).to_string();
+    let user_name = [&user.user_name, &user.email]
+        .into_iter()
+        .map(|s| s.trim())
+        .find(|s| !s.is_empty())
+        .map_or_else(|| name.clone(), str::to_string);
+    Person {
+        id: user.id.clone(),
+        name,
+        user_name,
+    }
 }
 
 /// More removals than this need the person's user name typed (offboarding is deliberate).
@@ -243,6 +259,25 @@ mod tests {
             name: "Jane Doe".into(),
             user_name: "jane@example.com".into(),
         }
+    }
+
+    #[test]
+    fn the_person_of_a_change_types_their_user_name_else_email() {
+        let mut u = DirectoryUser {
+            id: "u1".into(),
+            user_name: "jdoe".into(),
+            display_name: "Jane Doe".into(),
+            email: "jane@x.co".into(),
+        };
+        let p = change_person(&u);
+        assert_eq!(
+            (p.name.as_str(), p.user_name.as_str()),
+            ("Jane Doe", "jdoe")
+        );
+        u.user_name.clear();
+        assert_eq!(change_person(&u).user_name, "jane@x.co");
+        u.email.clear();
+        assert_eq!(change_person(&u).user_name, "Jane Doe");
     }
 
     #[test]

@@ -272,22 +272,6 @@ pub fn person_name(user: &super::directory::DirectoryUser) -> &str {
         .unwrap_or("")
 }
 
-/// The person a change across groups is about: named as on their page; the user name (else
-/// the email, else the name) is what a large removal asks to be typed.
-pub fn change_person(user: &super::directory::DirectoryUser) -> super::cross_change::Person {
-    let name = person_name(user).to_string();
-    let user_name = [&user.user_name, &user.email]
-        .into_iter()
-        .map(|s| s.trim())
-        .find(|s| !s.is_empty())
-        .map_or_else(|| name.clone(), str::to_string);
-    super::cross_change::Person {
-        id: user.id.clone(),
-        name,
-        user_name,
-    }
-}
-
 /// The groups table's name: "Groups of Grace Hopper".
 pub fn groups_caption(user: &super::directory::DirectoryUser) -> String {
     format!("Groups of {}", person_name(user))
@@ -379,25 +363,6 @@ mod tests {
         assert_eq!(names(m.groups_to_add("u2", "", 10)), vec!["g4", "g1", "g2"]);
         assert_eq!(names(m.groups_to_add("u2", "", 2)), vec!["g4", "g1"]);
         assert_eq!(names(m.groups_to_add("nobody", "g3", 10)), vec!["g3"]);
-    }
-
-    #[test]
-    fn the_person_of_a_change_types_their_user_name_else_email() {
-        let mut u = crate::core::directory::DirectoryUser {
-            id: "u1".into(),
-            user_name: "jdoe".into(),
-            display_name: "Jane Doe".into(),
-            email: "jane@x.co".into(),
-        };
-        let p = change_person(&u);
-        assert_eq!(
-            (p.name.as_str(), p.user_name.as_str()),
-            ("Jane Doe", "jdoe")
-        );
-        u.user_name.clear();
-        assert_eq!(change_person(&u).user_name, "jane@x.co");
-        u.email.clear();
-        assert_eq!(change_person(&u).user_name, "Jane Doe");
     }
 
     #[test]

@@ -4,9 +4,9 @@
 //! "Confirm changes".
 
 use super::AppState;
-use crate::core::cross_change::CrossChange;
+use crate::core::cross_change::{change_person, CrossChange};
 use crate::core::directory::DirectoryUser;
-use crate::core::memberships::{change_person, person_name, GroupInfo};
+use crate::core::memberships::{person_name, GroupInfo};
 use leptos::prelude::*;
 
 /// Which tool's panel is open.
