@@ -23,6 +23,25 @@ use std::collections::BTreeSet;
 /// count against the panel's 60 a minute.
 const PANEL_KEY: &str = "e2e-panel-own-key-0123456789abcdef";
 
+/// `--many-groups N` with Omni's rate limit, and the panel's own key.
+fn limited(many_groups: usize) -> Options {
+    let n = many_groups.to_string();
+    let args = [
+        "--many-groups",
+        &n,
+        "--rate-limit",
+        "60",
+        "--also-key",
+        PANEL_KEY,
+    ];
+    Options::default().args(&args)
+}
+
+/// The IDs of the groups `user` is in.
+fn group_ids_of(groups: &[Group], user: &str) -> BTreeSet<String> {
+    groups_of(groups, user).into_iter().map(|g| g.id).collect()
+}
+
 async fn person(p: &Panel, name: &str) -> Result<User> {
     p.api
         .all_users()
@@ -99,14 +118,7 @@ fn no_429(log: &[e2e_harness::api::LoggedRequest]) -> Result<()> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn remove_from_all_groups_keeps_concurrent_changes_and_skips_what_is_done() -> Result<()> {
-    let options = Options::default().args(&[
-        "--many-groups",
-        "12",
-        "--rate-limit",
-        "60",
-        "--also-key",
-        PANEL_KEY,
-    ]);
+    let options = limited(12);
     run_with("offboarding", options, |mut ps| async move {
         let p = ps.remove(0);
         p.connect_with(PANEL_KEY).await?;
@@ -276,24 +288,14 @@ async fn remove_from_all_groups_keeps_concurrent_changes_and_skips_what_is_done(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn copy_groups_from_and_add_to_groups() -> Result<()> {
-    let options = Options::default().args(&[
-        "--many-groups",
-        "6",
-        "--rate-limit",
-        "60",
-        "--also-key",
-        PANEL_KEY,
-    ]);
+    let options = limited(6);
     run_with("onboarding", options, |mut ps| async move {
         let p = ps.remove(0);
         p.connect_with(PANEL_KEY).await?;
         let olu = person(&p, "Olu Newcomer").await?;
         let ravi = person(&p, "Ravi Shankar").await?;
         let before = p.api.all_groups().await?;
-        let ravis: BTreeSet<String> = groups_of(&before, &ravi.id)
-            .iter()
-            .map(|g| g.id.clone())
-            .collect();
+        let ravis: BTreeSet<String> = group_ids_of(&before, &ravi.id);
         open_person(&p, &olu).await?;
 
         // One write is applied but its answer is lost (the connection closes): that group is
@@ -343,10 +345,7 @@ async fn copy_groups_from_and_add_to_groups() -> Result<()> {
             requests_text(&log)
         );
         let after = p.api.all_groups().await?;
-        let olus: BTreeSet<String> = groups_of(&after, &olu.id)
-            .iter()
-            .map(|g| g.id.clone())
-            .collect();
+        let olus: BTreeSet<String> = group_ids_of(&after, &olu.id);
         ensure!(olus == ravis, "Olu is in {olus:?}, Ravi in {ravis:?}");
         no_429(&p.control.requests().await?)?;
         p.click("Close").await?;
@@ -373,10 +372,7 @@ async fn copy_groups_from_and_add_to_groups() -> Result<()> {
         p.click("Confirm changes").await?;
         applied(&p).await?;
         let now = p.api.all_groups().await?;
-        let olus_now: BTreeSet<String> = groups_of(&now, &olu.id)
-            .iter()
-            .map(|g| g.id.clone())
-            .collect();
+        let olus_now: BTreeSet<String> = group_ids_of(&now, &olu.id);
         let mut want = olus.clone();
         want.insert(others[0].id.clone());
         want.insert(others[1].id.clone());
@@ -402,14 +398,7 @@ async fn copy_groups_from_and_add_to_groups() -> Result<()> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn stop_failures_retry_and_a_reload_lose_nobody() -> Result<()> {
-    let options = Options::default().args(&[
-        "--many-groups",
-        "12",
-        "--rate-limit",
-        "60",
-        "--also-key",
-        PANEL_KEY,
-    ]);
+    let options = limited(12);
     run_with("offboarding-faults", options, |mut ps| async move {
         let p = ps.remove(0);
         p.connect_with(PANEL_KEY).await?;
