@@ -3,7 +3,8 @@
 //! And after a reload in the middle: "Resume" or "Discard the rest".
 
 use crate::core::cross_change::{plural, CrossChange};
-use crate::core::cross_run::{summary, CrossRun, GroupResult, StoredRun};
+use crate::core::cross_run::{summary, CrossRun, GroupResult};
+use crate::core::cross_stored::StoredRun;
 use crate::core::route::Route;
 use crate::state::cross::CrossChanges;
 use crate::state::use_app_state;

@@ -7,10 +7,9 @@
 use super::directory::{fold, DirectoryUser};
 use super::memberships::{person_name, GroupInfo};
 use super::model::Member;
-use serde::{Deserialize, Serialize};
 
 /// The person a change is about, as the review names them.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Person {
     pub id: String,
     /// Name (or email, or user name) as shown.
@@ -20,14 +19,14 @@ pub struct Person {
 }
 
 /// In or out.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Direction {
     Add,
     Remove,
 }
 
 /// One group's part of the change.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct GroupDelta {
     pub group_id: String,
     pub group_name: String,
@@ -48,7 +47,7 @@ impl GroupDelta {
 }
 
 /// What the admin asked for, for the review's heading and the activity.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ChangeKind {
     AddToGroups,
     Remove,
@@ -58,7 +57,7 @@ pub enum ChangeKind {
 }
 
 /// A change across groups for one person, as reviewed and applied.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CrossChange {
     pub person: Person,
     pub kind: ChangeKind,
@@ -78,6 +77,44 @@ pub fn change_person(user: &DirectoryUser) -> Person {
         id: user.id.clone(),
         name,
         user_name,
+    }
+}
+
+/// How one group's delta ended, or that it has not yet.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum GroupResult {
+    Pending,
+    /// Written; `members` is the group's count after it.
+    Saved {
+        members: usize,
+    },
+    /// The group already had (or lacked) the person: nothing written.
+    AlreadyDone {
+        members: usize,
+    },
+    /// Not started: the admin pressed Stop.
+    Stopped,
+    /// `why` for the admin; `retry` when trying again may help.
+    Failed {
+        why: String,
+        retry: bool,
+    },
+}
+
+impl GroupResult {
+    /// The result column's words.
+    pub fn label(&self) -> String {
+        match self {
+            Self::Pending => "Not yet".into(),
+            Self::Saved { .. } => "Saved".into(),
+            Self::AlreadyDone { .. } => "Already done".into(),
+            Self::Stopped => "Stopped".into(),
+            Self::Failed { why, .. } => format!("Failed: {why}"),
+        }
+    }
+
+    pub fn is_finished(&self) -> bool {
+        !matches!(self, Self::Pending)
     }
 }
 

@@ -11,52 +11,15 @@
 //! resume after a reload: unfinished groups are simply read again.
 
 use super::base_url::ScimBase;
+pub use super::cross_change::GroupResult;
 use super::cross_change::{CrossChange, Direction};
+use super::cross_stored::StoredRun;
 use super::draft::GroupDraft;
 use super::error::{ApiError, ErrorKind};
 use super::model::{Group, Member, Meta};
 use super::retry;
 use super::save::{plan, Reply, SaveAnswer, SaveOutcome, SavePlan, SaveSettings};
 use super::save_request::SaveRequest;
-use serde::{Deserialize, Serialize};
-
-/// How one group's delta ended, or that it has not yet.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum GroupResult {
-    Pending,
-    /// Written; `members` is the group's count after it.
-    Saved {
-        members: usize,
-    },
-    /// The group already had (or lacked) the person: nothing written.
-    AlreadyDone {
-        members: usize,
-    },
-    /// Not started: the admin pressed Stop.
-    Stopped,
-    /// `why` for the admin; `retry` when trying again may help.
-    Failed {
-        why: String,
-        retry: bool,
-    },
-}
-
-impl GroupResult {
-    /// The result column's words.
-    pub fn label(&self) -> String {
-        match self {
-            Self::Pending => "Not yet".into(),
-            Self::Saved { .. } => "Saved".into(),
-            Self::AlreadyDone { .. } => "Already done".into(),
-            Self::Stopped => "Stopped".into(),
-            Self::Failed { why, .. } => format!("Failed: {why}"),
-        }
-    }
-
-    pub fn is_finished(&self) -> bool {
-        !matches!(self, Self::Pending)
-    }
-}
 
 /// What the driver does next.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -90,20 +53,6 @@ enum State {
     Reading { index: usize },
     Writing { index: usize, plan: Box<SavePlan> },
     Waiting { index: usize },
-}
-
-/// The part of a run kept in the tab's session storage: the change and each group's result.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct StoredRun {
-    pub change: CrossChange,
-    pub results: Vec<GroupResult>,
-}
-
-impl StoredRun {
-    /// Groups not finished when the tab went away (the one in flight included).
-    pub fn left(&self) -> usize {
-        self.results.iter().filter(|r| !r.is_finished()).count()
-    }
 }
 
 /// Writes a group at most this many times (a 412 from a concurrent change costs one more).
@@ -667,8 +616,7 @@ mod tests {
         // The tab closes here: the stored run resumes with "b" (and "a" after Retry failed).
         let stored = r.stored();
         assert_eq!(stored.left(), 1);
-        let json = serde_json::to_string(&stored).unwrap_or_default();
-        let back: StoredRun = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}"));
+        let back = StoredRun::from_text(&stored.to_text()).unwrap_or_else(|| panic!("{stored:?}"));
         let mut again = CrossRun::new(back, base(), SaveSettings::default());
         assert!(matches!(again.start(), CrossStep::Read { index: 1, .. }));
     }

@@ -13,6 +13,7 @@ pub mod connect_check;
 pub mod copy_members;
 pub mod cross_change;
 pub mod cross_run;
+pub mod cross_stored;
 pub mod csv_export;
 pub mod diff;
 pub mod directory;

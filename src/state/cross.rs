@@ -8,7 +8,8 @@ use super::AppState;
 use crate::browser::http::ScimClient;
 use crate::browser::{perf, storage, time};
 use crate::core::cross_change::CrossChange;
-use crate::core::cross_run::{CrossRun, CrossStep, GroupResult, StoredRun, Written};
+use crate::core::cross_run::{CrossRun, CrossStep, GroupResult, Written};
+use crate::core::cross_stored::StoredRun;
 use crate::core::draft::GroupDraft;
 use crate::core::model::Group;
 use crate::core::save::{activity_entry, Reply, SaveOutcome, SaveSettings};
@@ -57,7 +58,7 @@ impl CrossChanges {
             }
             cross.run.set(None);
             let stored = server.and_then(|s| storage::load_cross_run(s.as_str()));
-            let stored = stored.and_then(|json| serde_json::from_str::<StoredRun>(&json).ok());
+            let stored = stored.and_then(|text| StoredRun::from_text(&text));
             cross.interrupted.set(stored.filter(|s| s.left() > 0));
         });
         cross
@@ -275,9 +276,7 @@ impl CrossChanges {
             .flatten();
         match stored {
             Some(s) if s.left() > 0 => {
-                if let Ok(json) = serde_json::to_string(&s) {
-                    storage::store_cross_run(server.as_str(), &json);
-                }
+                storage::store_cross_run(server.as_str(), &s.to_text());
             }
             _ => storage::forget_cross_run(server.as_str()),
         }
