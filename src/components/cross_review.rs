@@ -28,7 +28,7 @@ pub fn CrossReview(change: CrossChange) -> impl IntoView {
         <section class="review cross-review" aria-labelledby="cross-review-heading" data-escape="cross-back">
             <h3 id="cross-review-heading" tabindex="-1">"Review changes"</h3>
             <p class="cross-title"><bdi>{change.title()}</bdi></p>
-            <p>{change.cost()} ". Each group is read just before it is written, so changes made by others meanwhile are kept."</p>
+            <p>{change.cost(&app.session.features.get_untracked())} ". Only this person is added or removed: changes made by others to these groups meanwhile are kept."</p>
             {groups_table(&change)}
             {removes.then(|| view! {
                 <p class="warning-text">"Removed from a group, the person loses the access it gives them."</p>

@@ -14,12 +14,13 @@ use super::base_url::ScimBase;
 pub use super::cross_change::GroupResult;
 use super::cross_change::{CrossChange, Direction};
 use super::cross_stored::StoredRun;
+use super::diff::MembershipDiff;
 use super::draft::GroupDraft;
 use super::error::{ApiError, ErrorKind};
 use super::model::{Group, Member, Meta};
 use super::retry;
 use super::save::{plan, Reply, SaveAnswer, SaveOutcome, SavePlan, SaveSettings};
-use super::save_request::SaveRequest;
+use super::save_request::{SaveMethod, SaveRequest};
 
 /// What the driver does next.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -50,9 +51,18 @@ pub struct Written {
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum State {
     Idle,
-    Reading { index: usize },
-    Writing { index: usize, plan: Box<SavePlan> },
-    Waiting { index: usize },
+    Reading {
+        index: usize,
+    },
+    /// `blind`: a PATCH of this person alone with `If-Match` from People's index, no read.
+    Writing {
+        index: usize,
+        plan: Box<SavePlan>,
+        blind: bool,
+    },
+    Waiting {
+        index: usize,
+    },
 }
 
 /// Writes a group at most this many times (a 412 from a concurrent change costs one more).
@@ -193,8 +203,8 @@ impl CrossRun {
             (State::Reading { index }, Reply::Read(Err(e))) => {
                 (None, self.on_error(index, e, jitter))
             }
-            (State::Writing { index, plan }, Reply::Write(answer)) => {
-                self.on_written(index, *plan, answer, jitter)
+            (State::Writing { index, plan, blind }, Reply::Write(answer)) => {
+                self.on_written(index, *plan, blind, answer, jitter)
             }
             // A reply to no step: nothing is sent on its account.
             (state, _) => {
@@ -231,6 +241,66 @@ impl CrossRun {
         self.state = State::Writing {
             index,
             plan: Box::new(plan),
+            blind: false,
+        };
+        step
+    }
+
+    /// Where the server honours `If-Match` on a PATCH and the index has the group's version:
+    /// the PATCH naming only this person, without a read (one request). A 412 (someone changed
+    /// the group since the index read it) or a 400 (the PATCH's target is gone) reads it.
+    fn blind_write(&mut self, index: usize) -> CrossStep {
+        let d = &self.change.groups[index];
+        let person = self.change.member();
+        let (added, removed) = match d.direction {
+            Direction::Add => (vec![person], Vec::new()),
+            Direction::Remove => (Vec::new(), vec![person]),
+        };
+        let diff = MembershipDiff {
+            renamed: None,
+            added,
+            removed,
+            unchanged: 0,
+        };
+        let loaded = Group {
+            id: d.group_id.clone(),
+            display_name: d.group_name.clone(),
+            members: None,
+            meta: Meta {
+                last_modified: None,
+                version: d.version.clone(),
+            },
+        };
+        let draft = GroupDraft {
+            display_name: d.group_name.clone(),
+            members: Vec::new(),
+            loaded,
+        };
+        let request = SaveRequest::new(
+            &self.base,
+            &draft,
+            &diff,
+            SaveMethod::Patch,
+            d.version.clone(),
+        );
+        self.writes += 1;
+        let step = CrossStep::Write {
+            index,
+            group_id: d.group_id.clone(),
+            request: request.clone(),
+        };
+        let plan = SavePlan {
+            draft,
+            diff,
+            request,
+            typed_name: None,
+            check_first: false,
+            max_requests: 1,
+        };
+        self.state = State::Writing {
+            index,
+            plan: Box::new(plan),
+            blind: true,
         };
         step
     }
@@ -239,14 +309,19 @@ impl CrossRun {
         &mut self,
         index: usize,
         plan: SavePlan,
+        blind: bool,
         answer: Result<SaveAnswer, ApiError>,
         jitter: f64,
     ) -> (Option<Written>, CrossStep) {
         let outcome = match answer {
             Ok(SaveAnswer::Group(group)) => SaveOutcome::Saved { group },
             Ok(SaveAnswer::NoContent { etag }) => SaveOutcome::Saved {
-                group: as_written(&plan, etag),
+                group: as_written(&plan, etag, blind),
             },
+            // The PATCH's target is not there (the person left meanwhile): read and decide.
+            Err(e) if blind && e.kind == ErrorKind::InvalidInput => {
+                return (None, self.read(index));
+            }
             // Someone changed the group between the read and the write: read it again and
             // apply the delta to that (once).
             Err(e) if e.kind == ErrorKind::Changed && self.writes < MAX_WRITES => {
@@ -260,10 +335,10 @@ impl CrossRun {
         };
         self.results[index] = match &outcome {
             SaveOutcome::Saved { group } => GroupResult::Saved {
-                members: group
-                    .members
-                    .as_ref()
-                    .map_or(plan.draft.members.len(), Vec::len),
+                members: match &group.members {
+                    Some(m) => m.len(),
+                    None => self.change.groups[index].members_after(),
+                },
             },
             SaveOutcome::Failed { error } => failed(error),
             SaveOutcome::Conflict { .. } => GroupResult::Failed {
@@ -319,6 +394,9 @@ impl CrossRun {
                 }
                 CrossStep::Done
             }
+            Some(index) if self.change.groups[index].one_request(&self.settings.features) => {
+                self.blind_write(index)
+            }
             Some(index) => self.read(index),
             None => CrossStep::Done,
         }
@@ -350,12 +428,13 @@ pub fn apply_delta(
     }
 }
 
-/// The group a write without a body left: the members sent, the new version from `ETag`.
-fn as_written(plan: &SavePlan, etag: Option<String>) -> Group {
+/// The group a write without a body left: the members sent (unknown after a PATCH of one
+/// person without a read), the new version from `ETag`.
+fn as_written(plan: &SavePlan, etag: Option<String>, blind: bool) -> Group {
     Group {
         id: plan.group_id().to_string(),
         display_name: plan.draft.display_name.clone(),
-        members: Some(plan.draft.members.clone()),
+        members: (!blind).then(|| plan.draft.members.clone()),
         meta: Meta {
             last_modified: None,
             version: etag,
@@ -404,6 +483,7 @@ mod tests {
     use crate::core::memberships::GroupInfo;
     use crate::core::save::fixtures::*;
     use crate::core::save_request::SaveMethod;
+    use crate::core::server_features::ServerFeatures;
 
     const JANE: usize = 7;
 
@@ -420,6 +500,15 @@ mod tests {
             id: id.into(),
             name: format!("Group {id}"),
             members: 3,
+            version: None,
+        }
+    }
+
+    /// `id` as an index read it from a server with versions.
+    fn versioned(id: &str, version: u32) -> GroupInfo {
+        GroupInfo {
+            version: Some(format!("W/\"{version}\"")),
+            ..info(id)
         }
     }
 
@@ -581,6 +670,81 @@ mod tests {
         r.start();
         let (_, step) = r.on_reply(Reply::Read(Err(answered(Operation::CheckGroup, 404))), 0.5);
         assert_eq!(step, CrossStep::Done);
+    }
+
+    #[test]
+    fn with_if_match_and_patch_a_group_costs_one_request_and_a_412_reads_it() {
+        let groups = [versioned("a", 4), versioned("b", 7), versioned("c", 1)];
+        let mut r = run(CrossChange::remove_from(person(), &groups, true), true);
+        // "a": the PATCH of Jane alone, If-Match from the index, no read.
+        let step = r.start();
+        let CrossStep::Write { request, .. } = step else {
+            panic!("{step:?}")
+        };
+        assert_eq!(request.method, SaveMethod::Patch);
+        assert_eq!(request.if_match.as_deref(), Some("W/\"4\""));
+        assert_eq!(ids(&request.body), vec![JANE]);
+        assert!(request.body.contains("remove"));
+        // 204: the members are not known; the result counts from the index.
+        let (w, step) = r.on_reply(
+            Reply::Write(Ok(SaveAnswer::NoContent {
+                etag: Some("W/\"5\"".into()),
+            })),
+            0.5,
+        );
+        let w = w.unwrap_or_else(|| panic!("no write reported"));
+        let SaveOutcome::Saved { group } = &w.outcome else {
+            panic!("{:?}", w.outcome)
+        };
+        assert_eq!(
+            (group.members.as_ref(), group.meta.version.as_deref()),
+            (None, Some("W/\"5\""))
+        );
+        assert_eq!(w.plan.diff.removed.len(), 1);
+        assert_eq!(r.results()[0], GroupResult::Saved { members: 2 });
+        // "b": changed since the index read it: 412, read, the delta on what is there.
+        let CrossStep::Write { .. } = step else {
+            panic!("{step:?}")
+        };
+        let (_, step) = r.on_reply(Reply::Write(Err(answered(Operation::SaveGroup, 412))), 0.5);
+        assert!(matches!(step, CrossStep::Read { index: 1, .. }), "{step:?}");
+        let now = group_with_id("b", "B", &[1, JANE, 9], 8, true);
+        let (_, step) = r.on_reply(Reply::Read(Ok(now)), 0.5);
+        let CrossStep::Write { request, .. } = step else {
+            panic!("{step:?}")
+        };
+        assert_eq!(request.if_match.as_deref(), Some("W/\"8\""));
+        let saved = group_with_id("b", "B", &[1, 9], 9, true);
+        let (_, step) = r.on_reply(Reply::Write(Ok(SaveAnswer::Group(saved))), 0.5);
+        assert_eq!(r.results()[1], GroupResult::Saved { members: 2 });
+        // "c": Jane already left (the PATCH's target is gone: 400): read, already done.
+        assert!(
+            matches!(step, CrossStep::Write { index: 2, .. }),
+            "{step:?}"
+        );
+        let (w, step) = r.on_reply(Reply::Write(Err(answered(Operation::SaveGroup, 400))), 0.5);
+        assert!(w.is_none());
+        assert!(matches!(step, CrossStep::Read { index: 2, .. }), "{step:?}");
+        let c = group_with_id("c", "C", &[1], 2, true);
+        let (_, step) = r.on_reply(Reply::Read(Ok(c)), 0.5);
+        assert_eq!(step, CrossStep::Done);
+        assert_eq!(r.results()[2], GroupResult::AlreadyDone { members: 1 });
+        // Without PATCH, or without the index's version, the group is read first.
+        let no_patch = SaveSettings {
+            prefer_patch: false,
+            features: ServerFeatures {
+                no_patch: true,
+                ..rfc7644()
+            },
+        };
+        let stored = StoredRun {
+            change: CrossChange::add_to(person(), &[versioned("a", 1)], &[]),
+            results: vec![],
+        };
+        let mut r = CrossRun::new(stored, base(), no_patch);
+        assert!(matches!(r.start(), CrossStep::Read { .. }));
+        let mut r = run(CrossChange::add_to(person(), &[info("a")], &[]), true);
+        assert!(matches!(r.start(), CrossStep::Read { .. }));
     }
 
     #[test]

@@ -12,7 +12,7 @@ pub struct StoredRun {
     pub results: Vec<GroupResult>,
 }
 
-const VERSION: &str = "cross-run 1";
+const VERSION: &str = "cross-run 2";
 
 impl StoredRun {
     /// Groups not finished when the tab went away (the one in flight included).
@@ -48,6 +48,8 @@ impl StoredRun {
             };
             let before = d.members_before.to_string();
             let members = members.to_string();
+            // No version and an empty one are the same: servers send none or a tag.
+            let version = d.version.as_deref().unwrap_or("");
             line(
                 &mut out,
                 &[
@@ -58,6 +60,7 @@ impl StoredRun {
                     code,
                     &members,
                     why,
+                    version,
                 ],
             );
         }
@@ -105,7 +108,7 @@ impl StoredRun {
 }
 
 fn group_line(f: &[String]) -> Option<(GroupDelta, GroupResult)> {
-    let [id, name, before, dir, code, members, why] = f else {
+    let [id, name, before, dir, code, members, why, version] = f else {
         return None;
     };
     let direction = match dir.as_str() {
@@ -129,6 +132,7 @@ fn group_line(f: &[String]) -> Option<(GroupDelta, GroupResult)> {
         group_name: name.clone(),
         members_before: before.parse().ok()?,
         direction,
+        version: Some(version.clone()).filter(|v| !v.is_empty()),
     };
     Some((delta, result))
 }
@@ -184,6 +188,7 @@ mod tests {
             group_name: name.into(),
             members_before: 12,
             direction,
+            version: (direction == Direction::Add).then(|| format!("W/\"{name}\"")),
         };
         StoredRun {
             change: CrossChange {
@@ -242,7 +247,7 @@ mod tests {
         let good = run("A", "", "B").to_text();
         for bad in [
             String::new(),
-            "cross-run 2\n".to_string(),
+            "cross-run 1\n".to_string(),
             good.replace("\t+\t", "\t*\t"),
             good.replace("saved", "kept"),
             good.replace("\t12\t", "\ttwelve\t"),

@@ -14,6 +14,8 @@ pub struct GroupInfo {
     pub id: String,
     pub name: String,
     pub members: usize,
+    /// `meta.version` as read with these members (RFC 7644 servers with ETags; Omni has none).
+    pub version: Option<String>,
 }
 
 impl GroupInfo {
@@ -33,6 +35,7 @@ pub struct GroupMembers {
     pub id: String,
     pub name: String,
     pub member_ids: Vec<String>,
+    pub version: Option<String>,
 }
 
 /// One page of `GET /groups` with members, as member IDs.
@@ -56,6 +59,7 @@ pub fn parse_groups_with_members(
                 .collect(),
             id: g.id,
             name: g.display_name,
+            version: g.meta.version,
         })
         .collect();
     Ok((groups, list.total_results))
@@ -100,7 +104,7 @@ impl Memberships {
                 self.capped = true;
                 break;
             }
-            self.set_group(&g.id, &g.name, &g.member_ids);
+            self.set_group(&g.id, &g.name, &g.member_ids, g.version.as_deref());
         }
         let next = next_start_index(start, received, total, None);
         match next {
@@ -114,9 +118,15 @@ impl Memberships {
         None
     }
 
-    /// Sets group `id`'s name and members (a page read, or a save of the panel's own): the
-    /// index then says exactly these users are in it.
-    pub fn set_group(&mut self, id: &str, name: &str, member_ids: &[String]) {
+    /// Sets group `id`'s name, members and version (a page read, or a save of the panel's
+    /// own): the index then says exactly these users are in it.
+    pub fn set_group(
+        &mut self,
+        id: &str,
+        name: &str,
+        member_ids: &[String],
+        version: Option<&str>,
+    ) {
         let index = match self.by_group_id.get(id) {
             Some(&i) => {
                 // Out of every user's list first; the new members go back in below.
@@ -133,6 +143,7 @@ impl Memberships {
                     id: id.to_string(),
                     name: String::new(),
                     members: 0,
+                    version: None,
                 });
                 self.by_group_id.insert(id.to_string(), i);
                 i
@@ -159,7 +170,46 @@ impl Memberships {
         if let Some(g) = self.groups.get_mut(index) {
             g.name = name.to_string();
             g.members = distinct;
+            g.version = version.map(str::to_string);
         }
+    }
+
+    /// One user in or out of a known group (a write that changed only them, answered without
+    /// the members), and the group's new version.
+    pub fn set_member(
+        &mut self,
+        group_id: &str,
+        user_id: &str,
+        present: bool,
+        version: Option<&str>,
+    ) {
+        let Some(&index) = self.by_group_id.get(group_id) else {
+            return;
+        };
+        let at = match self.by_user.get(user_id) {
+            Some(&at) => at,
+            None => {
+                self.lists.push(Vec::new());
+                self.by_user
+                    .insert(user_id.to_string(), self.lists.len() - 1);
+                self.lists.len() - 1
+            }
+        };
+        let (Some(list), Some(g)) = (self.lists.get_mut(at), self.groups.get_mut(index)) else {
+            return;
+        };
+        match (list.binary_search(&(index as u32)), present) {
+            (Err(pos), true) => {
+                list.insert(pos, index as u32);
+                g.members += 1;
+            }
+            (Ok(pos), false) => {
+                list.remove(pos);
+                g.members = g.members.saturating_sub(1);
+            }
+            _ => {}
+        }
+        g.version = version.map(str::to_string);
     }
 
     /// Whether this group is in the index (a save of a group past the cap is not added).
@@ -297,6 +347,7 @@ mod tests {
             id: id.into(),
             name: name.into(),
             member_ids: members.iter().map(|m| m.to_string()).collect(),
+            version: None,
         }
     }
 
@@ -390,12 +441,32 @@ mod tests {
             vec![g("g1", "A", &["u1", "u2"]), g("g2", "B", &["u1"])],
             Some(2),
         );
-        m.set_group("g1", "A renamed", &["u2".into(), "u3".into()]);
+        m.set_group(
+            "g1",
+            "A renamed",
+            &["u2".into(), "u3".into()],
+            Some("W/\"2\""),
+        );
         assert_eq!(ids(&m, "u1"), vec!["g2"]);
         assert_eq!(ids(&m, "u3"), vec!["g1"]);
         assert_eq!(m.groups_of("u2")[0].name, "A renamed");
         assert_eq!(m.groups_of("u2")[0].members, 2);
         assert_eq!(m.group_count(), 2);
+        assert_eq!(
+            m.group("g1").and_then(|g| g.version.as_deref()),
+            Some("W/\"2\"")
+        );
+        // One person out, then in, as a change across groups writes it.
+        m.set_member("g1", "u3", false, Some("W/\"3\""));
+        assert!(ids(&m, "u3").is_empty());
+        assert_eq!(
+            m.group("g1").map(|g| (g.members, g.version.clone())),
+            Some((1, Some("W/\"3\"".into())))
+        );
+        m.set_member("g1", "u9", true, None);
+        assert_eq!(ids(&m, "u9"), vec!["g1"]);
+        m.set_member("unknown", "u9", true, None);
+        assert_eq!(ids(&m, "u9"), vec!["g1"]);
     }
 
     #[test]
@@ -441,6 +512,7 @@ mod tests {
                         member_ids: (0..200)
                             .map(|k| users[(n * 7 + k) % 2000].clone())
                             .collect(),
+                        version: None,
                     }
                 })
                 .collect();
@@ -457,6 +529,7 @@ mod tests {
         fn index_matches_the_groups(
             groups in proptest::collection::vec(proptest::collection::btree_set(0u8..8, 0..6), 1..8),
             saves in proptest::collection::vec((0usize..8, proptest::collection::btree_set(0u8..8, 0..6)), 0..5),
+            toggles in proptest::collection::vec((0usize..8, 0u8..8, any::<bool>()), 0..8),
         ) {
             let mut truth: Vec<BTreeSet<u8>> = groups.clone();
             let mut m = Memberships::new();
@@ -464,13 +537,22 @@ mod tests {
                 id: format!("g{i}"),
                 name: format!("n{i}"),
                 member_ids: s.iter().map(|u| format!("u{u}")).collect(),
+                version: None,
             }).collect();
             m.add_page(1, page, Some(groups.len() as u64));
             for (gi, set) in saves {
                 let gi = gi % truth.len();
                 truth[gi] = set.clone();
                 let members: Vec<String> = set.iter().map(|u| format!("u{u}")).collect();
-                m.set_group(&format!("g{gi}"), &format!("n{gi}"), &members);
+                m.set_group(&format!("g{gi}"), &format!("n{gi}"), &members, None);
+            }
+            for (gi, u, present) in toggles {
+                let gi = gi % truth.len();
+                if present { truth[gi].insert(u); } else { truth[gi].remove(&u); }
+                m.set_member(&format!("g{gi}"), &format!("u{u}"), present, None);
+            }
+            for (gi, set) in truth.iter().enumerate() {
+                prop_assert_eq!(m.group(&format!("g{gi}")).map(|g| g.members), Some(set.len()));
             }
             for u in 0u8..8 {
                 let mut want: Vec<String> = truth.iter().enumerate()

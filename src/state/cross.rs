@@ -240,7 +240,8 @@ impl CrossChanges {
                     .flatten()
                     .map(|m| m.value.clone())
                     .collect();
-                app.people.set_group(&g.id, &g.display_name, &ids);
+                app.people
+                    .set_group(&g.id, &g.display_name, &ids, g.meta.version.as_deref());
             }
             self.keep();
             step = next;
@@ -294,17 +295,25 @@ impl CrossChanges {
 fn record(app: AppState, w: Written) {
     let entry = activity_entry(&w.plan, &w.outcome, time::now_iso());
     let _ = app.activity.try_update(|a| a.push(entry));
-    if let SaveOutcome::Saved { group } = w.outcome {
-        let sent: Vec<String> = w
-            .plan
-            .draft
-            .members
-            .iter()
-            .map(|m| m.value.clone())
-            .collect();
-        app.people.saved(&group, &sent);
+    let SaveOutcome::Saved { group } = w.outcome else {
+        return;
+    };
+    if group.members.is_some() {
+        app.people.saved(&group, &[]);
         refresh_open_group(app, group);
+        return;
     }
+    // A PATCH of the person alone, answered without the members: the index learns their
+    // change (an open group is checked by its own save, as after anyone's change).
+    let diff = &w.plan.diff;
+    let (person, present) = match (diff.added.first(), diff.removed.first()) {
+        (Some(m), _) => (m, true),
+        (None, Some(m)) => (m, false),
+        (None, None) => return,
+    };
+    let version = group.meta.version.as_deref();
+    app.people
+        .set_member(&group.id, &person.value, present, version);
 }
 
 fn refresh_open_group(app: AppState, group: Group) {

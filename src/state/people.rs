@@ -138,14 +138,29 @@ impl PeopleIndex {
             Some(m) => m.iter().map(|m| m.value.clone()).collect(),
             None => sent_members.to_vec(),
         };
-        self.set_group(&group.id, &group.display_name, &ids);
+        self.set_group(
+            &group.id,
+            &group.display_name,
+            &ids,
+            group.meta.version.as_deref(),
+        );
     }
 
-    /// Sets one group's name and members in the index (for any write of the panel's).
-    pub fn set_group(&self, id: &str, name: &str, member_ids: &[String]) {
+    /// Sets one group's name, members and version in the index (for any write of the
+    /// panel's, or a read).
+    pub fn set_group(&self, id: &str, name: &str, member_ids: &[String], version: Option<&str>) {
         self.index.update(|i| {
             if let Some(i) = i.as_mut().filter(|i| i.knows_group(id) || !i.is_capped()) {
-                i.set_group(id, name, member_ids);
+                i.set_group(id, name, member_ids, version);
+            }
+        });
+    }
+
+    /// One user in or out of a group the index knows (a write of that change alone).
+    pub fn set_member(&self, group_id: &str, user_id: &str, present: bool, version: Option<&str>) {
+        self.index.update(|i| {
+            if let Some(i) = i.as_mut() {
+                i.set_member(group_id, user_id, present, version);
             }
         });
     }

@@ -6,6 +6,7 @@
 //! - "Copy groups from" and "Add to groups": the person in exactly the chosen groups; a write
 //!   applied whose answer was lost is "Failed", and Retry failed finds it done (no second write).
 //! - The review takes the focus, Escape goes back to the person.
+//! - With If-Match and PATCH (rfc7644 mode): one request a group; a 412 reads and writes again.
 //! - "Stop", a failed write (503, and a write whose answer was lost), "Retry failed", and a
 //!   reload in the middle resumed: nobody but the person leaves any group, nobody is doubled.
 //!
@@ -520,6 +521,82 @@ async fn stop_failures_retry_and_a_reload_lose_nobody() -> Result<()> {
                 g.display_name
             );
         }
+        Ok(())
+    })
+    .await
+}
+
+/// On a server with ETags and PATCH (rfc7644 mode), each group costs one request: a PATCH of
+/// the person alone with `If-Match` from the index. A group someone changed since is refused
+/// (412), read, and written again: their change stays.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_if_match_each_group_costs_one_request() -> Result<()> {
+    let options = Options::default().args(&["--mode", "rfc7644", "--many-groups", "6"]);
+    run_with("offboarding-etags", options, |mut ps| async move {
+        let p = ps.remove(0);
+        p.connect().await?;
+        let ravi = person(&p, "Ravi Shankar").await?;
+        let before = p.api.all_groups().await?;
+        let his: Vec<Group> = groups_of(&before, &ravi.id)
+            .into_iter()
+            .filter(|g| g.members.len() < 100)
+            .collect();
+        ensure!(his.len() >= 6, "Ravi has {} small groups", his.len());
+        let all_his = groups_of(&before, &ravi.id).len();
+        open_person(&p, &ravi).await?;
+        // Someone adds a member to one of his groups after the panel read them.
+        let outsider = p
+            .api
+            .all_users()
+            .await?
+            .into_iter()
+            .find(|u| his[0].members.iter().all(|m| m.value != u.id))
+            .context("nobody outside the group")?;
+        let mut added = ids(&his[0]);
+        added.insert(outsider.id.clone());
+        put_members(&p, &his[0], &added).await?;
+
+        p.click("Remove from all groups").await?;
+        let cost = format!("{all_his} groups, at most {all_his} requests");
+        p.wait_text(&cost).await?;
+        p.fill("Type the user name to confirm", &ravi.user_name)
+            .await?;
+        p.control.clear_requests().await?;
+        p.click("Confirm changes").await?;
+        let said = applied(&p).await?;
+        ensure!(!said.contains("failed"), "the run said {said:?}");
+        let log = p.control.requests().await?;
+        let panel: Vec<_> = log.iter().filter(|r| r.path.contains("/groups/")).collect();
+        // A write per group, one refused (412) and written again after its read.
+        let writes: Vec<_> = panel.iter().filter(|r| r.method != "GET").collect();
+        let refused = writes.iter().filter(|r| r.status == 412).count();
+        let reads = panel.len() - writes.len();
+        ensure!(
+            writes.len() == all_his + 1 && refused == 1 && reads == 1,
+            "{} writes, {refused} refused, {reads} reads: {}",
+            writes.len(),
+            requests_text(&log)
+        );
+        ensure!(
+            writes.iter().all(|r| r.if_match.is_some()),
+            "a write without If-Match: {}",
+            requests_text(&log)
+        );
+        let after = p.api.all_groups().await?;
+        ensure!(
+            groups_of(&after, &ravi.id).is_empty(),
+            "Ravi is still in a group"
+        );
+        let g = after
+            .iter()
+            .find(|g| g.id == his[0].id)
+            .context("a group vanished")?;
+        ensure!(
+            g.members.iter().any(|m| m.value == outsider.id),
+            "the member someone else added was lost"
+        );
+        // The person's page says so from the index, without reading the groups again.
+        p.wait_text("Not in any group.").await?;
         Ok(())
     })
     .await

@@ -26,7 +26,8 @@ fn groups_of(groups: &[Group], user: &str) -> Vec<(String, usize)> {
 /// The person's table shows exactly `want` (name and member count per row, in any order).
 async fn table_shows(p: &Panel, name: &str, want: &[(String, usize)]) -> Result<()> {
     let caption = format!("Groups of {name}");
-    let mut want_rows: Vec<String> = want.iter().map(|(g, n)| format!("{g} {n}")).collect();
+    // Each row ends in its "Remove" button.
+    let mut want_rows: Vec<String> = want.iter().map(|(g, n)| format!("{g} {n} Remove")).collect();
     want_rows.sort();
     p.rows_where(&caption, "list exactly the person's groups", |rows| {
         let mut rows = rows.to_vec();
