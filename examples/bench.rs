@@ -909,17 +909,23 @@ mod native {
             .with_context(|| format!("the sandbox has no user {email}: {body}"))
     }
 
-    /// Opens the panel afresh at the person `id`'s page: a new page, so People's index is read
-    /// again (once per page and connection; the key is kept in the tab), and straight there, so
-    /// the Groups screen reads nothing meanwhile. By way of about:blank: from the same address
-    /// a change of hash alone would not load the page again.
-    async fn open_person(p: &Panel, id: &str) -> Result<()> {
+    /// Leaves the panel for about:blank: what the page was reading stops (the sandbox's log
+    /// then holds only what comes next, once cleared), and the next open is a new page (from
+    /// the same address a change of hash alone would not load it again).
+    async fn leave(p: &Panel) -> Result<()> {
         // A page with unsaved changes asks before it goes; leave, as the admin would.
         let blank =
             tokio::time::timeout(Duration::from_secs(10), p.client.goto("about:blank")).await;
         if !matches!(blank, Ok(Ok(()))) {
             let _ = p.client.accept_alert().await;
         }
+        Ok(())
+    }
+
+    /// Opens the panel afresh (after [`leave`]) at the person `id`'s page: a new page, so
+    /// People's index is read again (once per page and connection; the key is kept in the
+    /// tab), and straight there, so the Groups screen reads nothing meanwhile.
+    async fn open_person(p: &Panel, id: &str) -> Result<()> {
         let url = format!("{}#/people/{id}", p.url.trim_end_matches('#'));
         p.client
             .goto(&url)
@@ -950,6 +956,7 @@ mod native {
             let id = user_id(&p, BENCH_PERSON).await?;
             let (mut shown_after, mut walls, mut lists) = (Vec::new(), Vec::new(), Vec::new());
             for _ in 0..reps {
+                leave(&p).await?;
                 p.control.clear_requests().await?;
                 open_person(&p, &id).await?;
                 let shown = p.wait_marks("person-groups-shown", 0, STEP).await?;
@@ -961,6 +968,11 @@ mod native {
                     bail!("no person-groups-shown mark after people-index-complete");
                 };
                 shown_after.push(at - done);
+                // The table is Bench Person's 50 groups, not a partial or empty one.
+                let n = p
+                    .js("return document.querySelectorAll('.person-groups-table tbody tr').length;")
+                    .await?;
+                ensure!(n == json!(50), "the person's groups table has {n} rows, not 50");
                 let first = p
                     .js("const e = performance.getEntriesByType('resource').filter(e => e.initiatorType === 'fetch' && new URL(e.name).pathname.toLowerCase().endsWith('/groups') && e.name.includes('startIndex') && !e.name.includes('excludedAttributes')); return e.length ? e[0].startTime : null;")
                     .await?;
@@ -1012,6 +1024,7 @@ mod native {
                 let id = user_id(&p, RAVI).await?;
                 let mut times = Vec::new();
                 for _ in 0..reps {
+                    leave(&p).await?;
                     open_person(&p, &id).await?;
                     p.wait_marks("person-groups-shown", 0, STEP).await?;
                     if !p.is_shown("button", "button", REMOVE_FROM_ALL).await? {
