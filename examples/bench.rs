@@ -969,10 +969,8 @@ mod native {
                 };
                 shown_after.push(at - done);
                 // The table is Bench Person's 50 groups, not a partial or empty one.
-                let n = p
-                    .js("return document.querySelectorAll('.person-groups-table tbody tr').length;")
-                    .await?;
-                ensure!(n == json!(50), "the person's groups table has {n} rows, not 50");
+                let n = p.rows("Groups of Bench Person").await?.len();
+                ensure!(n == 50, "the person's groups table has {n} rows, not 50");
                 let first = p
                     .js("const e = performance.getEntriesByType('resource').filter(e => e.initiatorType === 'fetch' && new URL(e.name).pathname.toLowerCase().endsWith('/groups') && e.name.includes('startIndex') && !e.name.includes('excludedAttributes')); return e.length ? e[0].startTime : null;")
                     .await?;
