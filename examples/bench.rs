@@ -955,6 +955,7 @@ mod native {
             p.connect().await?;
             let id = user_id(&p, BENCH_PERSON).await?;
             let (mut shown_after, mut walls, mut lists) = (Vec::new(), Vec::new(), Vec::new());
+            let mut arrived = Vec::new();
             for _ in 0..reps {
                 leave(&p).await?;
                 p.control.clear_requests().await?;
@@ -971,11 +972,14 @@ mod native {
                 // The table is Bench Person's 50 groups, not a partial or empty one.
                 let n = p.rows("Groups of Bench Person").await?.len();
                 ensure!(n == 50, "the person's groups table has {n} rows, not 50");
-                let first = p
-                    .js("const e = performance.getEntriesByType('resource').filter(e => e.initiatorType === 'fetch' && new URL(e.name).pathname.toLowerCase().endsWith('/groups') && e.name.includes('startIndex') && !e.name.includes('excludedAttributes')); return e.length ? e[0].startTime : null;")
+                // The index's pages in Resource Timing: the first one's start, the last one's
+                // last byte.
+                let ends = p
+                    .js("const e = performance.getEntriesByType('resource').filter(e => e.initiatorType === 'fetch' && new URL(e.name).pathname.toLowerCase().endsWith('/groups') && e.name.includes('startIndex') && !e.name.includes('excludedAttributes')); return e.length ? [e[0].startTime, e[e.length - 1].responseEnd] : null;")
                     .await?;
-                if let Some(t) = first.as_f64() {
-                    walls.push(done - t);
+                if let (Some(first), Some(last)) = (ends[0].as_f64(), ends[1].as_f64()) {
+                    walls.push(done - first);
+                    arrived.push(at - last);
                 }
                 let log = requests(&p).await?;
                 lists.push(log.iter().filter(|r| is_index_page(r)).count());
@@ -996,6 +1000,13 @@ mod native {
                 row(
                     "  the read: list requests, first sent → index complete",
                     format!("{} requests; {}", lists.join(", "), spread(&walls)),
+                ),
+            );
+            push(
+                &rows,
+                row(
+                    "  the last page's answer received → table shown (parse, index, render)",
+                    spread(&arrived),
                 ),
             );
             Ok(())
