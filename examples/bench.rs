@@ -862,6 +862,8 @@ mod native {
                     ))
                     .await
                     .context("the members table has no Remove button")?;
+                // Not under the sticky save bar.
+                p.reveal(&remove).await?;
                 remove.click().await?;
                 p.click("Save").await?;
                 p.control.clear_requests().await?;
