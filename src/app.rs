@@ -5,6 +5,7 @@
 
 use crate::browser::focus::focus_when_shown;
 use crate::browser::{focus, router, storage};
+use crate::components::cross_run::CrossRunPanel;
 use crate::components::notice::{NoticeArea, WaitStatus};
 use crate::core::base_url::ScimBase;
 use crate::core::route::Route;
@@ -58,6 +59,9 @@ pub fn App() -> impl IntoView {
                 <NoticeArea notice=state.load_notice />
             </div>
             {move || screen_shown.get().then(|| view! {
+                // A change across groups runs on whatever screen the admin goes to, and a
+                // reload in its middle is offered back on any screen.
+                <CrossRunPanel />
                 {move || match state.route.get() {
                     Route::Groups => view! { <GroupsPage /> }.into_any(),
                     Route::Group(id) => view! { <GroupEditor route_id=id /> }.into_any(),

@@ -71,3 +71,24 @@ pub fn forget_draft(server: &str, group_id: &str) {
         let _ = s.remove_item(&stored_draft::storage_name(server, group_id));
     }
 }
+
+/// A change across groups being applied on `server` (the change and each group's result, as
+/// JSON; never the key), so a reload can resume or discard the rest.
+pub fn load_cross_run(server: &str) -> Option<String> {
+    session()?.get_item(&cross_run_item(server)).ok().flatten()
+}
+
+/// False when the tab would not keep it.
+pub fn store_cross_run(server: &str, json: &str) -> bool {
+    session().is_some_and(|s| s.set_item(&cross_run_item(server), json).is_ok())
+}
+
+pub fn forget_cross_run(server: &str) {
+    if let Some(s) = session() {
+        let _ = s.remove_item(&cross_run_item(server));
+    }
+}
+
+fn cross_run_item(server: &str) -> String {
+    format!("omni-scim-panel.cross-run@{server}")
+}

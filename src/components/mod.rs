@@ -4,6 +4,8 @@
 pub mod bulk_add;
 pub mod conflict;
 pub mod copy_members;
+pub mod cross_review;
+pub mod cross_run;
 pub mod diff_summary;
 pub mod export_members;
 pub mod field;

@@ -184,6 +184,35 @@ impl Memberships {
         out.into_iter().map(|(_, g)| g).collect()
     }
 
+    /// The groups `user_id` is not in whose name (or ID) holds every word of `query`, any
+    /// case and accent, by name: "Add to groups"' choices. At most `limit`.
+    pub fn groups_to_add(&self, user_id: &str, query: &str, limit: usize) -> Vec<&GroupInfo> {
+        let words: Vec<String> = super::directory::fold(query)
+            .split_whitespace()
+            .map(String::from)
+            .collect();
+        let theirs = self.by_user.get(user_id).and_then(|&at| self.lists.get(at));
+        let mut out: Vec<(String, &GroupInfo)> = self
+            .groups
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| theirs.is_none_or(|l| l.binary_search(&(*i as u32)).is_err()))
+            .map(|(_, g)| (super::directory::fold(g.label()), g))
+            .filter(|(name, g)| {
+                words.iter().all(|w| {
+                    name.contains(w.as_str()) || super::directory::fold(&g.id).contains(w.as_str())
+                })
+            })
+            .collect();
+        out.sort_unstable_by(|a, b| (&a.0, &a.1.id).cmp(&(&b.0, &b.1.id)));
+        out.into_iter().take(limit).map(|(_, g)| g).collect()
+    }
+
+    /// Group `id` as the index knows it.
+    pub fn group(&self, id: &str) -> Option<&GroupInfo> {
+        self.by_group_id.get(id).and_then(|&i| self.groups.get(i))
+    }
+
     pub fn group_count(&self) -> usize {
         self.groups.len()
     }
@@ -313,6 +342,27 @@ mod tests {
         assert_eq!(m.groups_of("u2")[0].members, 1);
         assert_eq!(groups_said(0), "Not in any group.");
         assert_eq!(groups_said(2), "In 2 groups.");
+    }
+
+    #[test]
+    fn groups_to_add_leave_out_the_persons_and_match_any_case_and_accent() {
+        let mut m = Memberships::new();
+        m.add_page(
+            1,
+            vec![
+                g("g1", "Sales EMEA", &["u1"]),
+                g("g2", "sales US", &[]),
+                g("g3", "Ölbar", &["u2"]),
+                g("g4", "Admins", &[]),
+            ],
+            Some(4),
+        );
+        let names = |v: Vec<&GroupInfo>| v.iter().map(|g| g.id.clone()).collect::<Vec<_>>();
+        assert_eq!(names(m.groups_to_add("u1", "SALES", 10)), vec!["g2"]);
+        assert_eq!(names(m.groups_to_add("u1", "olb", 10)), vec!["g3"]);
+        assert_eq!(names(m.groups_to_add("u2", "", 10)), vec!["g4", "g1", "g2"]);
+        assert_eq!(names(m.groups_to_add("u2", "", 2)), vec!["g4", "g1"]);
+        assert_eq!(names(m.groups_to_add("nobody", "g3", 10)), vec!["g3"]);
     }
 
     #[test]

@@ -9,15 +9,18 @@
 //! - [`save`]: driving a reviewed save.
 //! - [`editor`]: the group editor's own state and its operations.
 //! - [`groups`]: the Groups screen's list and what its controls do.
+//! - [`cross`], [`person_tools`]: changes across groups for a person, built, reviewed, applied.
 //! - [`user_search`]: "Find user": the matches and the searches behind them.
 
 pub mod connection;
 pub mod copy_members;
+pub mod cross;
 pub mod editor;
 pub mod groups;
 pub mod load;
 pub mod notice;
 pub mod people;
+pub mod person_tools;
 pub mod save;
 pub mod session;
 pub mod user_search;
@@ -63,6 +66,8 @@ pub struct AppState {
     pub wait_text: RwSignal<String>,
     /// Who is in which group (People), read once per connection, kept up to date by saves.
     pub people: people::PeopleIndex,
+    /// Changes across groups for a person: their review and their run.
+    pub cross: cross::CrossChanges,
     /// Changes to the draft so far: a write waits until no newer one has come.
     draft_edits: StoredValue<u64>,
 }
@@ -106,6 +111,7 @@ impl AppState {
             editor_step: RwSignal::new(""),
             wait_text,
             people: people::PeopleIndex::new(session),
+            cross: cross::CrossChanges::new(session),
             draft_edits: StoredValue::new(0),
         }
     }

@@ -75,6 +75,17 @@ impl UserSearch {
         Self::made(app, on_pick, "find-person", PERSON_LIST_ID, true)
     }
 
+    /// "Copy groups from"'s search: choosing someone builds the change (no page opens).
+    pub fn for_copy_from(app: AppState, on_pick: Callback<DirectoryUser>) -> Self {
+        Self::made(
+            app,
+            on_pick,
+            "copy-from-person",
+            "copy-from-person-list",
+            true,
+        )
+    }
+
     fn made(
         app: AppState,
         on_add: Callback<DirectoryUser>,

@@ -17,5 +17,6 @@ mod key_hygiene;
 mod keyboard;
 mod large_group;
 mod membership;
+mod offboarding;
 mod people;
 mod rate_limit;

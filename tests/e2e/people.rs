@@ -81,7 +81,9 @@ async fn two_people(p: &Panel) -> Result<(User, User, Vec<Group>)> {
     Ok((candidates[0].clone(), candidates[1].clone(), groups))
 }
 
-async fn photograph(p: &Panel, name: &str, anchor: &str) -> Result<()> {
+/// Screenshots of the screen at `anchor` (scrolled to the top), axe-checked, light and dark, at
+/// 1280 and 360 px.
+pub(crate) async fn photograph(p: &Panel, name: &str, anchor: &str) -> Result<()> {
     for theme in ["light", "dark"] {
         for (width, height) in [(1280, 900), (360, 800)] {
             axe::emulate_media(&p.client, theme, true).await?;

@@ -33,6 +33,6 @@ pub use plan::{plan, plan_all, SavePlan, SaveSettings};
 pub use run::{Reply, SaveAnswer, SaveOutcome, SaveRun, Step};
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
-mod fixtures;
+pub(crate) mod fixtures;
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod properties;

@@ -1,9 +1,10 @@
 //! People: "Find person" (`#/people`), and a person's page with their groups
-//! (`#/people/{userId}`). Changes across groups for a person are built on these screens
-//! elsewhere; this is what is read and shown.
+//! (`#/people/{userId}`) with the tools that change their groups (their run is shown on every
+//! screen: `components/cross_run.rs`).
 
 pub mod find;
 pub mod person;
+pub mod tools;
 
 use find::FindPerson;
 use leptos::prelude::*;

@@ -2,6 +2,7 @@
 //! groups they are in, from People's index (read once per connection, with progress and
 //! "Refresh"). An ID no user has says so, with the way back to People.
 
+use super::tools::tools_view;
 use crate::browser::focus::focus_when_shown;
 use crate::components::notice::NoticeArea;
 use crate::core::directory::DirectoryUser;
@@ -10,6 +11,7 @@ use crate::core::memberships::{
 };
 use crate::core::route::Route;
 use crate::state::people::{PersonLookup, PersonPage};
+use crate::state::person_tools::PersonTools;
 use crate::state::use_app_state;
 use leptos::prelude::*;
 
@@ -88,20 +90,20 @@ fn header_view(page: PersonPage, u: &DirectoryUser) -> impl IntoView {
     }
 }
 
-/// The groups table and Refresh.
+/// The groups table with a Remove per row, Refresh, and the tools that change them.
 fn groups_view(page: PersonPage, u: DirectoryUser) -> impl IntoView {
     let people = page.app.people;
+    let tools = PersonTools::new(page.app);
     let caption = groups_caption(&u);
-    let id = u.id;
+    let (id, for_count) = (u.id.clone(), u.id.clone());
+    let has_groups =
+        Signal::derive(move || people.groups_of(&for_count).is_some_and(|g| !g.is_empty()));
+    let for_rows = u.clone();
     view! {
         <div class="person-groups">
             <NoticeArea notice=people.notice />
-            {move || people.groups_of(&id).map(|groups| table_view(caption.clone(), groups))}
-            <div class="actions">
-                <button type="button" disabled=move || people.reading.get() on:click=move |_| people.refresh()>
-                    "Refresh"
-                </button>
-            </div>
+            {move || people.groups_of(&id).map(|groups| table_view(tools, &for_rows, caption.clone(), groups))}
+            {tools_view(tools, u, has_groups)}
         </div>
     }
 }
@@ -125,7 +127,12 @@ fn reading_view(page: PersonPage) -> impl IntoView {
     }
 }
 
-fn table_view(caption: String, groups: Vec<GroupInfo>) -> impl IntoView {
+fn table_view(
+    tools: PersonTools,
+    user: &DirectoryUser,
+    caption: String,
+    groups: Vec<GroupInfo>,
+) -> impl IntoView {
     crate::browser::perf::mark_after_paint("person-groups-shown");
     let said = groups_said(groups.len());
     let table = (!groups.is_empty()).then(|| {
@@ -137,10 +144,11 @@ fn table_view(caption: String, groups: Vec<GroupInfo>) -> impl IntoView {
                         <tr>
                             <th scope="col">"Group"</th>
                             <th scope="col" class="count">"Members"</th>
+                            <th scope="col"><span class="visually-hidden">"Actions"</span></th>
                         </tr>
                     </thead>
                     <tbody>
-                        {groups.into_iter().map(row_view).collect_view()}
+                        {groups.into_iter().map(|g| row_view(tools, user.clone(), g)).collect_view()}
                     </tbody>
                 </table>
             </div>
@@ -152,12 +160,23 @@ fn table_view(caption: String, groups: Vec<GroupInfo>) -> impl IntoView {
     }
 }
 
-fn row_view(g: GroupInfo) -> impl IntoView {
+fn row_view(tools: PersonTools, user: DirectoryUser, g: GroupInfo) -> impl IntoView {
     let href = Route::Group(g.id.clone()).to_hash();
+    let remove = format!("Remove from {}", g.label());
+    let busy = move || tools_busy();
+    let (label, count) = (g.label().to_string(), g.members.to_string());
     view! {
         <tr>
-            <td><a href=href><bdi>{g.label().to_string()}</bdi></a></td>
-            <td class="count">{g.members.to_string()}</td>
+            <td><a href=href><bdi>{label}</bdi></a></td>
+            <td class="count">{count}</td>
+            <td class="row-action">
+                <button type="button" class="small" aria-label=remove disabled=busy
+                    on:click=move |_| tools.review_remove(&user, g.clone())>"Remove"</button>
+            </td>
         </tr>
     }
+}
+
+fn tools_busy() -> bool {
+    crate::state::use_app_state().cross.is_running()
 }
