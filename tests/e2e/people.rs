@@ -341,7 +341,7 @@ async fn an_email_in_another_case_is_found_where_the_server_filter_is_case_sensi
 }
 
 /// `scripts/bench` times a person's page between its performance marks: the index complete,
-/// then the groups table painted.
+/// then the groups table painted; and the review of "Remove from all groups" between its own.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_person_s_page_sets_the_bench_marks() -> Result<()> {
     run("people-marks", |p| async move {
@@ -358,6 +358,14 @@ async fn a_person_s_page_sets_the_bench_marks() -> Result<()> {
         ensure!(
             complete.len() == 1 && complete[0] <= shown[0],
             "people-index-complete {complete:?} is not once before person-groups-shown {shown:?}"
+        );
+        p.click("Remove from all groups").await?;
+        let [start, end] = e2e_harness::perf::CROSS_REVIEW_MARKS;
+        let end = p.wait_marks(end, 0, e2e_harness::WAIT).await?;
+        let start = p.marks(start).await?;
+        ensure!(
+            start.len() == 1 && start[0] <= end[0],
+            "cross-review-start {start:?} is not once before cross-review-end {end:?}"
         );
         Ok(())
     })
