@@ -5,9 +5,10 @@
 //! number beside its target.
 //!
 //! `cargo run --release --example bench -- [--sizes 1000,10000,50000] [--loads 10] [--reps 3]
-//! [--profile DIR] [--update-doc docs/performance.md] [--strict]`; needs dist/ and
+//! [--profile DIR] [--update-doc docs/performance.md] [--strict] [--only PARTS]`; needs dist/ and
 //! SCIM_SANDBOX_BIN (or target/debug/scim-sandbox), as the e2e tests do. `--strict` fails (exit
-//! 1, after the table) when any number is over its target, for a nightly run.
+//! 1, after the table) when any number is over its target, for a nightly run. `--only` runs some
+//! parts, e.g. `--only person,cross` (parts: size, cold, groups, etag, person, cross).
 
 #[cfg(target_arch = "wasm32")]
 fn main() {}
@@ -71,6 +72,14 @@ mod native {
     /// Typed into the member filter one key at a time, then erased: narrowing, then widening
     /// back to every member.
     const FILTER_KEYS: &str = "mar";
+    /// The parts `--only` can pick, in the order the table shows them.
+    const PARTS: &[&str] = &["size", "cold", "groups", "etag", "person", "cross"];
+    /// The person of `--member-groups` (sandbox/README.md), in 50 of its 500 groups.
+    const BENCH_PERSON: &str = "bench.person@blobsrus.co";
+    /// The person of `--many-groups` (sandbox/README.md), in N+1 groups.
+    const RAVI: &str = "ravi.shankar@blobsrus.co";
+    /// The button that opens the review of a change across a person's groups (issue 13).
+    const REMOVE_FROM_ALL: &str = "Remove from all groups";
 
     struct Args {
         sizes: Vec<usize>,
@@ -79,6 +88,14 @@ mod native {
         profile: Option<PathBuf>,
         update_doc: Option<PathBuf>,
         strict: bool,
+        /// `--only`: the parts to run; all when empty.
+        only: Vec<String>,
+    }
+
+    impl Args {
+        fn wants(&self, part: &str) -> bool {
+            self.only.is_empty() || self.only.iter().any(|p| p == part)
+        }
     }
 
     fn args() -> Result<Args> {
@@ -89,6 +106,7 @@ mod native {
             profile: None,
             update_doc: None,
             strict: false,
+            only: Vec::new(),
         };
         let mut it = std::env::args().skip(1);
         while let Some(flag) = it.next() {
@@ -106,6 +124,12 @@ mod native {
                 "--profile" => a.profile = Some(PathBuf::from(value()?)),
                 "--update-doc" => a.update_doc = Some(PathBuf::from(value()?)),
                 "--strict" => a.strict = true,
+                "--only" => {
+                    a.only = value()?.split(',').map(|s| s.trim().to_owned()).collect();
+                    if let Some(bad) = a.only.iter().find(|p| !PARTS.contains(&p.as_str())) {
+                        bail!("--only: unknown part {bad:?} (parts: {})", PARTS.join(", "));
+                    }
+                }
                 other => bail!("unknown argument {other:?} (see the top of examples/bench.rs)"),
             }
         }
@@ -186,13 +210,30 @@ mod native {
     pub async fn main() -> Result<()> {
         let args = args()?;
         procs::preflight()?;
-        let mut rows = dist_rows()?;
-        rows.extend(cold_start(args.loads).await?);
-        for &n in &args.sizes {
-            eprintln!("bench: a group of {} members…", thousands(n));
-            rows.extend(group_of(n, args.reps, args.profile.as_deref()).await?);
+        let mut rows = Vec::new();
+        if args.wants("size") {
+            rows.extend(dist_rows()?);
         }
-        rows.extend(etag_save().await?);
+        if args.wants("cold") {
+            rows.extend(cold_start(args.loads).await?);
+        }
+        if args.wants("groups") {
+            for &n in &args.sizes {
+                eprintln!("bench: a group of {} members…", thousands(n));
+                rows.extend(group_of(n, args.reps, args.profile.as_deref()).await?);
+            }
+        }
+        if args.wants("etag") {
+            rows.extend(etag_save().await?);
+        }
+        if args.wants("person") {
+            eprintln!("bench: a person's groups at 500 groups × 200 members…");
+            rows.extend(person_groups(args.reps).await?);
+        }
+        if args.wants("cross") {
+            eprintln!("bench: the review of a change across 50 groups…");
+            rows.extend(cross_review(args.reps).await?);
+        }
         let table = render(&rows, &machine()?);
         println!("{table}");
         if let Some(doc) = &args.update_doc {
@@ -821,6 +862,8 @@ mod native {
                     ))
                     .await
                     .context("the members table has no Remove button")?;
+                // Not under the sticky save bar.
+                p.reveal(&remove).await?;
                 remove.click().await?;
                 p.click("Save").await?;
                 p.control.clear_requests().await?;
@@ -845,6 +888,189 @@ mod native {
                         "1, with If-Match",
                         log.len() == 1 && if_match,
                     ),
+                );
+                Ok(())
+            },
+        )
+        .await
+    }
+
+    /// The id of the user whose userName is `email` (the sandbox's `userName eq` filter).
+    async fn user_id(p: &Panel, email: &str) -> Result<String> {
+        let filter = format!("userName eq \"{email}\"");
+        let path = format!(
+            "/users?filter={}",
+            e2e_harness::api::percent_encode(&filter)
+        );
+        let (status, body) = p.api.send("GET", &path, None).await?;
+        ensure!(status == 200, "GET {path} answered {status}: {body}");
+        let v: Value = serde_json::from_str(&body).context("the users list is not JSON")?;
+        v["Resources"][0]["id"]
+            .as_str()
+            .map(str::to_owned)
+            .with_context(|| format!("the sandbox has no user {email}: {body}"))
+    }
+
+    /// Leaves the panel for about:blank: what the page was reading stops (the sandbox's log
+    /// then holds only what comes next, once cleared), and the next open is a new page (from
+    /// the same address a change of hash alone would not load it again).
+    async fn leave(p: &Panel) -> Result<()> {
+        // A page with unsaved changes asks before it goes; leave, as the admin would.
+        let blank =
+            tokio::time::timeout(Duration::from_secs(10), p.client.goto("about:blank")).await;
+        if !matches!(blank, Ok(Ok(()))) {
+            let _ = p.client.accept_alert().await;
+        }
+        Ok(())
+    }
+
+    /// Opens the panel afresh (after [`leave`]) at the person `id`'s page: a new page, so
+    /// People's index is read again (once per page and connection; the key is kept in the
+    /// tab), and straight there, so the Groups screen reads nothing meanwhile.
+    async fn open_person(p: &Panel, id: &str) -> Result<()> {
+        let url = format!("{}#/people/{id}", p.url.trim_end_matches('#'));
+        p.client
+            .goto(&url)
+            .await
+            .with_context(|| format!("opening {url}"))?;
+        Ok(())
+    }
+
+    /// Whether `r` is a page of People's index (`GET /groups?startIndex=…&count=…`, members
+    /// included; not the connection check, which leaves members out).
+    fn is_index_page(r: &LoggedRequest) -> bool {
+        let query = r.query.as_deref().unwrap_or_default();
+        r.method == "GET"
+            && r.path.to_lowercase().ends_with("/groups")
+            && query.contains("startIndex")
+            && !query.contains("excludedAttributes")
+    }
+
+    /// A person's page at 500 groups × 200 members (`--member-groups 500`, Bench Person in 50 of
+    /// them): the index's last page added (`people-index-complete`) → the groups table painted
+    /// (`person-groups-shown`), each on a fresh page; and the read itself: its list requests
+    /// (the sandbox's log) and its wall time (the first list request's Resource Timing start →
+    /// `people-index-complete`).
+    async fn person_groups(reps: usize) -> Result<Vec<Row>> {
+        let args = ["--member-groups", "500", "--member-group-size", "200"];
+        session("bench-person-groups", &args, move |p, rows| async move {
+            p.connect().await?;
+            let id = user_id(&p, BENCH_PERSON).await?;
+            let (mut shown_after, mut walls, mut lists) = (Vec::new(), Vec::new(), Vec::new());
+            let mut arrived = Vec::new();
+            for _ in 0..reps {
+                leave(&p).await?;
+                p.control.clear_requests().await?;
+                open_person(&p, &id).await?;
+                let shown = p.wait_marks("person-groups-shown", 0, STEP).await?;
+                let complete = p.marks("people-index-complete").await?;
+                let Some(&done) = complete.last() else {
+                    bail!("the groups table was shown without a people-index-complete mark");
+                };
+                let Some(&at) = shown.iter().find(|t| **t >= done) else {
+                    bail!("no person-groups-shown mark after people-index-complete");
+                };
+                shown_after.push(at - done);
+                // The table is Bench Person's 50 groups, not a partial or empty one.
+                let n = p.rows("Groups of Bench Person").await?.len();
+                ensure!(n == 50, "the person's groups table has {n} rows, not 50");
+                // The index's pages in Resource Timing: the first one's start, the last one's
+                // last byte.
+                let ends = p
+                    .js("const e = performance.getEntriesByType('resource').filter(e => e.initiatorType === 'fetch' && new URL(e.name).pathname.toLowerCase().endsWith('/groups') && e.name.includes('startIndex') && !e.name.includes('excludedAttributes')); return e.length ? [e[0].startTime, e[e.length - 1].responseEnd] : null;")
+                    .await?;
+                if let (Some(first), Some(last)) = (ends[0].as_f64(), ends[1].as_f64()) {
+                    walls.push(done - first);
+                    arrived.push(at - last);
+                }
+                let log = requests(&p).await?;
+                lists.push(log.iter().filter(|r| is_index_page(r)).count());
+            }
+            let m = median(&shown_after);
+            push(
+                &rows,
+                judged(
+                    "A person's groups at 500 groups × 200 members: last page → table shown",
+                    spread(&shown_after),
+                    "median ≤1 s",
+                    m <= 1000.0,
+                ),
+            );
+            let lists: Vec<String> = lists.iter().map(ToString::to_string).collect();
+            push(
+                &rows,
+                row(
+                    "  the read: list requests, first sent → index complete",
+                    format!("{} requests; {}", lists.join(", "), spread(&walls)),
+                ),
+            );
+            push(
+                &rows,
+                row(
+                    "  the last page's answer received → table shown (parse, index, render)",
+                    spread(&arrived),
+                ),
+            );
+            Ok(())
+        })
+        .await
+    }
+
+    /// The review of removing Ravi Shankar from all his 50 groups (`--many-groups 49`):
+    /// `cross-review-start` → `cross-review-end`, each on a fresh page. A "not measured" row
+    /// while the panel has no such button or marks.
+    async fn cross_review(reps: usize) -> Result<Vec<Row>> {
+        session(
+            "bench-cross-review",
+            &["--many-groups", "49"],
+            move |p, rows| async move {
+                const WHAT: &str = "Review of a 50-group change: diff built";
+                let not_measured = |why: String| Row {
+                    what: WHAT.into(),
+                    result: format!("not measured: {why}"),
+                    target: "median ≤20 ms".into(),
+                    ok: None,
+                };
+                p.connect().await?;
+                let id = user_id(&p, RAVI).await?;
+                let mut times = Vec::new();
+                for _ in 0..reps {
+                    leave(&p).await?;
+                    open_person(&p, &id).await?;
+                    p.wait_marks("person-groups-shown", 0, STEP).await?;
+                    if !p.is_shown("button", "button", REMOVE_FROM_ALL).await? {
+                        push(
+                            &rows,
+                            not_measured(format!(
+                                "the person's page has no “{REMOVE_FROM_ALL}” button"
+                            )),
+                        );
+                        return Ok(());
+                    }
+                    p.click(REMOVE_FROM_ALL).await?;
+                    let Ok(ends) = p
+                        .wait_marks("cross-review-end", 0, Duration::from_secs(30))
+                        .await
+                    else {
+                        push(
+                            &rows,
+                            not_measured(format!(
+                                "“{REMOVE_FROM_ALL}” sets no cross-review-end mark"
+                            )),
+                        );
+                        return Ok(());
+                    };
+                    let starts = p.marks("cross-review-start").await?;
+                    let (Some(s), Some(e)) = (starts.last(), ends.last()) else {
+                        push(&rows, not_measured("no cross-review-start mark".into()));
+                        return Ok(());
+                    };
+                    times.push(e - s);
+                }
+                let m = median(&times);
+                push(
+                    &rows,
+                    judged(WHAT, spread(&times), "median ≤20 ms", m <= 20.0),
                 );
                 Ok(())
             },

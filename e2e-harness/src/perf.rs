@@ -21,6 +21,14 @@ pub const PANEL_MARKS: &[&str] = &[
     "save-shown",
 ];
 
+/// The marks of a person's page (People's index read, then the person's groups shown); a test
+/// in tests/e2e/people.rs checks them.
+pub const PEOPLE_MARKS: [&str; 2] = ["people-index-complete", "person-groups-shown"];
+
+/// The marks around building the review of a change across a person's groups ("Remove from
+/// all groups" and the like); the same test checks them.
+pub const CROSS_REVIEW_MARKS: [&str; 2] = ["cross-review-start", "cross-review-end"];
+
 impl Panel {
     /// The times (ms since navigation start) of every mark named `name`, oldest first.
     pub async fn marks(&self, name: &str) -> Result<Vec<f64>> {

@@ -83,6 +83,17 @@ struct Cli {
     #[arg(long, default_value_t = 0, value_name = "N")]
     many_groups: usize,
 
+    /// Also seed N groups "Unit 001", "Unit 002", … of --member-group-size members each
+    /// (distinct users drawn from the seeded ones), after all the others, and Bench Person
+    /// (bench.person@blobsrus.co) in every 10th of them: Unit 001, 011, 021, … (50 groups of
+    /// 500). The other users and groups keep their ids and members.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    member_groups: usize,
+
+    /// Members of each --member-groups group (at most the seeded users plus Bench Person).
+    #[arg(long, default_value_t = 200, value_name = "M")]
+    member_group_size: usize,
+
     /// Seed of the demo-data generator (same seed and flags, same data).
     #[arg(long, default_value_t = DEFAULT_SEED)]
     seed: u64,
@@ -207,6 +218,8 @@ fn config(cli: Cli) -> Result<(Config, SocketAddr, bool), String> {
             seed: cli.seed,
             extra_groups: cli.extra_groups,
             many_groups: cli.many_groups,
+            member_groups: cli.member_groups,
+            member_group_size: cli.member_group_size,
         },
         serve_dir: cli.serve,
         cors_origin,

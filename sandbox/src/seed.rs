@@ -23,6 +23,11 @@ pub struct SeedConfig {
     /// `--many-groups N`: N groups "Project 01", … and the people of `MANY_GROUPS_PEOPLE`, who
     /// are in many of them (0 = none of either).
     pub many_groups: usize,
+    /// `--member-groups N`: N groups "Unit 001", … of `member_group_size` members each, and
+    /// [`BENCH_PERSON`] in every [`BENCH_PERSON_EVERY`]th of them (0 = none of either).
+    pub member_groups: usize,
+    /// Members per `--member-groups` group (at most the seeded users plus Bench Person).
+    pub member_group_size: usize,
 }
 
 impl Default for SeedConfig {
@@ -33,6 +38,8 @@ impl Default for SeedConfig {
             seed: DEFAULT_SEED,
             extra_groups: 0,
             many_groups: 0,
+            member_groups: 0,
+            member_group_size: 200,
         }
     }
 }
@@ -69,6 +76,18 @@ pub const JANE: (&str, &str, &str) = ("Jane", "Offboard", "jane.offboard");
 pub const OLU: (&str, &str, &str) = ("Olu", "Newcomer", "olu.newcomer");
 /// Jane Offboard is in the first this many Project groups (besides Everyone, Sales, Support).
 pub const JANE_PROJECTS: usize = 9;
+
+/// With `--member-groups`: a person in many big groups, for the benchmark of a person's page.
+/// (given, family, email local part)
+pub const BENCH_PERSON: (&str, &str, &str) = ("Bench", "Person", "bench.person");
+/// Bench Person is in Unit 001, Unit 011, Unit 021, …: every this many `--member-groups` group.
+pub const BENCH_PERSON_EVERY: usize = 10;
+
+/// The name of the `n`th (1-based) `--member-groups` group: "Unit 001" … "Unit 999", then
+/// "Unit 1000" ….
+pub fn member_group_name(n: usize) -> String {
+    format!("Unit {n:03}")
+}
 
 /// Members per extra group: at most this many, drawn from the seeded users.
 const EXTRA_GROUP_MAX_MEMBERS: u64 = 5;
@@ -336,6 +355,11 @@ pub fn build(cfg: &SeedConfig) -> Store {
         );
     }
 
+    let member_names: Vec<String> = (1..=cfg.member_groups).map(member_group_name).collect();
+    if cfg.member_groups > 0 {
+        plan_member_groups(cfg, &mut store, &mut plan, &member_names, users_start);
+    }
+
     let groups_start = ms_from_civil(2024, 12, 2, 15, 30, 0, 0).max(
         // Groups are created after the last user joined.
         store.users().iter().map(|u| u.created).max().unwrap_or(0) + 60_000,
@@ -404,6 +428,53 @@ fn plan_many_groups<'a>(
         members.push(ravi.clone());
         if i < JANE_PROJECTS {
             members.push(jane.clone());
+        }
+        plan.push((name.as_str(), members));
+    }
+}
+
+/// `--member-groups`: adds Bench Person (after every other user, with an id from its own
+/// generator, so nobody else changes) and plans the Unit groups, last: each of
+/// `member_group_size` distinct users drawn from the others, Bench Person taking one of the
+/// places in every [`BENCH_PERSON_EVERY`]th, starting with the first.
+fn plan_member_groups<'a>(
+    cfg: &SeedConfig,
+    store: &mut Store,
+    plan: &mut Vec<(&'a str, Vec<String>)>,
+    names: &'a [String],
+    users_start: Millis,
+) {
+    let mut rng = SplitMix64::new(cfg.seed ^ 0x510E_527F_ADE6_82D1);
+    let mut others: Vec<String> = store.users().iter().map(|u| u.id.clone()).collect();
+    let (given, family, local) = BENCH_PERSON;
+    let person = uuid_v4(&mut rng);
+    // Early in November: before the last user joined, so group times do not move.
+    let created = users_start + 4 * 86_400_000;
+    // The seeded emails are first.last of other names, so this cannot clash.
+    let _ = store.insert_user(User {
+        id: person.clone(),
+        user_name: format!("{local}@{EMAIL_DOMAIN}"),
+        display_name: format!("{given} {family}"),
+        given_name: given.to_string(),
+        family_name: family.to_string(),
+        active: true,
+        created,
+        last_modified: created,
+    });
+    for (i, name) in names.iter().enumerate() {
+        let with_person = i % BENCH_PERSON_EVERY == 0;
+        let size = cfg
+            .member_group_size
+            .saturating_sub(usize::from(with_person));
+        let size = size.min(others.len());
+        // A partial Fisher–Yates shuffle: the first `size` are distinct and drawn evenly.
+        for j in 0..size {
+            let k = j + rng.below((others.len() - j) as u64) as usize;
+            others.swap(j, k);
+        }
+        let mut members = others[..size].to_vec();
+        if with_person && cfg.member_group_size > 0 {
+            members.push(person.clone());
         }
         plan.push((name.as_str(), members));
     }
@@ -627,6 +698,56 @@ mod tests {
         }
         assert_eq!(both.groups()[13].display_name(), "Project 01");
         assert_eq!(project_group_name(100), "Project 100");
+    }
+
+    #[test]
+    fn member_groups_come_last_with_bench_person_in_every_tenth() {
+        let plain = build(&SeedConfig {
+            many_groups: 3,
+            ..SeedConfig::default()
+        });
+        let s = build(&SeedConfig {
+            many_groups: 3,
+            member_groups: 25,
+            member_group_size: 200,
+            ..SeedConfig::default()
+        });
+        assert_eq!(s.users().len(), plain.users().len() + 1);
+        assert_eq!(&s.users()[..plain.users().len()], plain.users());
+        let all = |s: &Store| {
+            s.groups()
+                .iter()
+                .map(|g| (g.id().to_string(), g.members().to_vec()))
+                .collect::<Vec<_>>()
+        };
+        let n = plain.groups().len();
+        assert_eq!(all(&s)[..n], all(&plain)[..]);
+        assert_eq!(s.groups().len(), n + 25);
+        assert_eq!(s.groups()[n].display_name(), "Unit 001");
+        let person = s
+            .user_by_name(&format!("{}@{EMAIL_DOMAIN}", BENCH_PERSON.2))
+            .unwrap();
+        assert_eq!(person.display_name, "Bench Person");
+        let theirs: Vec<&str> = s
+            .groups_of_user(&person.id)
+            .iter()
+            .map(|g| g.display_name())
+            .collect();
+        assert_eq!(theirs, ["Unit 001", "Unit 011", "Unit 021"]);
+        for g in &s.groups()[n..] {
+            assert_eq!(g.members().len(), 200, "{}", g.display_name());
+            let mut m = g.members().to_vec();
+            m.sort();
+            m.dedup();
+            assert_eq!(m.len(), 200, "{} has a member twice", g.display_name());
+        }
+        let again = build(&SeedConfig {
+            many_groups: 3,
+            member_groups: 25,
+            ..SeedConfig::default()
+        });
+        assert_eq!(all(&s), all(&again));
+        assert_eq!(member_group_name(1000), "Unit 1000");
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Performance marks (User Timing) at the moments `scripts/bench` measures: the panel ready,
-//! a group load sent and shown, a save's steps, the review diff. docs/performance.md lists them.
+//! a group load sent and shown, a save's steps, the review diff, a person's groups shown.
+//! docs/performance.md lists them.
 //! A mark is a few bytes in the page's timeline; nothing is sent anywhere.
 
 use js_sys::{Function, Object, Reflect};

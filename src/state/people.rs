@@ -117,6 +117,7 @@ impl PeopleIndex {
                 }
             }
             people.index.set(Some(read));
+            crate::browser::perf::mark("people-index-complete");
             people.progress.set(None);
             people.reading.set(false);
         });

@@ -340,3 +340,35 @@ async fn an_email_in_another_case_is_found_where_the_server_filter_is_case_sensi
     })
     .await
 }
+
+/// `scripts/bench` times a person's page between its performance marks: the index complete,
+/// then the groups table painted; and the review of "Remove from all groups" between its own.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_person_s_page_sets_the_bench_marks() -> Result<()> {
+    run("people-marks", |p| async move {
+        p.connect().await?;
+        let (person, _, _) = two_people(&p).await?;
+        p.js(&format!(
+            "location.hash = '#/people/{}'; return true;",
+            person.id
+        ))
+        .await?;
+        let [complete, shown] = e2e_harness::perf::PEOPLE_MARKS;
+        let shown = p.wait_marks(shown, 0, e2e_harness::WAIT).await?;
+        let complete = p.marks(complete).await?;
+        ensure!(
+            complete.len() == 1 && complete[0] <= shown[0],
+            "people-index-complete {complete:?} is not once before person-groups-shown {shown:?}"
+        );
+        p.click("Remove from all groups").await?;
+        let [start, end] = e2e_harness::perf::CROSS_REVIEW_MARKS;
+        let end = p.wait_marks(end, 0, e2e_harness::WAIT).await?;
+        let start = p.marks(start).await?;
+        ensure!(
+            start.len() == 1 && start[0] <= end[0],
+            "cross-review-start {start:?} is not once before cross-review-end {end:?}"
+        );
+        Ok(())
+    })
+    .await
+}

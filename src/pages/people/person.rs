@@ -133,6 +133,7 @@ fn table_view(
     caption: String,
     groups: Vec<GroupInfo>,
 ) -> impl IntoView {
+    crate::browser::perf::mark_after_paint("person-groups-shown");
     let said = groups_said(groups.len());
     let table = (!groups.is_empty()).then(|| {
         view! {
