@@ -27,7 +27,10 @@ fn groups_of(groups: &[Group], user: &str) -> Vec<(String, usize)> {
 async fn table_shows(p: &Panel, name: &str, want: &[(String, usize)]) -> Result<()> {
     let caption = format!("Groups of {name}");
     // Each row ends in its "Remove" button.
-    let mut want_rows: Vec<String> = want.iter().map(|(g, n)| format!("{g} {n} Remove")).collect();
+    let mut want_rows: Vec<String> = want
+        .iter()
+        .map(|(g, n)| format!("{g} {n} Remove"))
+        .collect();
     want_rows.sort();
     p.rows_where(&caption, "list exactly the person's groups", |rows| {
         let mut rows = rows.to_vec();
