@@ -116,3 +116,18 @@ pub fn escape_closes_panels() {
         }
     });
 }
+
+/// Focuses the element with `id` once the changes made now are in the page, but only when the
+/// focus was lost (on the page's body, as when the focused button was removed): a run's Stop
+/// gone at its end. Never takes the focus from where the admin is working.
+pub fn focus_if_lost(id: &'static str) {
+    spawn_local(async move {
+        crate::browser::time::sleep_ms(0).await;
+        let lost = document()
+            .active_element()
+            .is_none_or(|a| a.tag_name().eq_ignore_ascii_case("body"));
+        if let Some(el) = html_element(id).filter(|_| lost) {
+            let _ = el.focus();
+        }
+    });
+}

@@ -2,6 +2,7 @@
 //! after a 429, "Stop"; then a table with each group's result, "Retry failed" and "Close".
 //! And after a reload in the middle: "Resume" or "Discard the rest".
 
+use crate::browser::focus::focus_if_lost;
 use crate::core::cross_change::{plural, CrossChange};
 use crate::core::cross_run::{summary, CrossRun, GroupResult};
 use crate::core::cross_stored::StoredRun;
@@ -15,13 +16,14 @@ use leptos::prelude::*;
 pub fn CrossRunPanel() -> impl IntoView {
     let app = use_app_state();
     let cross = app.cross;
+    let has_run = move || cross.run.with(Option::is_some);
     view! {
         {move || cross.interrupted.get().map(|s| interrupted_view(cross, s))}
         {move || cross.problem.get().map(|p| view! { <p class="notice error" role="alert">{p}</p> })}
         <div role="status" class="cross-status">
             {move || cross.run.with(|r| r.as_ref().map(status_text))}
         </div>
-        {move || cross.run.with(|r| r.as_ref().map(|r| run_view(cross, r)))}
+        <Show when=has_run>{move || run_view(cross)}</Show>
     }
 }
 
@@ -35,39 +37,53 @@ fn status_text(run: &CrossRun) -> String {
     }
 }
 
-fn run_view(cross: CrossChanges, run: &CrossRun) -> impl IntoView {
-    let (done, all) = run.progress();
-    let running = run.is_running();
-    let stopping = run.stop_requested() && running;
-    let retryable = !running
-        && run
-            .results()
-            .iter()
-            .any(|r| matches!(r, GroupResult::Failed { .. } | GroupResult::Stopped));
+/// The run's section. Its controls stay in place while it runs (only their text and state
+/// change), so the focus on Stop is not lost at each group.
+fn run_view(cross: CrossChanges) -> impl IntoView {
     let app = use_app_state();
+    let with_run = move |f: fn(&CrossRun) -> bool| cross.run.with(|r| r.as_ref().is_some_and(f));
+    let running = move || with_run(CrossRun::is_running);
+    let stopping = move || with_run(|r| r.is_running() && r.stop_requested());
+    let retryable = move || {
+        with_run(|r| {
+            !r.is_running()
+                && r.results()
+                    .iter()
+                    .any(|r| matches!(r, GroupResult::Failed { .. } | GroupResult::Stopped))
+        })
+    };
+    let progress = move || {
+        cross
+            .run
+            .with(|r| r.as_ref().map_or((0, 0), CrossRun::progress))
+    };
+    let title = move || cross.run.with(|r| r.as_ref().map(|r| r.change().title()));
+    // At the end Stop goes: the focus it had moves to the heading.
+    Effect::new(move |was: Option<bool>| {
+        let now = running();
+        if was == Some(true) && !now {
+            focus_if_lost("cross-run-heading");
+        }
+        now
+    });
     view! {
         <section class="card cross-run" aria-labelledby="cross-run-heading">
-            <h3 id="cross-run-heading"><bdi>{run.change().title()}</bdi></h3>
+            <h3 id="cross-run-heading" tabindex="-1"><bdi>{title}</bdi></h3>
             <label class="progress">
-                {format!("{done} of {all} groups")}
-                <progress aria-label="Applying changes" max=all.max(1).to_string() value=done.to_string()></progress>
+                {move || format!("{} of {} groups", progress().0, progress().1)}
+                <progress aria-label="Applying changes" max=move || progress().1.max(1).to_string() value=move || progress().0.to_string()></progress>
             </label>
             {move || cross.waiting.get().map(|s| view! {
                 <p class="warning-text">{format!("Waiting {s} s (the server asked to slow down, or did not answer), then this group is read again.")}</p>
             })}
-            {results_table(run.change(), run.results(), run.current())}
+            {move || cross.run.with(|r| r.as_ref().map(|r| results_table(r.change(), r.results(), r.current())))}
             <div class="actions">
-                {running.then(|| view! {
-                    <button type="button" disabled=stopping on:click=move |_| cross.stop()>
-                        {if stopping { "Stopping after this group…" } else { "Stop" }}
-                    </button>
-                })}
-                {retryable.then(|| view! {
-                    <button type="button" class="primary" on:click=move |_| cross.retry_failed(app)>"Retry failed"</button>
-                })}
-                {(!running).then(|| view! {
-                    <button type="button" on:click=move |_| cross.close()>"Close"</button>
-                })}
+                // Not disabled while stopping: a disabled button would drop the focus.
+                <button type="button" hidden=move || !running() on:click=move |_| cross.stop()>
+                    {move || if stopping() { "Stopping after this group…" } else { "Stop" }}
+                </button>
+                <button type="button" class="primary" hidden=move || !retryable() on:click=move |_| cross.retry_failed(app)>"Retry failed"</button>
+                <button type="button" hidden=running on:click=move |_| cross.close()>"Close"</button>
             </div>
         </section>
     }

@@ -5,6 +5,7 @@
 
 use super::session::Session;
 use super::AppState;
+use crate::browser::focus::focus_soon;
 use crate::browser::http::ScimClient;
 use crate::browser::{perf, storage, time};
 use crate::core::cross_change::CrossChange;
@@ -111,6 +112,8 @@ impl CrossChanges {
         };
         if self.begin(app, stored) {
             self.review.set(None);
+            // Confirm changes goes with the review: the focus goes to the run it started.
+            focus_soon("cross-run-heading");
         }
     }
 

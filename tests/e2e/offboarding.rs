@@ -102,6 +102,22 @@ async fn open_person(p: &Panel, who: &User) -> Result<()> {
     Ok(())
 }
 
+/// Waits for the keyboard focus to be on the element with `id`.
+async fn focus_on(p: &Panel, id: &str) -> Result<()> {
+    e2e_harness::eventually(&format!("the focus on #{id}"), || async {
+        let focused = p
+            .js("return document.activeElement?.id ?? '';")
+            .await
+            .map_err(|e| e.to_string())?;
+        if focused == id {
+            Ok(())
+        } else {
+            Err(format!("the focus is on {focused:?}"))
+        }
+    })
+    .await
+}
+
 /// The run's end: "Changes applied. …" in the status.
 async fn applied(p: &Panel) -> Result<String> {
     p.status_where("the change applied", |s| s.starts_with("Changes applied."))
@@ -163,28 +179,13 @@ async fn remove_from_all_groups_keeps_concurrent_changes_and_skips_what_is_done(
         // The review takes the focus; Escape goes back to the person, nothing sent.
         p.click("Remove from all groups").await?;
         p.heading("Review changes").await?;
-        let focused = p.js("return document.activeElement?.id ?? '';").await?;
-        ensure!(
-            focused == "cross-review-heading",
-            "the focus is on {focused}"
-        );
+        focus_on(&p, "cross-review-heading").await?;
         p.press(fantoccini::key::Key::Escape).await?;
-        e2e_harness::eventually("the review to close", || async {
-            let focused = p
-                .js("return document.activeElement?.id ?? '';")
-                .await
-                .map_err(|e| e.to_string())?;
-            let open = p
-                .has_region("Review changes")
-                .await
-                .map_err(|e| e.to_string())?;
-            if !open && focused == "person-heading" {
-                Ok(())
-            } else {
-                Err(format!("open {open}, focus on {focused}"))
-            }
-        })
-        .await?;
+        focus_on(&p, "person-heading").await?;
+        ensure!(
+            !p.has_region("Review changes").await?,
+            "Escape left the review open"
+        );
 
         // The review: every group, the cost, and the user name to type.
         p.click("Remove from all groups").await?;
@@ -213,6 +214,8 @@ async fn remove_from_all_groups_keeps_concurrent_changes_and_skips_what_is_done(
         p.screenshot("review").await?;
         p.control.clear_requests().await?;
         p.click("Confirm changes").await?;
+        // Confirm changes went with the review: the focus is on the run it started.
+        focus_on(&p, "cross-run-heading").await?;
         let said = applied(&p).await?;
         ensure!(
             said.contains("Saved 11") && said.contains("already done 1"),
@@ -440,6 +443,8 @@ async fn stop_failures_retry_and_a_reload_lose_nobody() -> Result<()> {
         .await?;
         p.click("Stop").await?;
         let said = applied(&p).await?;
+        // Stop went with the run's end; its focus went to the run's heading, not the page.
+        focus_on(&p, "cross-run-heading").await?;
         ensure!(
             said.contains("failed 1") && said.contains("stopped"),
             "the run said {said:?}"
