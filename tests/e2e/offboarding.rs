@@ -498,6 +498,11 @@ async fn stop_failures_retry_and_a_reload_lose_nobody() -> Result<()> {
             e2e_harness::number_after(s, "Applying changes:").is_some_and(|n| n >= 3)
         })
         .await?;
+        // Leaving the page in the middle asks first.
+        let asks = p
+            .js("const e = new Event('beforeunload', {cancelable: true}); window.dispatchEvent(e); return e.defaultPrevented;")
+            .await?;
+        ensure!(asks == json!(true), "leaving in the middle of a change does not ask");
         p.reload().await?;
         p.click_link("People").await?;
         p.heading("A change was interrupted").await?;
