@@ -8,7 +8,8 @@
 //! - The review takes the focus, Escape goes back to the person.
 //! - With If-Match and PATCH (rfc7644 mode): one request a group; a 412 reads and writes again.
 //! - A 429 (with Retry-After) waited out and the group read again; a write answered after the
-//!   request timeout found done by Retry failed, not written twice.
+//!   request timeout found done by Retry failed, not written twice; Forget key in the middle
+//!   sends nothing more, and Resume after Connect finishes the change.
 //! - "Stop", a failed write (503, and a write whose answer was lost), "Retry failed", and a
 //!   reload in the middle resumed: nobody but the person leaves any group, nobody is doubled.
 //!
@@ -717,6 +718,51 @@ async fn a_429_and_a_timeout_lose_nobody() -> Result<()> {
         );
         ensure!(
             unchanged(&end) == unchanged(&before),
+            "someone else's membership changed"
+        );
+        p.click("Close").await?;
+
+        // Forget key in the middle: nothing more is sent; after Connect, Resume finishes it.
+        p.control.set_faults(json!({ "latency_ms": 600 })).await?;
+        let three: Vec<Group> = end
+            .iter()
+            .filter(|g| g.display_name.starts_with("Project"))
+            .take(3)
+            .cloned()
+            .collect();
+        p.click("Add to groups").await?;
+        for g in &three {
+            let label = format!("{} ({} members)", g.display_name, g.members.len());
+            p.set_checkbox(&label, true).await?;
+        }
+        p.click("Review changes").await?;
+        p.wait_text("Add Jane Offboard to 3 groups").await?;
+        p.click("Confirm changes").await?;
+        p.status_where("1 group done", |s| {
+            e2e_harness::number_after(s, "Applying changes:").is_some_and(|n| n >= 1)
+        })
+        .await?;
+        p.click("Forget key").await?;
+        p.control.clear_faults().await?;
+        p.control.clear_requests().await?;
+        tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+        let log = p.control.requests().await?;
+        ensure!(
+            log.is_empty(),
+            "sent after Forget key: {}",
+            requests_text(&log)
+        );
+        p.connect().await?;
+        p.click_link("People").await?;
+        p.heading("A change was interrupted").await?;
+        p.click("Resume").await?;
+        applied(&p).await?;
+        let now = p.api.all_groups().await?;
+        let want: BTreeSet<String> = three.iter().map(|g| g.id.clone()).collect();
+        let janes = group_ids_of(&now, &jane.id);
+        ensure!(janes == want, "Jane is in {janes:?}, want {want:?}");
+        ensure!(
+            unchanged(&now) == unchanged(&before),
             "someone else's membership changed"
         );
         Ok(())
