@@ -105,7 +105,9 @@ fn listen_to_the_window(state: AppState) {
     let _unload = window_event_listener(leptos::ev::beforeunload, move |ev| {
         // Before the page goes (a reload too): the edit still waiting to be written.
         state.keep_draft_now();
-        if state.dirty.get_untracked() {
+        // A change across groups in the middle of its run asks too (a reload would offer to
+        // resume it, but closing the tab leaves the rest undone).
+        if state.dirty.get_untracked() || untrack(|| state.cross.is_running()) {
             ev.prevent_default();
             ev.set_return_value("There are unsaved changes.");
         }

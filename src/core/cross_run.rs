@@ -157,6 +157,12 @@ impl CrossRun {
         self.next()
     }
 
+    /// The key went: nothing more is sent. The group in flight and the rest keep no result,
+    /// so the run kept in the tab resumes them (each read first).
+    pub fn halt(&mut self) {
+        self.state = State::Idle;
+    }
+
     /// "Stop": the group in flight finishes, the rest are marked stopped. A run waiting after a
     /// 429 has nothing in flight, so it stops at [`Self::after_wait`].
     pub fn stop(&mut self) {
@@ -745,6 +751,24 @@ mod tests {
         assert!(matches!(r.start(), CrossStep::Read { .. }));
         let mut r = run(CrossChange::add_to(person(), &[info("a")], &[]), true);
         assert!(matches!(r.start(), CrossStep::Read { .. }));
+    }
+
+    #[test]
+    fn halted_the_group_in_flight_and_the_rest_are_left_to_resume() {
+        let groups: Vec<GroupInfo> = ["a", "b"].iter().map(|i| info(i)).collect();
+        let mut r = run(CrossChange::add_to(person(), &groups, &[]), false);
+        r.start();
+        r.halt();
+        assert!(!r.is_running());
+        assert_eq!(r.stored().left(), 2);
+        // A reply arriving after it sends nothing.
+        let (w, step) = r.on_reply(
+            Reply::Read(Ok(group_with_id("a", "A", &[1], 1, false))),
+            0.5,
+        );
+        assert!(w.is_none());
+        assert_eq!(step, CrossStep::Done);
+        assert!(matches!(r.start(), CrossStep::Read { index: 0, .. }));
     }
 
     #[test]

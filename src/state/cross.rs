@@ -58,6 +58,7 @@ impl CrossChanges {
                 return;
             }
             cross.run.set(None);
+            cross.problem.set(None);
             let stored = server.and_then(|s| storage::load_cross_run(s.as_str()));
             let stored = stored.and_then(|text| StoredRun::from_text(&text));
             cross.interrupted.set(stored.filter(|s| s.left() > 0));
@@ -169,8 +170,8 @@ impl CrossChanges {
             return false;
         }
         let session = self.app_session;
-        let (client, base) = match (session.client(), session.connected.get_untracked()) {
-            (Ok(c), Some(b)) => (c, b),
+        let base = match (session.client(), session.connected.get_untracked()) {
+            (Ok(_), Some(b)) => b,
             (Err(why), _) => {
                 self.problem.set(Some(why.to_string()));
                 return false;
@@ -187,22 +188,28 @@ impl CrossChanges {
         self.run.set(Some(run));
         self.keep();
         let cross = *self;
-        spawn_local(async move { cross.drive(app, client, step).await });
+        spawn_local(async move { cross.drive(app, step).await });
         true
     }
 
     /// Sends each step's request and hands the answer to the run, until it is done.
-    async fn drive(self, app: AppState, client: ScimClient, mut step: CrossStep) {
+    async fn drive(self, app: AppState, mut step: CrossStep) {
         let session = self.app_session;
         loop {
             let reply = match step {
                 CrossStep::Read { group_id, .. } => {
+                    let Some(client) = self.client_or_halt() else {
+                        return;
+                    };
                     let read = client.check_group(&group_id).await;
                     Reply::Read(read.map_err(|e| session.heard(e)))
                 }
                 CrossStep::Write {
                     group_id, request, ..
                 } => {
+                    let Some(client) = self.client_or_halt() else {
+                        return;
+                    };
                     let written = client.save(&request, &group_id).await;
                     Reply::Write(written.map_err(|e| session.heard(e)))
                 }
@@ -248,6 +255,21 @@ impl CrossChanges {
             }
             self.keep();
             step = next;
+        }
+    }
+
+    /// A client from the key kept now, for each request: after Forget key, an idle tab or a
+    /// 401, nothing more is sent; the group in flight and the rest are left for Resume.
+    fn client_or_halt(&self) -> Option<ScimClient> {
+        match self.app_session.client() {
+            Ok(c) => Some(c),
+            Err(why) => {
+                let _ = self.run.try_update(|r| r.as_mut().map(CrossRun::halt));
+                let _ = self
+                    .problem
+                    .try_set(Some(format!("The change stopped. {why}")));
+                None
+            }
         }
     }
 

@@ -7,6 +7,9 @@
 //!   applied whose answer was lost is "Failed", and Retry failed finds it done (no second write).
 //! - The review takes the focus, Escape goes back to the person.
 //! - With If-Match and PATCH (rfc7644 mode): one request a group; a 412 reads and writes again.
+//! - A 429 (with Retry-After) waited out and the group read again; a write answered after the
+//!   request timeout found done by Retry failed, not written twice; Forget key in the middle
+//!   sends nothing more, and Resume after Connect finishes the change.
 //! - "Stop", a failed write (503, and a write whose answer was lost), "Retry failed", and a
 //!   reload in the middle resumed: nobody but the person leaves any group, nobody is doubled.
 //!
@@ -496,6 +499,11 @@ async fn stop_failures_retry_and_a_reload_lose_nobody() -> Result<()> {
             e2e_harness::number_after(s, "Applying changes:").is_some_and(|n| n >= 3)
         })
         .await?;
+        // Leaving the page in the middle asks first.
+        let asks = p
+            .js("const e = new Event('beforeunload', {cancelable: true}); window.dispatchEvent(e); return e.defaultPrevented;")
+            .await?;
+        ensure!(asks == json!(true), "leaving in the middle of a change does not ask");
         p.reload().await?;
         p.click_link("People").await?;
         p.heading("A change was interrupted").await?;
@@ -602,6 +610,161 @@ async fn with_if_match_each_group_costs_one_request() -> Result<()> {
         );
         // The person's page says so from the index, without reading the groups again.
         p.wait_text("Not in any group.").await?;
+        Ok(())
+    })
+    .await
+}
+
+/// A 429 in the middle of a change is waited out and the group read again; a write applied
+/// whose answer came too late (the panel's request timeout) is "Failed", and Retry failed finds
+/// it done without writing it twice. Nobody else's membership changes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_429_and_a_timeout_lose_nobody() -> Result<()> {
+    let options = Options::default()
+        .args(&["--many-groups", "6"])
+        .config("request-timeout-seconds=2");
+    run_with("offboarding-429", options, |mut ps| async move {
+        let p = ps.remove(0);
+        p.connect().await?;
+        let ravi = person(&p, "Ravi Shankar").await?;
+        let jane = person(&p, "Jane Offboard").await?;
+        let before = p.api.all_groups().await?;
+        let unchanged = |groups: &[Group]| -> Vec<BTreeSet<String>> {
+            groups
+                .iter()
+                .map(|g| {
+                    let mut m = ids(g);
+                    m.remove(&ravi.id);
+                    m.remove(&jane.id);
+                    m
+                })
+                .collect()
+        };
+        let his = groups_of(&before, &ravi.id);
+
+        // 429 with Retry-After on one group's write, until the wait is shown.
+        p.control
+            .set_faults(json!({
+                "fail_status": 429,
+                "retry_after": "2",
+                "fail_method": "PUT",
+                "fail_path": his[1].id,
+            }))
+            .await?;
+        open_person(&p, &ravi).await?;
+        p.click("Remove from all groups").await?;
+        p.fill("Type the user name to confirm", &ravi.user_name)
+            .await?;
+        p.click("Confirm changes").await?;
+        p.wait_text("the server asked to slow down").await?;
+        p.screenshot("waiting").await?;
+        p.control.clear_faults().await?;
+        let said = applied(&p).await?;
+        ensure!(!said.contains("failed"), "the run said {said:?}");
+        let mid = p.api.all_groups().await?;
+        ensure!(
+            groups_of(&mid, &ravi.id).is_empty(),
+            "Ravi is still in a group"
+        );
+        ensure!(
+            unchanged(&mid) == unchanged(&before),
+            "someone else's membership changed"
+        );
+        p.click("Close").await?;
+
+        // A write applied but answered after the panel's 2 s timeout.
+        let hers = groups_of(&mid, &jane.id);
+        let slow = hers
+            .iter()
+            .find(|g| g.members.len() < 100)
+            .context("Jane has no small group")?
+            .id
+            .clone();
+        p.control
+            .set_faults(json!({
+                "latency_ms": 3000,
+                "after_write": true,
+                "fail_method": "PUT",
+                "fail_path": slow,
+            }))
+            .await?;
+        open_person(&p, &jane).await?;
+        p.click("Remove from all groups").await?;
+        p.fill("Type the user name to confirm", &jane.user_name)
+            .await?;
+        p.click("Confirm changes").await?;
+        let said = applied(&p).await?;
+        ensure!(said.contains("failed 1"), "the run said {said:?}");
+        p.wait_text("did not answer within 2 seconds").await?;
+        p.control.clear_faults().await?;
+        p.control.clear_requests().await?;
+        p.click("Retry failed").await?;
+        let said = applied(&p).await?;
+        ensure!(
+            said.contains("already done 1") && !said.contains("failed"),
+            "the retry said {said:?}"
+        );
+        let log = p.control.requests().await?;
+        ensure!(
+            !log.iter()
+                .any(|r| r.method != "GET" && r.path.ends_with(&slow)),
+            "the group whose write went through was written again: {}",
+            requests_text(&log)
+        );
+        let end = p.api.all_groups().await?;
+        ensure!(
+            groups_of(&end, &jane.id).is_empty(),
+            "Jane is still in a group"
+        );
+        ensure!(
+            unchanged(&end) == unchanged(&before),
+            "someone else's membership changed"
+        );
+        p.click("Close").await?;
+
+        // Forget key in the middle: nothing more is sent; after Connect, Resume finishes it.
+        p.control.set_faults(json!({ "latency_ms": 600 })).await?;
+        let three: Vec<Group> = end
+            .iter()
+            .filter(|g| g.display_name.starts_with("Project"))
+            .take(3)
+            .cloned()
+            .collect();
+        p.click("Add to groups").await?;
+        for g in &three {
+            let label = format!("{} ({} members)", g.display_name, g.members.len());
+            p.set_checkbox(&label, true).await?;
+        }
+        p.click("Review changes").await?;
+        p.wait_text("Add Jane Offboard to 3 groups").await?;
+        p.click("Confirm changes").await?;
+        p.status_where("1 group done", |s| {
+            e2e_harness::number_after(s, "Applying changes:").is_some_and(|n| n >= 1)
+        })
+        .await?;
+        p.click("Forget key").await?;
+        p.control.clear_faults().await?;
+        p.control.clear_requests().await?;
+        tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+        let log = p.control.requests().await?;
+        ensure!(
+            log.is_empty(),
+            "sent after Forget key: {}",
+            requests_text(&log)
+        );
+        p.connect().await?;
+        p.click_link("People").await?;
+        p.heading("A change was interrupted").await?;
+        p.click("Resume").await?;
+        applied(&p).await?;
+        let now = p.api.all_groups().await?;
+        let want: BTreeSet<String> = three.iter().map(|g| g.id.clone()).collect();
+        let janes = group_ids_of(&now, &jane.id);
+        ensure!(janes == want, "Jane is in {janes:?}, want {want:?}");
+        ensure!(
+            unchanged(&now) == unchanged(&before),
+            "someone else's membership changed"
+        );
         Ok(())
     })
     .await
