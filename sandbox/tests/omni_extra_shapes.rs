@@ -17,6 +17,8 @@ use scim_sandbox::seed::{SeedConfig, EVENTS_MODEL, REVENUE_MODEL, WAREHOUSE_CONN
 use scim_sandbox::Config;
 use serde_json::{json, Value};
 
+/// Where the reference descriptions live; `OMNI_REFERENCE_DIR` overrides it (e.g. to try the
+/// run without them).
 const REFERENCE: &str = "/work/shared/reference";
 const EMBED: usize = 10;
 const PERSONAL: &str = "omni_pat_personal";
@@ -57,7 +59,8 @@ fn filter_query(f: &str) -> String {
 
 /// An OpenAPI description from the reference folder, or `None` (with a note) when absent.
 fn reference(file: &str) -> Option<Value> {
-    let path = format!("{REFERENCE}/{file}");
+    let dir = std::env::var("OMNI_REFERENCE_DIR").unwrap_or_else(|_| REFERENCE.to_string());
+    let path = format!("{dir}/{file}");
     match std::fs::read_to_string(&path) {
         Ok(text) => Some(serde_json::from_str(&text).expect("reference file is JSON")),
         Err(_) => {
