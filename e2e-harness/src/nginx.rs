@@ -48,7 +48,8 @@ fn substitute(text: &str, from: &str, to: &str, times: usize) -> Result<String> 
 pub fn render_nginx(port: u16, dist: &Path, upstream: &str) -> Result<String> {
     let text = read_config("nginx.conf")?;
     let text = substitute(&text, DIST_IN_CONFIG, &dist.display().to_string(), 2)?;
-    let text = substitute(&text, OMNI_IN_CONFIG, upstream, 1)?;
+    // Twice: /api/scim/v2/ and the model-roles path.
+    let text = substitute(&text, OMNI_IN_CONFIG, upstream, 2)?;
     let mut out = Vec::new();
     let mut listens = 0;
     let mut certs = 0;

@@ -233,6 +233,8 @@ fn help_documents_every_flag() {
         "--mode",
         "rfc7644",
         "--patch-no-content",
+        "--embed-users",
+        "--model-roles",
         "/__sandbox/faults",
     ] {
         assert!(help.contains(flag), "--help lacks {flag}:\n{help}");
@@ -335,4 +337,34 @@ async fn after_write_drop_applies_the_put_and_sends_nothing() {
         .map(|g| g.display_name().to_owned());
     assert_eq!(held.as_deref(), Some("Saved, answer lost"));
     task.abort();
+}
+
+/// `--embed-users` and `--model-roles` reach the seed from the command line.
+#[test]
+fn embed_users_and_model_roles_from_the_command_line() {
+    let key = Some("sandbox-demo-key");
+    let body = |res: String| -> serde_json::Value {
+        let (head, body) = res.split_once("\r\n\r\n").expect("a whole answer");
+        assert!(head.starts_with("HTTP/1.1 200"), "{res}");
+        serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {res}"))
+    };
+    let sb = start(&["--embed-users", "5", "--model-roles"], false);
+    let embed = body(get(sb.port, "/api/scim/v2/embed/Users", key));
+    assert_eq!(embed["totalResults"], 5);
+    let q = "filter=displayName%20eq%20%22Finance%22";
+    let finance = body(get(sb.port, &format!("/api/scim/v2/groups?{q}"), key));
+    let id = finance["Resources"][0]["id"].as_str().expect("Finance");
+    let roles = body(get(
+        sb.port,
+        &format!("/api/v1/user-groups/{id}/model-roles"),
+        key,
+    ));
+    assert_eq!(
+        roles["results"].as_array().map(Vec::len),
+        Some(2),
+        "{roles}"
+    );
+    let plain = start(&[], false);
+    let embed = body(get(plain.port, "/api/scim/v2/embed/Users", key));
+    assert_eq!(embed["totalResults"], 0);
 }

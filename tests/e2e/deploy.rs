@@ -156,6 +156,7 @@ async fn check_front_over_http(origin: &str, key: &str) -> Result<()> {
         .and_then(|g| g["id"].as_str())
         .context("no New hires group")?
         .to_owned();
+    check_model_roles_forwarded_alone(origin, key, &new_hires).await?;
     let users = http("GET", &format!("{api}/users?count=1"), Some(key), None).await?;
     let users: Value = serde_json::from_str(&users.body)?;
     let user = users["Resources"][0]["id"]
@@ -188,6 +189,56 @@ async fn check_front_over_http(origin: &str, key: &str) -> Result<()> {
         put.status,
         put.body.get(..300).unwrap_or(&put.body)
     );
+    Ok(())
+}
+
+/// Of Omni's REST API only `GET /api/v1/user-groups/<id>/model-roles` is forwarded (what a
+/// group grants), with the SCIM location's rules; other /api/v1 paths, which the sandbox would
+/// answer with the key, and other methods are not.
+async fn check_model_roles_forwarded_alone(origin: &str, key: &str, group: &str) -> Result<()> {
+    let roles = format!("{origin}/api/v1/user-groups/{group}/model-roles");
+    let a = http("GET", &roles, Some(key), None).await?;
+    ensure!(
+        a.status == 200,
+        "GET model-roles answered {}: {}",
+        a.status,
+        a.body
+    );
+    let v: Value = serde_json::from_str(&a.body)?;
+    ensure!(
+        v["userGroupId"] == group && v["results"].is_array(),
+        "model-roles body: {v}"
+    );
+    ensure!(
+        a.headers.get("cache-control").map(String::as_str) == Some("no-store"),
+        "model-roles Cache-Control: {:?}",
+        a.headers.get("cache-control")
+    );
+    let refused = http("GET", &roles, None, None).await?;
+    ensure!(
+        refused.status == 401,
+        "model-roles without a key answered {} through the proxy",
+        refused.status
+    );
+    let put = http("PUT", &roles, Some(key), Some("{}".into())).await?;
+    ensure!(
+        [403, 404, 405].contains(&put.status),
+        "PUT model-roles answered {} (only GET is forwarded)",
+        put.status
+    );
+    for other in [
+        "/api/v1/user-attributes".to_owned(),
+        format!("/api/v1/user-groups/{group}"),
+        format!("/api/v1/user-groups/{group}/model-roles/x"),
+        "/api/v1/users".to_owned(),
+    ] {
+        let a = http("GET", &format!("{origin}{other}"), Some(key), None).await?;
+        ensure!(
+            a.status == 404,
+            "GET {other} answered {}: it must not be forwarded",
+            a.status
+        );
+    }
     Ok(())
 }
 
