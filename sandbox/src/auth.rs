@@ -54,14 +54,26 @@ pub async fn require_key(State(state): State<AppState>, mut req: Request, next: 
             req.extensions_mut().insert(id);
             next.run(req).await
         }
-        None => refuse(cfg, token),
+        None => {
+            let v1 = crate::faults::full_path(&req).starts_with(crate::v1::API_V1);
+            refuse(cfg, token, v1)
+        }
     }
 }
 
-fn refuse(cfg: &crate::Config, token: Option<&str>) -> Response {
+/// `v1`: the request is for Omni's REST API, which says why in its own words.
+fn refuse(cfg: &crate::Config, token: Option<&str>, v1: bool) -> Response {
     match token {
         Some(t) if cfg.personal_token.as_deref().is_some_and(|p| same(t, p)) => {
-            ApiError::forbidden_personal_token().into_response()
+            if v1 {
+                ApiError::new(
+                    axum::http::StatusCode::FORBIDDEN,
+                    "Forbidden: this endpoint needs an organization API key with admin rights",
+                )
+                .into_response()
+            } else {
+                ApiError::forbidden_personal_token().into_response()
+            }
         }
         _ => {
             let mut res = ApiError::unauthorized().into_response();

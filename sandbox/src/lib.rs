@@ -7,6 +7,7 @@
 
 pub mod auth;
 pub mod control;
+pub mod embed;
 pub mod errors;
 pub mod etag;
 pub mod faults;
@@ -22,6 +23,7 @@ pub mod static_files;
 pub mod store;
 pub mod time;
 pub mod users;
+pub mod v1;
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
@@ -210,6 +212,10 @@ impl AppState {
 /// The whole application.
 pub fn router(state: AppState) -> Router {
     let mut api = Router::new().merge(groups::routes()).merge(users::routes());
+    if !state.config().rfc() {
+        // Omni's own endpoint; a generic SCIM server has none (the catch-all 404 answers).
+        api = api.merge(embed::routes());
+    }
     if state.config().rfc() {
         // Omni has none (its catch-all 404 answers there); RFC 7644 §4 spells it
         // `ServiceProviderConfig`, and some clients ask in lower case.
@@ -217,42 +223,17 @@ pub fn router(state: AppState) -> Router {
             api = api.route(path, get(spc));
         }
     }
-    let mut api = api
-        // A catch-all route rather than only a fallback: inside `nest` it outranks the
-        // `/api/{*rest}` route below, so unknown SCIM paths still pass the key check.
-        .route(
-            "/{*rest}",
-            axum::routing::any(|| async { ApiError::not_found("Not found") }),
-        )
-        .fallback(|| async { ApiError::not_found("Not found") })
-        .method_not_allowed_fallback(|| async {
-            ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "Method not allowed")
-        })
-        // Outermost last: log every request, then faults (which may answer instead of the
-        // API, even without a key, as a gateway would), then the key check, then the rate
-        // limit (per key, so only requests with a valid one count).
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            ratelimit::limit,
-        ))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            auth::require_key,
-        ))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            faults::inject,
-        ))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            reqlog::record,
-        ));
+    let mut api = guarded(api, &state);
     if state.config().rfc() {
         api = api.layer(axum::middleware::from_fn(errors::rfc_shape));
     }
 
-    let mut app = Router::new()
-        .nest(API_BASE, api)
+    let mut app = Router::new().nest(API_BASE, api);
+    if !state.config().rfc() {
+        // Omni's REST API beside SCIM; a generic SCIM server has none (404 below).
+        app = app.nest(v1::API_V1, guarded(v1::routes(), &state));
+    }
+    let mut app = app
         // Other /api paths must not fall through to the panel's index.html.
         .route(
             "/api/{*rest}",
@@ -271,6 +252,40 @@ pub fn router(state: AppState) -> Router {
         app = app.layer(cors(origin.clone()));
     }
     app
+}
+
+/// Wraps API routes in what every API request goes through: a key-checked 404 for unknown
+/// paths, then (outermost last) the request log, faults (which may answer instead of the API,
+/// even without a key, as a gateway would), the key check and the rate limit (per key, so only
+/// requests with a valid one count).
+fn guarded(api: Router<AppState>, state: &AppState) -> Router<AppState> {
+    api
+        // A catch-all route rather than only a fallback: inside `nest` it outranks the
+        // `/api/{*rest}` route below, so unknown API paths still pass the key check.
+        .route(
+            "/{*rest}",
+            axum::routing::any(|| async { ApiError::not_found("Not found") }),
+        )
+        .fallback(|| async { ApiError::not_found("Not found") })
+        .method_not_allowed_fallback(|| async {
+            ApiError::new(StatusCode::METHOD_NOT_ALLOWED, "Method not allowed")
+        })
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            ratelimit::limit,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::require_key,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            faults::inject,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            reqlog::record,
+        ))
 }
 
 /// CORS for exactly one origin. The layer answers preflights itself, before the key check,

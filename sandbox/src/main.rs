@@ -94,6 +94,20 @@ struct Cli {
     #[arg(long, default_value_t = 200, value_name = "M")]
     member_group_size: usize,
 
+    /// Also seed N embed users (Omni's embed SSO users): listed only by /embed/Users, never by
+    /// /Users. They are dealt in turn to the embed entities Acme Retail, Northwind Traders,
+    /// Globex Analytics and Initech Partners; each entity with users gets a group
+    /// "Embed: <entity>" (after all the others), and every third embed user is also in Sales
+    /// (every sixth in Support too). The other users and groups keep their ids.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    embed_users: usize,
+
+    /// Some demo groups grant model and connection roles (Engineering, Blob SEs, Sales,
+    /// Finance, Support), answered by GET /api/v1/user-groups/{id}/model-roles; without it
+    /// every group grants none.
+    #[arg(long)]
+    model_roles: bool,
+
     /// Seed of the demo-data generator (same seed and flags, same data).
     #[arg(long, default_value_t = DEFAULT_SEED)]
     seed: u64,
@@ -220,6 +234,8 @@ fn config(cli: Cli) -> Result<(Config, SocketAddr, bool), String> {
             many_groups: cli.many_groups,
             member_groups: cli.member_groups,
             member_group_size: cli.member_group_size,
+            embed_users: cli.embed_users,
+            model_roles: cli.model_roles,
         },
         serve_dir: cli.serve,
         cors_origin,

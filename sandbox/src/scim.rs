@@ -69,8 +69,8 @@ pub fn group_out(store: &Store, g: &Group, with_members: bool, versioned: bool) 
             .iter()
             .map(|id| Ref {
                 display: store
-                    .user(id)
-                    .map(|u| u.user_name.clone())
+                    .member_user_name(id)
+                    .map(str::to_string)
                     .unwrap_or_default(),
                 value: id.clone(),
             })

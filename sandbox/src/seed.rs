@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 
 use crate::rng::SplitMix64;
-use crate::store::{Store, User};
+use crate::store::{EmbedUser, RoleGrant, Store, User};
 use crate::time::{ms_from_civil, Millis};
 
 /// What to seed; part of the server `Config` so that `POST /__sandbox/reset` can rebuild it.
@@ -28,6 +28,12 @@ pub struct SeedConfig {
     pub member_groups: usize,
     /// Members per `--member-groups` group (at most the seeded users plus Bench Person).
     pub member_group_size: usize,
+    /// `--embed-users N`: N embed users, one group per embed entity holding its users (last),
+    /// and every third of them in Sales (every sixth in Support too). 0 = none of either.
+    pub embed_users: usize,
+    /// `--model-roles`: some demo groups grant model and connection roles (see
+    /// [`MODEL_ROLES`]); without it every group grants none.
+    pub model_roles: bool,
 }
 
 impl Default for SeedConfig {
@@ -40,6 +46,8 @@ impl Default for SeedConfig {
             many_groups: 0,
             member_groups: 0,
             member_group_size: 200,
+            embed_users: 0,
+            model_roles: false,
         }
     }
 }
@@ -88,6 +96,103 @@ pub const BENCH_PERSON_EVERY: usize = 10;
 pub fn member_group_name(n: usize) -> String {
     format!("Unit {n:03}")
 }
+
+/// With `--embed-users`: the embed entities (display name, slug in userNames and external
+/// ids). Users are dealt to them in turn; each with users gets a group, see
+/// [`embed_group_name`].
+pub const EMBED_ENTITIES: &[(&str, &str)] = &[
+    ("Acme Retail", "acme-retail"),
+    ("Northwind Traders", "northwind"),
+    ("Globex Analytics", "globex"),
+    ("Initech Partners", "initech"),
+];
+
+/// The group Omni keeps for an embed entity's users.
+pub fn embed_group_name(entity: &str) -> String {
+    format!("Embed: {entity}")
+}
+
+/// The organization part of embed userNames: `embed-user-…@blobsrus.embed-<entity slug>`.
+pub const EMBED_ORG: &str = "blobsrus";
+
+/// Made-up connections and models for `--model-roles` (fixed ids, so tests can name them).
+pub const WAREHOUSE_CONNECTION: &str = "0b6f3c2e-7d41-4a8e-9f25-3c1d8e6a5b70";
+pub const EVENTS_CONNECTION: &str = "5e2a9d14-c3b8-4f67-a1e0-7b94d2c6f813";
+pub const PRODUCT_MODEL: &str = "8c3e1f5a-2b9d-4e70-b6a4-d1f0c7e93a25";
+pub const REVENUE_MODEL: &str = "a4d7b2c9-6e18-4f3a-8d5b-0e9c1a7f6b34";
+pub const SUPPORT_MODEL: &str = "e1f9a3b6-4c2d-4a85-b7e0-93d6c5f81a42";
+pub const EVENTS_MODEL: &str = "3f7c0d8e-91a2-4b56-8e3f-c4a9d0b1e267";
+
+const fn grant(
+    base_role: &'static str,
+    role_name: &'static str,
+    connection_id: &'static str,
+    model_id: &'static str,
+    priority: u32,
+) -> RoleGrant {
+    RoleGrant {
+        base_role,
+        role_name,
+        connection_id,
+        model_id,
+        priority,
+    }
+}
+
+/// `--model-roles`: what the demo groups grant (group name, roles). Custom role names sit on a
+/// base role, as in Omni; higher priority is more permissive.
+pub const MODEL_ROLES: &[(&str, &[RoleGrant])] = &[
+    (
+        ENGINEERING,
+        &[
+            grant("EDITOR", "EDITOR", WAREHOUSE_CONNECTION, PRODUCT_MODEL, 40),
+            grant("QUERIER", "QUERIER", EVENTS_CONNECTION, EVENTS_MODEL, 30),
+        ],
+    ),
+    (
+        BLOB_SES,
+        &[grant(
+            "MANAGER",
+            "MANAGER",
+            EVENTS_CONNECTION,
+            EVENTS_MODEL,
+            50,
+        )],
+    ),
+    (
+        SALES,
+        &[grant(
+            "VIEWER",
+            "Pipeline reader",
+            WAREHOUSE_CONNECTION,
+            REVENUE_MODEL,
+            10,
+        )],
+    ),
+    (
+        FINANCE,
+        &[
+            grant(
+                "QUERIER",
+                "Finance analyst",
+                WAREHOUSE_CONNECTION,
+                REVENUE_MODEL,
+                30,
+            ),
+            grant("VIEWER", "VIEWER", WAREHOUSE_CONNECTION, PRODUCT_MODEL, 10),
+        ],
+    ),
+    (
+        SUPPORT,
+        &[grant(
+            "VIEWER",
+            "VIEWER",
+            WAREHOUSE_CONNECTION,
+            SUPPORT_MODEL,
+            10,
+        )],
+    ),
+];
 
 /// Members per extra group: at most this many, drawn from the seeded users.
 const EXTRA_GROUP_MAX_MEMBERS: u64 = 5;
@@ -360,6 +465,13 @@ pub fn build(cfg: &SeedConfig) -> Store {
         plan_member_groups(cfg, &mut store, &mut plan, &member_names, users_start);
     }
 
+    let embed_names: Vec<String> = EMBED_ENTITIES
+        .iter()
+        .take(cfg.embed_users)
+        .map(|(entity, _)| embed_group_name(entity))
+        .collect();
+    plan_embed_users(cfg, &mut store, &mut plan, &embed_names);
+
     let groups_start = ms_from_civil(2024, 12, 2, 15, 30, 0, 0).max(
         // Groups are created after the last user joined.
         store.users().iter().map(|u| u.created).max().unwrap_or(0) + 60_000,
@@ -370,7 +482,60 @@ pub fn build(cfg: &SeedConfig) -> Store {
         // Names are distinct and valid and ids exist, so this cannot fail.
         let _ = store.insert_group_at(name, &ids, created, modified);
     }
+    if cfg.model_roles {
+        for (name, roles) in MODEL_ROLES {
+            let id = store
+                .groups()
+                .iter()
+                .find(|g| g.display_name() == *name)
+                .map(|g| g.id().to_string());
+            if let Some(id) = id {
+                store.set_model_roles(&id, roles.to_vec());
+            }
+        }
+    }
     store
+}
+
+/// `--embed-users`: adds the embed users (ids from their own generator, so nobody else
+/// changes), puts every third in Sales (every sixth in Support too) and plans the embed
+/// entity groups (`names`, one per entity with users), last.
+fn plan_embed_users<'a>(
+    cfg: &SeedConfig,
+    store: &mut Store,
+    plan: &mut Vec<(&'a str, Vec<String>)>,
+    names: &'a [String],
+) {
+    let mut rng = SplitMix64::new(cfg.seed ^ 0x9B05_688C_2B3E_6C1F);
+    let mut by_entity: Vec<Vec<String>> = vec![Vec::new(); EMBED_ENTITIES.len()];
+    for i in 0..cfg.embed_users {
+        let e = i % EMBED_ENTITIES.len();
+        let (entity, slug) = EMBED_ENTITIES[e];
+        let id = uuid_v4(&mut rng);
+        let tag = format!("{:012x}", rng.below(1 << 48));
+        let (g, f) = (*rng.pick(GIVEN), *rng.pick(FAMILY));
+        let user = EmbedUser {
+            id: id.clone(),
+            user_name: format!("embed-user-{tag}@{EMBED_ORG}.embed-{slug}"),
+            display_name: format!("{g} {f}"),
+            external_id: format!("{slug}-{:04}", i / EMBED_ENTITIES.len() + 1),
+            entity: entity.to_string(),
+            active: true,
+        };
+        // Ids from a 128-bit generator of their own: a clash cannot happen in practice.
+        let _ = store.insert_embed_user(user);
+        for (name, members) in plan.iter_mut() {
+            let in_sales = i % 3 == 0 && *name == SALES;
+            let in_support = i % 6 == 0 && *name == SUPPORT;
+            if in_sales || in_support {
+                members.push(id.clone());
+            }
+        }
+        by_entity[e].push(id);
+    }
+    for (name, ids) in names.iter().zip(by_entity) {
+        plan.push((name.as_str(), ids));
+    }
 }
 
 /// `--many-groups`: adds Ravi, Jane and Olu (after every other user, with ids from their own
@@ -756,5 +921,61 @@ mod tests {
         assert_eq!(ascii_fold("O'Brien"), "obrien");
         assert_eq!(ascii_fold("Yılmaz"), "yilmaz");
         assert_eq!(ascii_fold("Søren"), "soren");
+    }
+
+    #[test]
+    fn embed_users_keep_every_id_and_get_their_groups() {
+        let plain = build(&SeedConfig::default());
+        let s = build(&SeedConfig {
+            embed_users: 10,
+            model_roles: true,
+            ..SeedConfig::default()
+        });
+        assert_eq!(plain.users(), s.users());
+        assert!(plain.embed_users().is_empty());
+        assert_eq!(s.embed_users().len(), 10);
+        for (a, b) in plain.groups().iter().zip(s.groups()) {
+            assert_eq!((a.id(), a.display_name()), (b.id(), b.display_name()));
+        }
+        let extra: Vec<_> = names(&s)[plain.groups().len()..].to_vec();
+        assert_eq!(
+            extra,
+            [
+                "Embed: Acme Retail",
+                "Embed: Northwind Traders",
+                "Embed: Globex Analytics",
+                "Embed: Initech Partners"
+            ]
+        );
+        let group = |st: &Store, n: &str| {
+            st.groups()
+                .iter()
+                .find(|g| g.display_name() == n)
+                .unwrap()
+                .clone()
+        };
+        let embed = s.embed_users();
+        // Every third in Sales, every sixth in Support too, after the seeded members.
+        let sales = group(&s, SALES);
+        assert_eq!(
+            sales.members()[group(&plain, SALES).members().len()..],
+            [
+                embed[0].id.clone(),
+                embed[3].id.clone(),
+                embed[6].id.clone(),
+                embed[9].id.clone()
+            ]
+        );
+        assert!(group(&s, SUPPORT).has_member(&embed[6].id));
+        assert!(!group(&s, SUPPORT).has_member(&embed[3].id));
+        assert_eq!(group(&s, "Embed: Acme Retail").members().len(), 3);
+        for u in embed {
+            assert!(u.user_name.starts_with("embed-user-"), "{}", u.user_name);
+            assert!(u.user_name.contains("@blobsrus.embed-"), "{}", u.user_name);
+            assert!(s.user(&u.id).is_none());
+        }
+        assert_eq!(s.model_roles(group(&s, FINANCE).id()).len(), 2);
+        assert!(s.model_roles(group(&s, EVERYONE).id()).is_empty());
+        assert!(plain.model_roles(group(&plain, FINANCE).id()).is_empty());
     }
 }

@@ -24,6 +24,31 @@ pub struct User {
     pub last_modified: Millis,
 }
 
+/// A user created by Omni's embed SSO flow.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EmbedUser {
+    /// UUID v4, lowercase hyphenated.
+    pub id: String,
+    /// Synthetic: `embed-user-…@<org>.embed-…`.
+    pub user_name: String,
+    pub display_name: String,
+    /// The embedding application's own id for the person (filterable, not rendered).
+    pub external_id: String,
+    /// The embed entity (the embedding customer) the user belongs to.
+    pub entity: String,
+    pub active: bool,
+}
+
+/// One model or connection role a group grants.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RoleGrant {
+    pub base_role: &'static str,
+    pub role_name: &'static str,
+    pub connection_id: &'static str,
+    pub model_id: &'static str,
+    pub priority: u32,
+}
+
 #[derive(Debug, Clone)]
 pub struct Group {
     id: String,
@@ -128,6 +153,12 @@ pub struct Store {
     user_pos: HashMap<String, usize>,
     /// Lowercased userName → index; emails are unique ignoring case.
     user_by_name: HashMap<String, usize>,
+    /// Embed users (Omni's embed SSO): group members that `/Users` never lists, only
+    /// `/embed/Users` does.
+    embed_users: Vec<EmbedUser>,
+    embed_pos: HashMap<String, usize>,
+    /// Model and connection roles per group id (`GET /api/v1/user-groups/{id}/model-roles`).
+    model_roles: HashMap<String, Vec<RoleGrant>>,
     /// Kept in creation order, which is the order Omni lists groups in.
     groups: Vec<Group>,
     clock: Clock,
@@ -160,6 +191,9 @@ impl Store {
             users: Vec::new(),
             user_pos: HashMap::new(),
             user_by_name: HashMap::new(),
+            embed_users: Vec::new(),
+            embed_pos: HashMap::new(),
+            model_roles: HashMap::new(),
             groups: Vec::new(),
             clock,
             last_tick: i64::MIN,
@@ -233,6 +267,49 @@ impl Store {
             .map(|&i| &self.users[i])
     }
 
+    /// Adds an embed user (seeding only). Ids are shared with ordinary users: both can be
+    /// group members.
+    pub fn insert_embed_user(&mut self, user: EmbedUser) -> Result<(), StoreError> {
+        if self.user_pos.contains_key(&user.id) || self.embed_pos.contains_key(&user.id) {
+            return Err(StoreError::Conflict(format!(
+                "User id {} already exists",
+                user.id
+            )));
+        }
+        self.embed_pos
+            .insert(user.id.clone(), self.embed_users.len());
+        self.embed_users.push(user);
+        Ok(())
+    }
+
+    pub fn embed_users(&self) -> &[EmbedUser] {
+        &self.embed_users
+    }
+
+    pub fn embed_user(&self, id: &str) -> Option<&EmbedUser> {
+        self.embed_pos.get(id).map(|&i| &self.embed_users[i])
+    }
+
+    /// The userName a member id shows as in a group: an ordinary or an embed user's.
+    pub fn member_user_name(&self, id: &str) -> Option<&str> {
+        self.user(id)
+            .map(|u| u.user_name.as_str())
+            .or_else(|| self.embed_user(id).map(|u| u.user_name.as_str()))
+    }
+
+    /// Sets the roles group `group_id` grants (seeding).
+    pub fn set_model_roles(&mut self, group_id: &str, roles: Vec<RoleGrant>) {
+        self.model_roles.insert(group_id.to_string(), roles);
+    }
+
+    /// The roles a group grants; empty for a group without any.
+    pub fn model_roles(&self, group_id: &str) -> &[RoleGrant] {
+        self.model_roles
+            .get(group_id)
+            .map(Vec::as_slice)
+            .unwrap_or(&[])
+    }
+
     /// Groups the user belongs to, in group creation order.
     pub fn groups_of_user(&self, user_id: &str) -> Vec<&Group> {
         self.groups
@@ -298,7 +375,7 @@ impl Store {
         let mut seen = HashSet::with_capacity(ids.len());
         let mut out = Vec::with_capacity(ids.len());
         for id in ids {
-            if !self.user_pos.contains_key(id) {
+            if !self.user_pos.contains_key(id) && !self.embed_pos.contains_key(id) {
                 return Err(StoreError::invalid(format!(
                     "Unknown user id in members: \"{id}\""
                 )));
@@ -467,6 +544,7 @@ impl Store {
         let idx = self.group_index(id)?;
         Self::check_precondition(&self.groups[idx], cond)?;
         self.groups.remove(idx);
+        self.model_roles.remove(id);
         Ok(())
     }
 }
