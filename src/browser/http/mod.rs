@@ -185,11 +185,8 @@ impl ScimClient {
         count: u64,
         filter: Option<&str>,
     ) -> Result<Page<DirectoryUser>, ApiError> {
-        let op = Operation::ListUsers;
         let url = endpoints::users_page(&self.base, start_index, count, filter);
-        let Answer { status, body, .. } = self.get(op, &url).await?;
-        let (items, total) = parse_users_page(&body).map_err(|e| self.unusable(op, status, e))?;
-        Ok(Page { items, total })
+        self.user_list(&url).await
     }
 
     /// A page of Omni's embed users (the same shape as users).
@@ -198,9 +195,14 @@ impl ScimClient {
         start_index: u64,
         count: u64,
     ) -> Result<Page<DirectoryUser>, ApiError> {
-        let op = Operation::ListUsers;
         let url = endpoints::embed_users_page(&self.base, start_index, count);
-        let Answer { status, body, .. } = self.get(op, &url).await?;
+        self.user_list(&url).await
+    }
+
+    /// A page of users (or embed users) at `url`.
+    async fn user_list(&self, url: &str) -> Result<Page<DirectoryUser>, ApiError> {
+        let op = Operation::ListUsers;
+        let Answer { status, body, .. } = self.get(op, url).await?;
         let (items, total) = parse_users_page(&body).map_err(|e| self.unusable(op, status, e))?;
         Ok(Page { items, total })
     }
