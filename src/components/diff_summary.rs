@@ -4,6 +4,8 @@
 use crate::core::diff::MembershipDiff;
 use crate::core::draft::member_label;
 use crate::core::model::Member;
+use crate::core::pending::member_kind;
+use crate::state::use_app_state;
 use leptos::prelude::*;
 
 /// Rows listed per section; a bulk change of thousands shows a count for the rest.
@@ -11,6 +13,15 @@ const LIST_LIMIT: usize = 200;
 
 fn member_items(members: &[Member], sign: &'static str) -> impl IntoView {
     let extra = members.len().saturating_sub(LIST_LIMIT);
+    // "Embed user" or "Unknown user" after the member, as the member list says it.
+    let session = use_app_state().session;
+    let kind = move |id: &str| {
+        session.directory.with_untracked(|d| {
+            session
+                .embed
+                .with_untracked(|e| member_kind(id, d.as_deref(), e.as_deref()))
+        })
+    };
     view! {
         <ul class="change-list">
             {members
@@ -19,7 +30,8 @@ fn member_items(members: &[Member], sign: &'static str) -> impl IntoView {
                 .map(|m| {
                     let label = member_label(m).to_string();
                     let id = (label != m.value).then(|| format!(" ({})", m.value));
-                    view! { <li>{sign}" "<bdi>{label}</bdi><span class="mono">{id}</span></li> }
+                    let kind = kind(&m.value).map(|k| format!(" · {k}"));
+                    view! { <li>{sign}" "<bdi>{label}</bdi><span class="mono">{id}</span>{kind}</li> }
                 })
                 .collect_view()}
             {(extra > 0).then(|| view! { <li>{format!("…and {extra} more")}</li> })}

@@ -267,6 +267,8 @@ struct ListData {
     matches: Memo<Option<Vec<usize>>>,
     query: RwSignal<String>,
     directory: RwSignal<Option<Arc<Directory>>>,
+    /// Omni's embed users: their rows say "Embed user".
+    embed: RwSignal<Option<Arc<Directory>>>,
 }
 
 impl ListData {
@@ -304,6 +306,7 @@ impl ListData {
             matches,
             query,
             directory,
+            embed: editor.app.session.embed,
         }
     }
 
@@ -326,9 +329,10 @@ impl ListData {
         let (member, kind) = self
             .pending
             .with(|p| p.as_ref()?.row(at, d).map(|(m, k)| (m.clone(), k)))?;
-        let names = self
-            .directory
-            .with(|dir| row_label(&member, dir.as_deref()));
+        let names = self.directory.with(|dir| {
+            self.embed
+                .with(|e| row_label(&member, dir.as_deref(), e.as_deref()))
+        });
         Some(RowView {
             selected: editor.selected.with(|s| s.contains(&member.value)),
             id: member.value,

@@ -4,6 +4,7 @@
 use super::diff_summary::DiffSummary;
 use super::field::TextField;
 use crate::browser::page::copy_to_clipboard;
+use crate::core::pending::removes_embed_user;
 use crate::core::validation::{Issue, Severity};
 use crate::state::editor::ReviewData;
 use crate::state::{use_app_state, AppState};
@@ -74,6 +75,11 @@ pub fn Review(
             }}
             {removes.then(|| view! {
                 <p class="warning-text">"Removed members lose the access this group gives them."</p>
+                {use_app_state().session.embed.with_untracked(|e| removes_embed_user(&plan.diff, e.as_deref())).then(|| view! {
+                    <p class="warning-text">"Embed users are removed here, but their next embed login may add them back to this group."</p>
+                })}
+                // Omni: what exactly, from the group's model roles read when it opened.
+                {use_app_state().grants.with_untracked(|g| g.taken_away()).map(|t| view! { <p class="warning-text taken-away">{t}</p> })}
             })}
             {required.clone().map(|name| view! {
                 <div class="confirm-name">

@@ -39,6 +39,23 @@ pub fn groups_with_members(base: &ScimBase, start_index: u64, count: u64) -> Str
     format!("{base}/groups?startIndex={start_index}&count={count}")
 }
 
+/// Omni's `GET /api/v1/user-groups/{id}/model-roles` (what a group grants), on the origin of
+/// a base URL ending in `/api/scim/v2` (Omni's); `None` for any other server, which is never
+/// asked.
+pub fn model_roles(base: &ScimBase, id: &str) -> Option<String> {
+    let root = base.as_str().strip_suffix("/api/scim/v2")?;
+    Some(format!(
+        "{root}/api/v1/user-groups/{}/model-roles",
+        encode_path_segment(id)
+    ))
+}
+
+/// `GET {base}/embed/Users?startIndex=…&count=…`: Omni's embed users, whom `/users` never
+/// lists (a group may hold them).
+pub fn embed_users_page(base: &ScimBase, start_index: u64, count: u64) -> String {
+    format!("{base}/embed/Users?startIndex={start_index}&count={count}")
+}
+
 /// `GET {base}/users?startIndex=…&count=…[&filter=…]`.
 pub fn users_page(base: &ScimBase, start_index: u64, count: u64, filter: Option<&str>) -> String {
     let filter = filter
@@ -93,6 +110,22 @@ mod tests {
             Ok(b) => b,
             Err(e) => panic!("{s}: {e}"),
         }
+    }
+
+    #[test]
+    fn model_roles_only_for_omni_base_urls() {
+        assert_eq!(
+            model_roles(&base("blobsrus"), "Qw7/rT").as_deref(),
+            Some("https://blobsrus.omniapp.co/api/v1/user-groups/Qw7%2FrT/model-roles")
+        );
+        assert_eq!(
+            model_roles(&base("/api/scim/v2"), "abc").as_deref(),
+            Some("/api/v1/user-groups/abc/model-roles")
+        );
+        assert_eq!(
+            model_roles(&base("https://idp.example.com/scim/v2"), "abc"),
+            None
+        );
     }
 
     #[test]

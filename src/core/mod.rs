@@ -20,6 +20,7 @@ pub mod directory;
 pub mod draft;
 pub mod endpoints;
 pub mod error;
+pub mod grants;
 pub mod group_list;
 pub mod idle;
 pub mod memberships;

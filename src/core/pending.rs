@@ -154,8 +154,59 @@ pub struct RowLabel {
     pub email: String,
 }
 
-pub fn row_label(member: &Member, directory: Option<&Directory>) -> RowLabel {
+/// A member Omni's embed list has (the users list never returns them).
+pub const EMBED_USER: &str = "Embed user";
+/// A member neither the users list nor the embed list has.
+pub const UNKNOWN_USER: &str = "Unknown user";
+
+/// What kind of member `id` is beyond a user of the directory: [`EMBED_USER`], or
+/// [`UNKNOWN_USER`] once both lists are read and neither has them; `None` for a user of the
+/// directory, or while it cannot be told.
+pub fn member_kind(
+    id: &str,
+    directory: Option<&Directory>,
+    embed: Option<&Directory>,
+) -> Option<&'static str> {
+    if directory.is_some_and(|d| d.by_id(id).is_some()) {
+        return None;
+    }
+    if embed.is_some_and(|e| e.by_id(id).is_some()) {
+        return Some(EMBED_USER);
+    }
+    (directory.is_some() && embed.is_some()).then_some(UNKNOWN_USER)
+}
+
+/// Whether `diff` removes one of Omni's embed users (whose next embed login may add them back).
+pub fn removes_embed_user(diff: &super::diff::MembershipDiff, embed: Option<&Directory>) -> bool {
+    embed.is_some_and(|e| diff.removed.iter().any(|m| e.by_id(&m.value).is_some()))
+}
+
+/// How a row names `member`: from the directory, else from the embed list (with "Embed user"
+/// where the email goes), else its display or ID ("Unknown user" once that is known).
+pub fn row_label(
+    member: &Member,
+    directory: Option<&Directory>,
+    embed: Option<&Directory>,
+) -> RowLabel {
     let label = member_label(member).to_string();
+    let kind = member_kind(&member.value, directory, embed);
+    if let Some(kind) = kind {
+        let found = embed.and_then(|e| e.by_id(&member.value));
+        let name = found
+            .map(|u| {
+                [&u.display_name, &u.user_name]
+                    .into_iter()
+                    .find(|s| !s.trim().is_empty())
+                    .cloned()
+                    .unwrap_or_else(|| label.clone())
+            })
+            .unwrap_or_else(|| label.clone());
+        return RowLabel {
+            label,
+            name,
+            email: kind.to_string(),
+        };
+    }
     match directory.and_then(|d| d.by_id(&member.value)) {
         Some(u) if !u.display_name.trim().is_empty() => RowLabel {
             label,
@@ -287,7 +338,7 @@ mod tests {
             display_name: "Ada Lovelace".into(),
             email: "ada@blobsrus.co".into(),
         }]);
-        let known = row_label(&m("u1", Some("ada@blobsrus.co")), Some(&dir));
+        let known = row_label(&m("u1", Some("ada@blobsrus.co")), Some(&dir), None);
         assert_eq!(
             (
                 known.label.as_str(),
@@ -297,14 +348,57 @@ mod tests {
             ("ada@blobsrus.co", "Ada Lovelace", "ada@blobsrus.co")
         );
         // Not known: the member's display, else its ID; the label stays the contract's.
-        let shown = row_label(&m("u2", Some("grace@x.co")), Some(&dir));
+        let shown = row_label(&m("u2", Some("grace@x.co")), Some(&dir), None);
         assert_eq!(
             (shown.name.as_str(), shown.email.as_str()),
             ("grace@x.co", "")
         );
-        let bare = row_label(&m("u3", Some("  ")), None);
+        let bare = row_label(&m("u3", Some("  ")), None, None);
         assert_eq!((bare.label.as_str(), bare.name.as_str()), ("u3", "u3"));
-        let no_dir = row_label(&m("u1", Some("ada@blobsrus.co")), None);
+        let no_dir = row_label(&m("u1", Some("ada@blobsrus.co")), None, None);
         assert_eq!(no_dir.name, "ada@blobsrus.co");
+    }
+
+    #[test]
+    fn embed_and_unknown_members_are_named_for_what_they_are() {
+        let user = |id: &str, user_name: &str, name: &str| DirectoryUser {
+            id: id.into(),
+            user_name: user_name.into(),
+            display_name: name.into(),
+            email: String::new(),
+        };
+        let dir = Directory::new(vec![user("u1", "ada@x.co", "Ada")]);
+        let embed = Directory::new(vec![user("e1", "embed-user-1@blobs.embed-omni", "")]);
+        let e = m("e1", Some("embed-user-1@blobs.embed-omni"));
+        // The embed list alone tells an embed user; the directory is not needed.
+        assert_eq!(member_kind("e1", None, Some(&embed)), Some(EMBED_USER));
+        let row = row_label(&e, None, Some(&embed));
+        assert_eq!(
+            (row.name.as_str(), row.email.as_str(), row.label.as_str()),
+            (
+                "embed-user-1@blobs.embed-omni",
+                EMBED_USER,
+                "embed-user-1@blobs.embed-omni"
+            )
+        );
+        // Unknown only once both lists are read.
+        assert_eq!(member_kind("x9", None, Some(&embed)), None);
+        assert_eq!(member_kind("x9", Some(&dir), None), None);
+        assert_eq!(
+            member_kind("x9", Some(&dir), Some(&embed)),
+            Some(UNKNOWN_USER)
+        );
+        assert_eq!(
+            row_label(&m("x9", None), Some(&dir), Some(&embed)).email,
+            UNKNOWN_USER
+        );
+        // A user of the directory is just that.
+        assert_eq!(member_kind("u1", Some(&dir), Some(&embed)), None);
+        let diff =
+            crate::core::diff::MembershipDiff::between("G", &[e.clone(), m("u1", None)], "G", &[]);
+        assert!(removes_embed_user(&diff, Some(&embed)));
+        assert!(!removes_embed_user(&diff, None));
+        let diff = crate::core::diff::MembershipDiff::between("G", &[m("u1", None)], "G", &[e]);
+        assert!(!removes_embed_user(&diff, Some(&embed)));
     }
 }

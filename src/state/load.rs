@@ -5,11 +5,12 @@ use super::notice::Notice;
 use super::session::Session;
 use super::AppState;
 use crate::browser::focus::focus_soon;
-use crate::browser::http::ScreenReads;
+use crate::browser::http::{ScimClient, ScreenReads};
 use crate::browser::{perf, router};
 use crate::core::directory::Directory;
 use crate::core::draft::GroupDraft;
 use crate::core::error::ErrorKind;
+use crate::core::grants::{unavailable_line, Grants};
 use crate::core::paging::next_start_index;
 use crate::core::route::Route;
 use crate::core::stored_draft::StoredDraft;
@@ -17,6 +18,57 @@ use crate::core::validation::{group_id_issues, has_errors, isolate};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::sync::Arc;
+
+/// What the group just loaded grants (Omni only: one request, after the group is shown). A
+/// failure is one quiet line; it never disconnects nor blocks the editor.
+async fn read_grants(state: AppState, client: &ScimClient, id: &str, seq: u64) {
+    state.grants.set(Grants::Reading);
+    let grants = match client.model_roles(id).await {
+        None => Grants::NotAsked,
+        Some(Ok(g)) => Grants::Read(g),
+        Some(Err(e)) => Grants::Unavailable(unavailable_line(e.status)),
+    };
+    if state.load_seq.try_get_untracked() == Some(seq) {
+        state.grants.set(grants);
+    }
+}
+
+/// Embed users listed at most this many pages (of [`DIRECTORY_PAGE`]) per connection.
+const EMBED_MAX_PAGES: usize = 10;
+
+/// Omni's embed users, once per connection, when a group is opened: members the users list
+/// never returns are then shown as embed users. A server without the list (404) has none;
+/// another failure leaves them unlisted, to try at the next open.
+async fn list_embed_users(session: Session, client: &ScimClient) {
+    if !session.start_embed_listing() {
+        return;
+    }
+    let server = session.connected.get_untracked();
+    let mut users = Vec::new();
+    let mut start = 1;
+    let mut listed = true;
+    for _ in 0..EMBED_MAX_PAGES {
+        match client.embed_users_page(start, DIRECTORY_PAGE).await {
+            Ok(page) => {
+                let received = page.items.len();
+                users.extend(page.items);
+                match next_start_index(start, received, page.total, None) {
+                    Some(next) => start = next,
+                    None => break,
+                }
+            }
+            Err(e) if e.status == Some(404) => break,
+            Err(_) => {
+                listed = false;
+                break;
+            }
+        }
+    }
+    // Another server meanwhile: these are not its embed users.
+    let same = session.connected.try_get_untracked().flatten() == server;
+    let dir = (listed && same).then(|| Arc::new(Directory::new(users)));
+    session.embed_listed(dir);
+}
 
 /// Loads group `id` into the editor, offering back any unsaved draft this tab kept for it.
 pub fn load_group(state: AppState, id: String) {
@@ -67,6 +119,8 @@ pub fn load_group(state: AppState, id: String) {
                 // Keyboard and screen reader users start at the editor, not at the page's top.
                 focus_soon("editor-heading");
                 perf::mark_after_paint("group-load-shown");
+                read_grants(state, &client, &id, seq).await;
+                list_embed_users(state.session, &client).await;
             }
             Err(err) if err.kind == ErrorKind::GroupNotFound => {
                 state.load_notice.set(Some(Notice::Error(format!(

@@ -28,6 +28,7 @@ pub mod user_search;
 use crate::browser::{http, router, time};
 use crate::core::activity::ActivityEntry;
 use crate::core::draft::GroupDraft;
+use crate::core::grants::Grants;
 use crate::core::route::Route;
 use crate::core::stored_draft::StoredDraft;
 use leptos::prelude::*;
@@ -68,6 +69,8 @@ pub struct AppState {
     pub people: people::PeopleIndex,
     /// Changes across groups for a person: their review and their run.
     pub cross: cross::CrossChanges,
+    /// What the open group grants (Omni's model roles), read once per group opened.
+    pub grants: RwSignal<Grants>,
     /// Changes to the draft so far: a write waits until no newer one has come.
     draft_edits: StoredValue<u64>,
 }
@@ -112,6 +115,7 @@ impl AppState {
             wait_text,
             people: people::PeopleIndex::new(session),
             cross: cross::CrossChanges::new(session),
+            grants: RwSignal::new(Grants::NotAsked),
             draft_edits: StoredValue::new(0),
         }
     }

@@ -22,6 +22,11 @@ pub struct Session {
     pub features: RwSignal<ServerFeatures>,
     /// The user directory, listed once per connection on first need.
     pub directory: RwSignal<Option<Arc<Directory>>>,
+    /// Omni's embed users, listed once per connection when a group is opened (empty where the
+    /// server has no such list).
+    pub embed: RwSignal<Option<Arc<Directory>>>,
+    /// The embed users are being listed (one listing at a time).
+    embed_listing: StoredValue<bool>,
     /// Set when a request's 401 disconnected the session, so the key field can say why.
     pub key_refused: RwSignal<bool>,
     /// The server the panel's data came from: the last connection, kept across a disconnect
@@ -41,6 +46,8 @@ impl Session {
             connected: RwSignal::new(connected),
             features: RwSignal::new(ServerFeatures::default()),
             directory: RwSignal::new(None),
+            embed: RwSignal::new(None),
+            embed_listing: StoredValue::new(false),
             key_refused: RwSignal::new(false),
         }
     }
@@ -104,6 +111,24 @@ impl Session {
         });
     }
 
+    /// Starts listing the embed users unless they are listed or being listed; true when the
+    /// caller is to list them (and then calls [`Self::embed_listed`]).
+    pub fn start_embed_listing(&self) -> bool {
+        if self.embed.with_untracked(Option::is_some) || self.embed_listing.get_value() {
+            return false;
+        }
+        self.embed_listing.set_value(true);
+        true
+    }
+
+    /// The embed users' listing ended: `dir` when it completed.
+    pub fn embed_listed(&self, dir: Option<Arc<Directory>>) {
+        self.embed_listing.set_value(false);
+        if dir.is_some() {
+            self.embed.set(dir);
+        }
+    }
+
     /// Forgets everything learnt from the previous connection.
     pub fn reset(&self, connected: Option<ScimBase>) {
         if let Some(to) = &connected {
@@ -117,5 +142,6 @@ impl Session {
         self.connected.set(connected);
         self.features.set(ServerFeatures::default());
         self.directory.set(None);
+        self.embed.set(None);
     }
 }

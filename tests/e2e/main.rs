@@ -18,5 +18,6 @@ mod keyboard;
 mod large_group;
 mod membership;
 mod offboarding;
+mod omni_facts;
 mod people;
 mod rate_limit;

@@ -21,6 +21,7 @@ use crate::core::connect_check::{self, CheckAnswer};
 use crate::core::directory::{parse_users_page, DirectoryUser};
 use crate::core::endpoints;
 use crate::core::error::{ApiError, Operation};
+use crate::core::grants::{parse_model_roles, Grant};
 use crate::core::group_list::{self, GroupRow};
 use crate::core::memberships::{parse_groups_with_members, GroupMembers};
 use crate::core::model::{self, Group};
@@ -184,11 +185,38 @@ impl ScimClient {
         count: u64,
         filter: Option<&str>,
     ) -> Result<Page<DirectoryUser>, ApiError> {
-        let op = Operation::ListUsers;
         let url = endpoints::users_page(&self.base, start_index, count, filter);
-        let Answer { status, body, .. } = self.get(op, &url).await?;
+        self.user_list(&url).await
+    }
+
+    /// A page of Omni's embed users (the same shape as users).
+    pub async fn embed_users_page(
+        &self,
+        start_index: u64,
+        count: u64,
+    ) -> Result<Page<DirectoryUser>, ApiError> {
+        let url = endpoints::embed_users_page(&self.base, start_index, count);
+        self.user_list(&url).await
+    }
+
+    /// A page of users (or embed users) at `url`.
+    async fn user_list(&self, url: &str) -> Result<Page<DirectoryUser>, ApiError> {
+        let op = Operation::ListUsers;
+        let Answer { status, body, .. } = self.get(op, url).await?;
         let (items, total) = parse_users_page(&body).map_err(|e| self.unusable(op, status, e))?;
         Ok(Page { items, total })
+    }
+
+    /// What group `id` grants (Omni's model roles), or `None` where the server is not Omni.
+    pub async fn model_roles(&self, id: &str) -> Option<Result<Vec<Grant>, ApiError>> {
+        let op = Operation::LoadGroup;
+        let url = endpoints::model_roles(&self.base, id)?;
+        let answer = match self.get(op, &url).await {
+            Ok(a) => a,
+            Err(e) => return Some(Err(e)),
+        };
+        let Answer { status, body, .. } = answer;
+        Some(parse_model_roles(&body).map_err(|e| self.unusable(op, status, e)))
     }
 
     /// A 2xx answer that could not be used; `what` may quote the answer, so the key is taken

@@ -3,6 +3,7 @@
 //! the conflict. What each control does is an [`EditorState`] method.
 
 use super::add_by_id::add_by_id;
+use super::grants::grants_view;
 use super::loader::group_not_shown;
 use super::restore_banner::restore_banner;
 use super::save_bar::save_bar;
@@ -97,6 +98,7 @@ fn editing_view(editor: EditorState) -> impl IntoView {
             <ExportMembers editor=editor />
         </div>
         <MembersTable editor=editor />
+        {grants_view(editor.app)}
         {add_by_id(editor)}
         {save_bar(editor)}
     }

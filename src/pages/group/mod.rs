@@ -3,6 +3,7 @@
 
 pub mod add_by_id;
 pub mod edit;
+pub mod grants;
 pub mod loader;
 pub mod restore_banner;
 pub mod save_bar;
