@@ -5,7 +5,7 @@ use crate::core::diff::MembershipDiff;
 use crate::core::draft::member_label;
 use crate::core::model::Member;
 use crate::core::pending::member_kind;
-use crate::state::use_app_state;
+use crate::state::AppState;
 use leptos::prelude::*;
 
 /// Rows listed per section; a bulk change of thousands shows a count for the rest.
@@ -14,11 +14,12 @@ const LIST_LIMIT: usize = 200;
 fn member_items(members: &[Member], sign: &'static str) -> impl IntoView {
     let extra = members.len().saturating_sub(LIST_LIMIT);
     // "Embed user" or "Unknown user" after the member, as the member list says it.
-    let session = use_app_state().session;
+    // Optional: the conflict view is also shown (and tested) without the app's state.
+    let session = use_context::<AppState>().map(|a| a.session);
     let kind = move |id: &str| {
-        session.directory.with_untracked(|d| {
-            session
-                .embed
+        let s = session?;
+        s.directory.with_untracked(|d| {
+            s.embed
                 .with_untracked(|e| member_kind(id, d.as_deref(), e.as_deref()))
         })
     };
