@@ -24,7 +24,7 @@ use crate::core::error::{ApiError, Operation};
 use crate::core::group_list::{self, GroupRow};
 use crate::core::memberships::{parse_groups_with_members, GroupMembers};
 use crate::core::model::{self, Group};
-use crate::core::save::SaveAnswer;
+use crate::core::save::{rename, SaveAnswer};
 use crate::core::save_request::{SaveMethod, SaveRequest};
 use crate::core::secret::ApiKey;
 use crate::core::server_features::ServerFeatures;
@@ -154,6 +154,17 @@ impl ScimClient {
         let (items, total) =
             group_list::parse_group_rows(&body).map_err(|e| self.unusable(op, status, e.0))?;
         Ok(Page { items, total })
+    }
+
+    /// Groups named `name` (the exact `displayName eq` filter), for the check before a rename:
+    /// one request, part of the save.
+    pub async fn groups_named(&self, name: &str) -> Result<Vec<GroupRow>, ApiError> {
+        let op = Operation::CheckName;
+        let url = endpoints::groups_page(&self.base, 1, rename::CHECK_COUNT, Some(name));
+        let Answer { status, body, .. } = self.get(op, &url).await?;
+        group_list::parse_group_rows(&body)
+            .map(|(rows, _)| rows)
+            .map_err(|e| self.unusable(op, status, e.0))
     }
 
     /// A page of groups with their member IDs, for the index of who is in which group.
