@@ -56,6 +56,8 @@ fn expect_counts(review: &str, added: usize, removed: usize, unchanged: usize) -
 
 /// Confirms the open review and waits for `Saved “name”: N members.`
 async fn confirm_saved(p: &Panel, name: &str, members: usize) -> Result<()> {
+    p.button("Confirm save").await?;
+    p.understand_rename().await?;
     p.wait_enabled("Confirm save", true).await?;
     p.click("Confirm save").await?;
     let want = format!("Saved “{name}”: {members} members.");
