@@ -133,7 +133,7 @@ pub fn Review(
 /// What a rename can do in Omni, and the checkbox that holds "Confirm save" until ticked.
 fn rename_warning(from: &str, to: &str, understood: RwSignal<bool>) -> impl IntoView {
     let said = format!(
-        "Renaming {} to {} can grant or revoke access to data: Omni's omni_user_groups user attribute holds group names, and access grants and access filters use it. Embed links that name this group stop matching it. Before saving, the panel checks that no other group has the new name.",
+        "Renaming “{}” to “{}” can grant or revoke access to data: Omni's omni_user_groups user attribute holds group names, and access grants and access filters use it. Embed links that name this group stop matching it. Before saving, the panel checks that no other group has the new name.",
         isolate(from),
         isolate(to)
     );

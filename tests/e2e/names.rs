@@ -5,7 +5,7 @@
 //! message names the group) or refused with 409; a name set elsewhere that breaks the panel's
 //! rules never blocks a membership save and is kept exactly, while a changed invalid name still
 //! blocks. Screenshots (target/screenshots/): names-rename-review-{light,dark}-{1280,360}.png,
-//! names-taken.png, names-set-elsewhere.png.
+//! names-taken-name-field.png, names-set-elsewhere-warning.png.
 
 use anyhow::{ensure, Context, Result};
 use e2e_harness::api::LoggedRequest;
@@ -116,7 +116,7 @@ async fn a_rename_warns_and_waits_for_the_checkbox_and_costs_one_check() -> Resu
         .await?;
         p.checkbox(RENAME_UNDERSTOOD).await?;
         p.wait_enabled("Confirm save", false).await?;
-        photograph(&p, "names-rename-review", "review-heading").await?;
+        photograph(&p, "review", "review-heading").await?;
         p.set_checkbox(RENAME_UNDERSTOOD, true).await?;
         p.wait_enabled("Confirm save", true).await?;
         p.set_checkbox(RENAME_UNDERSTOOD, false).await?;
@@ -180,7 +180,9 @@ async fn a_name_another_group_has_in_another_case_is_refused_before_any_write() 
         p.click("Save").await?;
         p.alert_containing("Another group has this display name")
             .await?;
-        p.screenshot("names-taken").await?;
+        p.js("document.getElementById('display-name').scrollIntoView({block: 'start'}); return true;")
+            .await?;
+        p.screenshot("name-field").await?;
         ensure!(p.api.group(&id).await?.display_name == "Sales");
         // Another name is fine again.
         p.fill("Display name", "Sales EMEA").await?;
@@ -260,7 +262,7 @@ async fn names_set_elsewhere_never_block_a_membership_save_and_are_kept_exactly(
                 "no warning for {odd:?}"
             );
             if n == 2 {
-                p.screenshot("names-set-elsewhere").await?;
+                p.screenshot("warning").await?;
             }
             let added = add_someone(&p, &id).await?;
             p.click("Save").await?;
