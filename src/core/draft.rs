@@ -3,7 +3,9 @@
 
 use super::diff::{id_set, same_members, IdMap, MembershipDiff};
 use super::model::{Group, GroupReplace, Member, MemberRef};
-use super::validation::{has_errors, member_id_issues, saved_name_issues, Issue};
+use super::validation::{
+    char_count, has_errors, member_id_issues, saved_name_issues, Issue, DISPLAY_NAME_MAX_CHARS,
+};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct GroupDraft {
@@ -31,6 +33,12 @@ impl GroupDraft {
     /// [`saved_name_issues`]).
     pub fn name_issues(&self) -> Vec<Issue> {
         saved_name_issues(&self.display_name, &self.loaded.display_name)
+    }
+
+    /// True when a changed name is over the limit (the length hint's error colour); the name
+    /// as loaded only warns.
+    pub fn name_too_long(&self) -> bool {
+        self.name_changed() && char_count(&self.display_name) > DISPLAY_NAME_MAX_CHARS
     }
 
     /// True when the save would rename the group.
@@ -304,6 +312,7 @@ mod tests {
             d.display_name = odd.to_string();
             assert!(d.can_save(), "{odd:?} unchanged");
             assert!(!d.name_issues().is_empty(), "its warning is shown");
+            assert!(!d.name_too_long());
             assert!(d.add_member(GRACE, "").is_ok());
             assert!(!d.name_changed());
             // The PUT sends the name exactly as the server has it; PATCH sends none.

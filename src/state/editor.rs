@@ -21,7 +21,7 @@ use crate::core::save::{
     SaveSettings,
 };
 use crate::core::stored_draft::StoredDraft;
-use crate::core::validation::{char_count, isolate, Issue, Severity, DISPLAY_NAME_MAX_CHARS};
+use crate::core::validation::{isolate, Issue, Severity};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::collections::HashSet;
@@ -200,11 +200,9 @@ impl EditorState {
 
     /// True when the name field's length hint is an error: a changed name over the limit.
     pub fn name_too_long(&self) -> bool {
-        self.app.draft.with(|d| {
-            d.as_ref().is_some_and(|d| {
-                d.name_changed() && char_count(&d.display_name) > DISPLAY_NAME_MAX_CHARS
-            })
-        })
+        self.app
+            .draft
+            .with(|d| d.as_ref().is_some_and(GroupDraft::name_too_long))
     }
 
     /// The problems with the member ID typed so far (none before anything was typed or tried).
@@ -477,15 +475,13 @@ impl EditorState {
                     theirs,
                     mine,
                 }),
-                SaveOutcome::Failed { error } => {
-                    match rename::taken_text(&plan.draft.display_name, &error) {
-                        Some(said) => editor.name_taken(plan.draft.display_name, said),
-                        None => {
-                            editor.say(Notice::Error(error.to_string()));
-                            editor.save_failed(wait);
-                        }
+                SaveOutcome::Failed { error } => match rename::taken_text(&plan, &error) {
+                    Some(said) => editor.name_taken(plan.draft.display_name, said),
+                    None => {
+                        editor.say(Notice::Error(error.to_string()));
+                        editor.save_failed(wait);
                     }
-                }
+                },
             }
         });
     }

@@ -8,41 +8,17 @@
 //! names-taken-name-field.png, names-set-elsewhere-warning.png.
 
 use anyhow::{ensure, Context, Result};
-use e2e_harness::api::LoggedRequest;
+use e2e_harness::api::{percent_decode, LoggedRequest};
 use e2e_harness::{run, run_with, Options, Panel, RENAME_UNDERSTOOD};
 use serde_json::json;
 
 use crate::people::photograph;
 
-/// `%XX` escapes decoded, so a logged query reads as sent before encoding.
-fn decoded(query: &str) -> String {
-    let bytes = query.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = bytes
-            .get(i + 1..i + 3)
-            .and_then(|h| std::str::from_utf8(h).ok())
-            .and_then(|h| u8::from_str_radix(h, 16).ok());
-        match (bytes[i], hex) {
-            (b'%', Some(b)) => {
-                out.push(b);
-                i += 3;
-            }
-            (b, _) => {
-                out.push(b);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 /// The logged requests that look for a group by name.
 fn name_checks(log: &[LoggedRequest]) -> Vec<String> {
     log.iter()
         .filter(|r| r.method == "GET" && r.path.ends_with("/groups"))
-        .filter_map(|r| r.query.as_deref().map(decoded))
+        .filter_map(|r| r.query.as_deref().map(percent_decode))
         .filter(|q| q.contains("filter="))
         .collect()
 }

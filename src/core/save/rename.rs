@@ -47,9 +47,12 @@ pub fn judge(plan: &SavePlan, found: Result<Vec<GroupRow>, ApiError>) -> Result<
     }
 }
 
-/// What the editor says, at the name field and in the save's notice, when `error` means the new
-/// name `new` is taken: found by the check (which group, by name and ID) or refused with 409.
-pub fn taken_text(new: &str, error: &ApiError) -> Option<String> {
+/// What the editor says, at the name field and in the save's notice, when `error` means the
+/// rename's new name is taken: found by the check (which group, by name and ID) or refused with
+/// 409. `None` for other errors, and for a save that keeps the name (a name the admin did not
+/// change is never theirs to fix).
+pub fn taken_text(plan: &SavePlan, error: &ApiError) -> Option<String> {
+    let new = name_to_check(plan)?;
     let which = match &error.kind {
         ErrorKind::NameHeld { name, id } => {
             format!(": {} (ID {}). Nothing was sent", isolate(name), isolate(id))
@@ -113,7 +116,7 @@ mod tests {
                 id: "g-7".into()
             }
         );
-        let text = taken_text("finance", &e).unwrap_or_default();
+        let text = taken_text(&p, &e).unwrap_or_default();
         assert!(text.starts_with("Another group already has the name"));
         assert!(
             text.contains("Finance") && text.contains("g-7") && text.contains("Nothing was sent")
@@ -139,16 +142,24 @@ mod tests {
         let p = renamed_to("Wranglers");
         let down = answered(Operation::CheckName, 503);
         assert_eq!(judge(&p, Err(down.clone())), Err(down.clone()));
-        assert_eq!(taken_text("Wranglers", &down), None);
+        assert_eq!(taken_text(&p, &down), None);
         assert!(down.to_string().contains("check for another group"));
     }
 
     #[test]
     fn a_409_says_the_name_is_taken() {
         let e = answered(Operation::SaveGroup, 409);
-        let text = taken_text("Finance", &e).unwrap_or_default();
+        let text = taken_text(&renamed_to("Finance"), &e).unwrap_or_default();
         assert!(text.starts_with("Another group already has the name \u{2068}Finance\u{2069}"));
         assert!(text.contains("409"));
+        // A 409 to a save that keeps the name is no rename's: it is told as any failure.
+        let loaded = group("Data Wranglers", &[1, 2], 1, false);
+        let kept = plan(
+            &base(),
+            edited(&loaded, "Data Wranglers", &[1]),
+            &Default::default(),
+        );
+        assert_eq!(taken_text(&kept, &e), None);
     }
 
     #[test]
