@@ -328,6 +328,9 @@ impl ApiError {
             }
             Operation::ListGroups => "Could not list groups",
             Operation::ListUsers => "Could not look up users",
+            Operation::CheckName if matches!(self.kind, ErrorKind::NameHeld { .. }) => {
+                "The group was not renamed"
+            }
             Operation::CheckName => {
                 "The group was not saved (the check for another group with the new name failed)"
             }

@@ -74,9 +74,11 @@ pub struct EditorState {
     /// Bulk add's text and whether its panel is open: text never applied holds Save.
     pub bulk_text: RwSignal<String>,
     pub bulk_open: RwSignal<bool>,
-    /// A new name another group has (found before the rename, or a 409) and what was said:
-    /// shown at the name field while the draft still has that name.
-    taken: RwSignal<Option<(String, String)>>,
+    /// A new name another group has (found before the rename, or a 409) and what was said
+    /// about it (`taken_said`): shown at the name field while the draft still has that name.
+    /// Two signals of a type the app already has: a new signal type costs bundle bytes.
+    taken: RwSignal<Option<String>>,
+    taken_said: RwSignal<Option<String>>,
 }
 
 impl EditorState {
@@ -100,6 +102,7 @@ impl EditorState {
             bulk_text: RwSignal::new(String::new()),
             bulk_open: RwSignal::new(false),
             taken: RwSignal::new(None),
+            taken_said: RwSignal::new(None),
         }
     }
 
@@ -170,27 +173,23 @@ impl EditorState {
     /// The display name's issues: the draft's own, and that another group has it, when a save
     /// found so and the name was not changed since.
     pub fn name_issues(&self) -> Vec<Issue> {
-        self.app.draft.with(|d| {
-            let Some(d) = d else {
-                return Vec::new();
-            };
-            let mut issues = d.name_issues();
-            self.taken.with(|t| {
-                if let Some((_, said)) = t.as_ref().filter(|(n, _)| *n == d.display_name) {
-                    issues.push(Issue {
-                        severity: Severity::Error,
-                        message: said.clone(),
-                    });
-                }
+        let mut issues = self
+            .app
+            .draft
+            .with(|d| d.as_ref().map(GroupDraft::name_issues).unwrap_or_default());
+        if self.name_is_taken() {
+            issues.push(Issue {
+                severity: Severity::Error,
+                message: self.taken_said.get().unwrap_or_default(),
             });
-            issues
-        })
+        }
+        issues
     }
 
     /// True while the draft's name is one a save found another group has.
     fn name_is_taken(&self) -> bool {
         self.taken.with(|t| {
-            t.as_ref().is_some_and(|(n, _)| {
+            t.as_ref().is_some_and(|n| {
                 self.app
                     .draft
                     .with(|d| d.as_ref().is_some_and(|d| d.display_name == *n))
@@ -516,7 +515,8 @@ impl EditorState {
     fn name_taken(&self, name: String, said: String) {
         self.review.set(None);
         self.say(Notice::Error(said.clone()));
-        self.taken.set(Some((name, said)));
+        self.taken.set(Some(name));
+        self.taken_said.set(Some(said));
         focus_soon("display-name");
     }
 

@@ -116,6 +116,10 @@ mod tests {
                 id: "g-7".into()
             }
         );
+        // As Activity words it.
+        assert!(e
+            .to_string()
+            .starts_with("The group was not renamed: another group already has this name"));
         let text = taken_text(&p, &e).unwrap_or_default();
         assert!(text.starts_with("Another group already has the name"));
         assert!(
