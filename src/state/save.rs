@@ -15,7 +15,10 @@ pub async fn save(
     plan: SavePlan,
 ) -> (SaveOutcome, SavePlan) {
     if let Some(name) = rename::name_to_check(&plan) {
-        let found = client.groups_named(name).await;
+        let found = client
+            .group_rows(1, rename::CHECK_COUNT, false, Some(name))
+            .await
+            .map(|page| page.items);
         if let Err(error) = rename::judge(&plan, found.map_err(|e| session.heard(e))) {
             return (SaveOutcome::Failed { error }, plan);
         }

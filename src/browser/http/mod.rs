@@ -24,7 +24,7 @@ use crate::core::error::{ApiError, Operation};
 use crate::core::group_list::{self, GroupRow};
 use crate::core::memberships::{parse_groups_with_members, GroupMembers};
 use crate::core::model::{self, Group};
-use crate::core::save::{rename, SaveAnswer};
+use crate::core::save::SaveAnswer;
 use crate::core::save_request::{SaveMethod, SaveRequest};
 use crate::core::secret::ApiKey;
 use crate::core::server_features::ServerFeatures;
@@ -138,33 +138,29 @@ impl ScimClient {
 
     /// A page of the Groups list as rows. `with_members`: each group's members are counted as
     /// the answer is parsed, and never kept; without, the rows' counts are to be read.
+    /// `named`: only groups with that name (the exact `displayName eq` filter), the check before
+    /// a rename, part of the save (one call serves both: each async fn costs bundle bytes).
     pub async fn group_rows(
         &self,
         start_index: u64,
         count: u64,
         with_members: bool,
+        named: Option<&str>,
     ) -> Result<Page<GroupRow>, ApiError> {
-        let op = Operation::ListGroups;
+        let op = if named.is_some() {
+            Operation::CheckName
+        } else {
+            Operation::ListGroups
+        };
         let url = if with_members {
             endpoints::groups_with_members(&self.base, start_index, count)
         } else {
-            endpoints::groups_page(&self.base, start_index, count, None)
+            endpoints::groups_page(&self.base, start_index, count, named)
         };
         let Answer { status, body, .. } = self.get(op, &url).await?;
         let (items, total) =
             group_list::parse_group_rows(&body).map_err(|e| self.unusable(op, status, e.0))?;
         Ok(Page { items, total })
-    }
-
-    /// Groups named `name` (the exact `displayName eq` filter), for the check before a rename:
-    /// one request, part of the save.
-    pub async fn groups_named(&self, name: &str) -> Result<Vec<GroupRow>, ApiError> {
-        let op = Operation::CheckName;
-        let url = endpoints::groups_page(&self.base, 1, rename::CHECK_COUNT, Some(name));
-        let Answer { status, body, .. } = self.get(op, &url).await?;
-        group_list::parse_group_rows(&body)
-            .map(|(rows, _)| rows)
-            .map_err(|e| self.unusable(op, status, e.0))
     }
 
     /// A page of groups with their member IDs, for the index of who is in which group.
