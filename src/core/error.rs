@@ -346,7 +346,7 @@ impl ApiError {
                 _ => "group not found (404). Check the group ID.".to_string(),
             },
             ErrorKind::NameTaken => "another group already has this name (409). Choose a different display name.".to_string(),
-            ErrorKind::NameHeld { name, id } => format!("another group already has this name: {} (ID {}). Nothing was sent.", isolate(name), isolate(id)),
+            ErrorKind::NameHeld { name, id } => format!("another group already has this name: “{}” (ID {}). Nothing was sent.", isolate(name), isolate(id)),
             ErrorKind::InvalidInput => "the server refused the input as invalid (400).".to_string(),
             ErrorKind::Changed => "the group changed on the server since it was loaded (412). Load it again.".to_string(),
             ErrorKind::TooLarge => "the request was too large for the server (413).".to_string(),

@@ -156,7 +156,7 @@ async fn a_name_another_group_has_in_another_case_is_refused_before_any_write() 
         p.click("Save").await?;
         p.alert_containing("Another group has this display name")
             .await?;
-        p.js("document.getElementById('display-name').scrollIntoView({block: 'start'}); return true;")
+        p.js("document.getElementById('display-name').scrollIntoView({block: 'center'}); return true;")
             .await?;
         p.screenshot("name-field").await?;
         ensure!(p.api.group(&id).await?.display_name == "Sales");

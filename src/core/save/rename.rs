@@ -55,13 +55,17 @@ pub fn taken_text(plan: &SavePlan, error: &ApiError) -> Option<String> {
     let new = name_to_check(plan)?;
     let which = match &error.kind {
         ErrorKind::NameHeld { name, id } => {
-            format!(": {} (ID {}). Nothing was sent", isolate(name), isolate(id))
+            format!(
+                ": “{}” (ID {}). Nothing was sent",
+                isolate(name),
+                isolate(id)
+            )
         }
         ErrorKind::NameTaken => " (the server answered 409). Nothing was saved".to_string(),
         _ => return None,
     };
     Some(format!(
-        "Another group already has the name {}{which}. Choose a different display name.",
+        "Another group already has the name “{}”{which}. Choose a different display name.",
         isolate(new)
     ))
 }
@@ -154,7 +158,7 @@ mod tests {
     fn a_409_says_the_name_is_taken() {
         let e = answered(Operation::SaveGroup, 409);
         let text = taken_text(&renamed_to("Finance"), &e).unwrap_or_default();
-        assert!(text.starts_with("Another group already has the name \u{2068}Finance\u{2069}"));
+        assert!(text.starts_with("Another group already has the name “\u{2068}Finance\u{2069}”"));
         assert!(text.contains("409"));
         // A 409 to a save that keeps the name is no rename's: it is told as any failure.
         let loaded = group("Data Wranglers", &[1, 2], 1, false);
