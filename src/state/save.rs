@@ -6,9 +6,10 @@ use crate::browser::http::ScimClient;
 use crate::core::save::{rename, Reply, SaveOutcome, SavePlan, SaveRun, Step};
 
 /// Carries out `plan`: for a rename first the look for another group with the new name (nothing
-/// is sent when one has it), then the read before the write when the plan says so, the write once, and
-/// after a 412 the read that shows what changed. Every answer passes the session, so a
-/// refused key disconnects. The plan comes back with the outcome, for what follows it.
+/// is written when one has it), then the read before the write when the plan says so, the
+/// write once, and after a 412 the read that shows what changed. Every answer passes the
+/// session, so a refused key disconnects. The plan comes back with the outcome, for what
+/// follows it.
 pub async fn save(
     session: Session,
     client: &ScimClient,
