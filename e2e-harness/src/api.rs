@@ -247,6 +247,14 @@ impl Control {
     }
 
     /// Replaces the fault config (`PUT /__sandbox/faults`), e.g. `{"latency_ms": 300}`.
+    /// Sets a group's name past the sandbox's name rules, as if set elsewhere.
+    pub async fn set_group_name(&self, id: &str, name: &str) -> Result<()> {
+        let path = format!("/__sandbox/group-name/{id}");
+        self.call("PUT", &path, Some(Value::String(name.into()).to_string()))
+            .await
+            .map(drop)
+    }
+
     pub async fn set_faults(&self, config: Value) -> Result<()> {
         self.call("PUT", "/__sandbox/faults", Some(config.to_string()))
             .await

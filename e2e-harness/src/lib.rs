@@ -33,6 +33,8 @@ pub const WAIT: Duration = Duration::from_secs(10);
 const POLL: Duration = Duration::from_millis(100);
 /// A whole test, browser start-up included (unless [`Options::timeout`] says otherwise).
 const TEST_TIMEOUT: Duration = Duration::from_secs(180);
+/// The review of a rename holds "Confirm save" until this checkbox is ticked (issue 14).
+pub const RENAME_UNDERSTOOD: &str = "I understand that renaming can change who sees which data";
 
 /// One browser at a time: on 2 cores, parallel Chromiums make each other time out. All e2e
 /// tests share one process (tests/e2e), so this lock spans every module.
@@ -259,10 +261,28 @@ impl Panel {
 
     pub async fn click(&self, name: &str) -> Result<()> {
         let b = self.button(name).await?;
+        // The review is on screen once its button is.
+        if name == "Confirm save" {
+            self.understand_rename().await?;
+        }
         self.reveal(&b).await?;
         b.click()
             .await
             .with_context(|| format!("clicking {name:?}"))
+    }
+
+    /// Ticks the review's [`RENAME_UNDERSTOOD`] where it is shown (a rename's review): tests
+    /// that rename only to have a change to save confirm the warning as the admin would, and
+    /// [`Panel::click`] does it before "Confirm save". tests/e2e/names.rs checks the checkbox
+    /// itself (Confirm save disabled until ticked).
+    pub async fn understand_rename(&self) -> Result<()> {
+        if self
+            .is_shown("checkbox", "input[type=checkbox]", RENAME_UNDERSTOOD)
+            .await?
+        {
+            self.set_checkbox(RENAME_UNDERSTOOD, true).await?;
+        }
+        Ok(())
     }
 
     pub async fn is_enabled(&self, button: &str) -> Result<bool> {

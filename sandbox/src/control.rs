@@ -29,6 +29,10 @@ pub fn routes(state: AppState) -> Router<AppState> {
         )
         .route("/__sandbox/reset", post(reset))
         .route(
+            "/__sandbox/group-name/{id}",
+            axum::routing::put(put_group_name),
+        )
+        .route(
             "/__sandbox/rate-limit",
             axum::routing::delete(delete_rate_limit),
         )
@@ -106,4 +110,24 @@ async fn reset(State(state): State<AppState>) -> Response {
 async fn delete_rate_limit(State(state): State<AppState>) -> StatusCode {
     state.rate_limiter().clear();
     StatusCode::NO_CONTENT
+}
+
+/// `PUT /__sandbox/group-name/{id}` with a JSON string: the group's name set as given, past the
+/// name rules (a leading space, over 64 characters), as if set elsewhere.
+async fn put_group_name(
+    State(state): State<AppState>,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    body: Body,
+) -> Response {
+    let bytes = match read_body(body, state.config().max_body_bytes).await {
+        Ok(b) => b,
+        Err(e) => return e.into_response(),
+    };
+    let Ok(name) = serde_json::from_slice::<String>(&bytes) else {
+        return ApiError::invalid_syntax("The body must be a JSON string").into_response();
+    };
+    match state.store().set_name_as_is(&id, &name) {
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
+        Err(_) => ApiError::not_found("Group not found").into_response(),
+    }
 }

@@ -5,7 +5,7 @@ use super::diff_summary::DiffSummary;
 use super::field::TextField;
 use crate::browser::page::copy_to_clipboard;
 use crate::core::pending::removes_embed_user;
-use crate::core::validation::{Issue, Severity};
+use crate::core::validation::{isolate, Issue, Severity};
 use crate::state::editor::ReviewData;
 use crate::state::{use_app_state, AppState};
 use leptos::html;
@@ -53,6 +53,9 @@ pub fn Review(
             message: format!("This is not the group's name, “{name}”."),
         }]
     });
+    // A rename waits for "I understand…": in Omni a group's name is a key for data access.
+    let renamed = plan.diff.renamed.clone();
+    let understood = RwSignal::new(renamed.is_none());
     let empty = plan.diff.is_empty();
     let removes = !plan.diff.removed.is_empty();
     let curl = plan.request.curl(&data.origin);
@@ -73,6 +76,7 @@ pub fn Review(
             } else {
                 view! { <DiffSummary diff=plan.diff.clone() show_unchanged=true /> }.into_any()
             }}
+            {renamed.map(|(from, to)| rename_warning(&from, &to, understood))}
             {removes.then(|| view! {
                 <p class="warning-text">"Removed members lose the access this group gives them."</p>
                 {use_app_state().session.embed.with_untracked(|e| removes_embed_user(&plan.diff, e.as_deref())).then(|| view! {
@@ -113,7 +117,7 @@ pub fn Review(
                 <button
                     type="button"
                     class=if removes { "primary danger-fill" } else { "primary" }
-                    disabled=move || empty || saving.get() || !name_ok() || (retry_in.get() > 0)
+                    disabled=move || empty || saving.get() || !name_ok() || !understood.get() || (retry_in.get() > 0)
                     on:click=move |_| { crate::browser::perf::mark("save-click"); on_confirm.run(()) }
                 >
                     {move || if failed.get() { "Retry save" } else { "Confirm save" }}
@@ -129,6 +133,29 @@ pub fn Review(
                 }}
             </p>
         </section>
+    }
+}
+
+/// What a rename can do in Omni, and the checkbox that holds "Confirm save" until ticked.
+fn rename_warning(from: &str, to: &str, understood: RwSignal<bool>) -> impl IntoView {
+    let said = format!(
+        "Renaming “{}” to “{}” can grant or revoke access to data: Omni's omni_user_groups user attribute holds group names, and access grants and access filters use it. Embed links that name this group stop matching it. Before saving, the panel checks that no other group has the new name.",
+        isolate(from),
+        isolate(to)
+    );
+    view! {
+        <div class="rename-warning">
+            <p class="warning-text" id="rename-warning">{said}</p>
+            <div class="field checkbox">
+                <input
+                    id="rename-understood"
+                    type="checkbox"
+                    aria-describedby="rename-warning"
+                    on:change=move |ev| understood.set(event_target_checked(&ev))
+                />
+                <label for="rename-understood">"I understand that renaming can change who sees which data"</label>
+            </div>
+        </div>
     }
 }
 

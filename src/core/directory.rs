@@ -119,11 +119,11 @@ pub fn fold(s: &str) -> String {
     out
 }
 
-/// Lower case for the scripts people's names are written in with case: Latin (ASCII), Greek
-/// and Cyrillic. Done by ranges because `char::to_lowercase` brings a 12 KB table.
-fn lower(c: char) -> char {
+/// Lower case for the scripts people's names are written in with case: Latin (ASCII and
+/// Latin-1), Greek and Cyrillic. Done by ranges because `char::to_lowercase` brings a 12 KB table.
+pub fn lower(c: char) -> char {
     let shifted = match c {
-        'A'..='Z' | 'Α'..='Ω' | 'А'..='Я' => c as u32 + 32,
+        'A'..='Z' | 'À'..='Ö' | 'Ø'..='Þ' | 'Α'..='Ω' | 'А'..='Я' => c as u32 + 32,
         'Ѐ'..='Џ' => c as u32 + 80,
         _ => return c,
     };

@@ -3,7 +3,9 @@
 
 use super::diff::{id_set, same_members, IdMap, MembershipDiff};
 use super::model::{Group, GroupReplace, Member, MemberRef};
-use super::validation::{display_name_issues, has_errors, member_id_issues, Issue};
+use super::validation::{
+    char_count, has_errors, member_id_issues, saved_name_issues, Issue, DISPLAY_NAME_MAX_CHARS,
+};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct GroupDraft {
@@ -27,8 +29,21 @@ impl GroupDraft {
         &self.loaded.id
     }
 
+    /// The name's issues; only a name the admin changed can block a save (see
+    /// [`saved_name_issues`]).
     pub fn name_issues(&self) -> Vec<Issue> {
-        display_name_issues(&self.display_name)
+        saved_name_issues(&self.display_name, &self.loaded.display_name)
+    }
+
+    /// True when a changed name is over the limit (the length hint's error colour); the name
+    /// as loaded only warns.
+    pub fn name_too_long(&self) -> bool {
+        self.name_changed() && char_count(&self.display_name) > DISPLAY_NAME_MAX_CHARS
+    }
+
+    /// True when the save would rename the group.
+    pub fn name_changed(&self) -> bool {
+        self.display_name != self.loaded.display_name
     }
 
     /// Checks a member about to be added; see [`member_id_issues`].
@@ -287,6 +302,26 @@ mod tests {
         assert!(!d.can_save());
         d.display_name = "x".repeat(64);
         assert!(d.can_save());
+    }
+
+    #[test]
+    fn a_name_set_elsewhere_never_blocks_a_membership_save() {
+        for odd in [" Data Wranglers", &"W".repeat(70), "Data \u{202E}Wranglers"] {
+            let mut d = loaded();
+            d.loaded.display_name = odd.to_string();
+            d.display_name = odd.to_string();
+            assert!(d.can_save(), "{odd:?} unchanged");
+            assert!(!d.name_issues().is_empty(), "its warning is shown");
+            assert!(!d.name_too_long());
+            assert!(d.add_member(GRACE, "").is_ok());
+            assert!(!d.name_changed());
+            // The PUT sends the name exactly as the server has it; PATCH sends none.
+            assert_eq!(d.replace_body().display_name, odd);
+            assert!(d.diff().renamed.is_none());
+            d.display_name.push('!');
+            assert!(!d.can_save(), "{odd:?} changed must pass the rules");
+            assert!(d.name_changed());
+        }
     }
 
     #[test]

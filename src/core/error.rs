@@ -1,6 +1,7 @@
 //! What a failed call means to a person: status codes and error bodies become [`ApiError`].
 
 use crate::core::retry::{ceil_seconds, retry_after_ms};
+use crate::core::validation::isolate;
 use serde::Deserialize;
 use std::fmt;
 
@@ -15,22 +16,28 @@ pub enum Operation {
     CheckGroup,
     ListGroups,
     ListUsers,
+    /// The look for another group with the new name, before a rename is sent.
+    CheckName,
 }
 
 impl Operation {
     /// Every operation, for tests and fuzzing that go through them all.
-    pub const ALL: [Operation; 6] = [
+    pub const ALL: [Operation; 7] = [
         Self::Connect,
         Self::LoadGroup,
         Self::SaveGroup,
         Self::CheckGroup,
         Self::ListGroups,
         Self::ListUsers,
+        Self::CheckName,
     ];
 
     /// Calls on a collection: a 404 there means no SCIM API at the base URL.
     fn is_collection(self) -> bool {
-        matches!(self, Self::Connect | Self::ListGroups | Self::ListUsers)
+        matches!(
+            self,
+            Self::Connect | Self::ListGroups | Self::ListUsers | Self::CheckName
+        )
     }
 }
 
@@ -46,6 +53,9 @@ pub enum ErrorKind {
     GroupNotFound,
     /// 409: the display name is used by another group.
     NameTaken,
+    /// The check before a rename found another group with the new name (compared without
+    /// case): its name and ID. Nothing was sent.
+    NameHeld { name: String, id: String },
     /// 400 and 422: the server refused the input.
     InvalidInput,
     /// 412: the group changed since it was loaded (RFC 7644 ETag).
@@ -318,6 +328,12 @@ impl ApiError {
             }
             Operation::ListGroups => "Could not list groups",
             Operation::ListUsers => "Could not look up users",
+            Operation::CheckName if matches!(self.kind, ErrorKind::NameHeld { .. }) => {
+                "The group was not renamed"
+            }
+            Operation::CheckName => {
+                "The group was not saved (the check for another group with the new name failed)"
+            }
         };
         let why = match &self.kind {
             // At Connect the refused key is still in its field, where this is shown.
@@ -330,6 +346,7 @@ impl ApiError {
                 _ => "group not found (404). Check the group ID.".to_string(),
             },
             ErrorKind::NameTaken => "another group already has this name (409). Choose a different display name.".to_string(),
+            ErrorKind::NameHeld { name, id } => format!("another group already has this name: “{}” (ID {}). Nothing was sent.", isolate(name), isolate(id)),
             ErrorKind::InvalidInput => "the server refused the input as invalid (400).".to_string(),
             ErrorKind::Changed => "the group changed on the server since it was loaded (412). Load it again.".to_string(),
             ErrorKind::TooLarge => "the request was too large for the server (413).".to_string(),

@@ -103,6 +103,22 @@ pub fn display_name_issues(name: &str) -> Vec<Issue> {
     issues
 }
 
+/// The display name's issues against the name as loaded: only a name the admin changed must
+/// pass the rules. A name the server already has (set elsewhere) is saved exactly as it is, so
+/// its problems are warnings: in Omni a forced rename would itself change who sees which data.
+pub fn saved_name_issues(name: &str, loaded: &str) -> Vec<Issue> {
+    let mut issues = display_name_issues(name);
+    if name == loaded && !issues.is_empty() {
+        for i in &mut issues {
+            i.severity = Severity::Warning;
+        }
+        issues.push(Issue::warning(
+            "This name was set outside the panel. Saving keeps it exactly as it is; only a new name must follow these rules.",
+        ));
+    }
+    issues
+}
+
 /// RFC 4122 textual form, any version: 8-4-4-4-12 hex digits.
 pub fn is_uuid(s: &str) -> bool {
     let groups: Vec<&str> = s.split('-').collect();
@@ -210,6 +226,22 @@ mod tests {
             .any(|i| i.message.contains("direction")));
         assert!(display_name_issues("Blob SEs").is_empty());
         assert!(display_name_issues("Équipe données 数据 👩‍💻").is_empty());
+    }
+
+    #[test]
+    fn only_a_changed_name_is_held_to_the_rules() {
+        for bad in [" Sales", &"x".repeat(70), "Sa\u{202E}les", ""] {
+            let kept = saved_name_issues(bad, bad);
+            assert!(!has_errors(&kept), "{bad:?} unchanged");
+            assert!(kept.iter().any(|i| i.message.contains("exactly as it is")));
+            assert!(kept.len() >= 2, "the name's own warning is shown: {kept:?}");
+            assert!(
+                has_errors(&saved_name_issues(bad, "Sales")),
+                "{bad:?} as a new name"
+            );
+        }
+        assert!(saved_name_issues("Sales", "Sales").is_empty());
+        assert!(saved_name_issues("Sales B", " Sales").is_empty());
     }
 
     #[test]

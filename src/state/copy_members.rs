@@ -87,7 +87,7 @@ impl CopyFrom {
             let mut listing = Listing::new(false);
             let mut start = 1;
             loop {
-                let page = client.group_rows(start, LIST_COUNT, false).await;
+                let page = client.group_rows(start, LIST_COUNT, false, None).await;
                 let page = match page {
                     Ok(p) => p,
                     Err(e) => {

@@ -17,11 +17,11 @@ use crate::core::draft::GroupDraft;
 use crate::core::model::{Group, Member};
 use crate::core::pending::discarded_text;
 use crate::core::save::{
-    activity_entry, apply_mine_on_top, plan, rebase, RefusedSaves, SaveOutcome, SavePlan,
+    activity_entry, apply_mine_on_top, plan, rebase, rename, RefusedSaves, SaveOutcome, SavePlan,
     SaveSettings,
 };
 use crate::core::stored_draft::StoredDraft;
-use crate::core::validation::{isolate, Issue};
+use crate::core::validation::{isolate, Issue, Severity};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use std::collections::HashSet;
@@ -74,6 +74,11 @@ pub struct EditorState {
     /// Bulk add's text and whether its panel is open: text never applied holds Save.
     pub bulk_text: RwSignal<String>,
     pub bulk_open: RwSignal<bool>,
+    /// A new name another group has (found before the rename, or a 409) and what was said
+    /// about it (`taken_said`): shown at the name field while the draft still has that name.
+    /// Two signals of a type the app already has: a new signal type costs bundle bytes.
+    taken: RwSignal<Option<String>>,
+    taken_said: RwSignal<Option<String>>,
 }
 
 impl EditorState {
@@ -96,6 +101,8 @@ impl EditorState {
             discarded: RwSignal::new(None),
             bulk_text: RwSignal::new(String::new()),
             bulk_open: RwSignal::new(false),
+            taken: RwSignal::new(None),
+            taken_said: RwSignal::new(None),
         }
     }
 
@@ -133,6 +140,8 @@ impl EditorState {
             .with(|d| d.as_ref().is_some_and(GroupDraft::can_save))
         {
             "Fix the display name to save."
+        } else if self.name_is_taken() {
+            "Another group has this display name: choose a different one."
         } else if !self.new_id.get().trim().is_empty() {
             // Saving now would leave out the user typed above, without a word.
             "Press “Add member” or clear the Member user ID field first."
@@ -159,6 +168,40 @@ impl EditorState {
     pub fn go_to_bulk(&self) {
         self.bulk_open.set(true);
         focus_soon("bulk-text");
+    }
+
+    /// The display name's issues: the draft's own, and that another group has it, when a save
+    /// found so and the name was not changed since.
+    pub fn name_issues(&self) -> Vec<Issue> {
+        let mut issues = self
+            .app
+            .draft
+            .with(|d| d.as_ref().map(GroupDraft::name_issues).unwrap_or_default());
+        if self.name_is_taken() {
+            issues.push(Issue {
+                severity: Severity::Error,
+                message: self.taken_said.get().unwrap_or_default(),
+            });
+        }
+        issues
+    }
+
+    /// True while the draft's name is one a save found another group has.
+    fn name_is_taken(&self) -> bool {
+        self.taken.with(|t| {
+            t.as_ref().is_some_and(|n| {
+                self.app
+                    .draft
+                    .with(|d| d.as_ref().is_some_and(|d| d.display_name == *n))
+            })
+        })
+    }
+
+    /// True when the name field's length hint is an error: a changed name over the limit.
+    pub fn name_too_long(&self) -> bool {
+        self.app
+            .draft
+            .with(|d| d.as_ref().is_some_and(GroupDraft::name_too_long))
     }
 
     /// The problems with the member ID typed so far (none before anything was typed or tried).
@@ -431,10 +474,13 @@ impl EditorState {
                     theirs,
                     mine,
                 }),
-                SaveOutcome::Failed { error } => {
-                    editor.say(Notice::Error(error.to_string()));
-                    editor.save_failed(wait);
-                }
+                SaveOutcome::Failed { error } => match rename::taken_text(&plan, &error) {
+                    Some(said) => editor.name_taken(plan.draft.display_name, said),
+                    None => {
+                        editor.say(Notice::Error(error.to_string()));
+                        editor.save_failed(wait);
+                    }
+                },
             }
         });
     }
@@ -462,6 +508,16 @@ impl EditorState {
         // The status takes the focus where it is in view; the page does not move.
         focus_in_place("saved-status", "save");
         perf::mark_after_paint("save-shown");
+    }
+
+    /// Another group has the new name: the review closes, the notice and the name field say
+    /// which group, and the focus goes to the name to change it.
+    fn name_taken(&self, name: String, said: String) {
+        self.review.set(None);
+        self.say(Notice::Error(said.clone()));
+        self.taken.set(Some(name));
+        self.taken_said.set(Some(said));
+        focus_soon("display-name");
     }
 
     fn conflicted(&self, data: ConflictData) {

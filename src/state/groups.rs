@@ -135,7 +135,7 @@ impl GroupsList {
         let mut start = 1;
         loop {
             let answer = client
-                .group_rows(start, LIST_COUNT, with_members)
+                .group_rows(start, LIST_COUNT, with_members, None)
                 .await
                 .map_err(|e| self.session.heard(e));
             if !self.is_current(n) {

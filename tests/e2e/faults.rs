@@ -179,6 +179,7 @@ async fn save_faults_are_named_keep_the_edit_and_retry_with_one_click() -> Resul
         p.control.set_faults(json!({ "latency_ms": 500 })).await?;
         p.control.clear_requests().await?;
         let confirm = p.button("Confirm save").await?;
+        p.understand_rename().await?;
         p.client
             .execute(
                 "arguments[0].click(); arguments[0].click();",

@@ -17,6 +17,7 @@ mod key_hygiene;
 mod keyboard;
 mod large_group;
 mod membership;
+mod names;
 mod offboarding;
 mod omni_facts;
 mod people;

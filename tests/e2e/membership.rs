@@ -56,6 +56,8 @@ fn expect_counts(review: &str, added: usize, removed: usize, unchanged: usize) -
 
 /// Confirms the open review and waits for `Saved “name”: N members.`
 async fn confirm_saved(p: &Panel, name: &str, members: usize) -> Result<()> {
+    p.button("Confirm save").await?;
+    p.understand_rename().await?;
     p.wait_enabled("Confirm save", true).await?;
     p.click("Confirm save").await?;
     let want = format!("Saved “{name}”: {members} members.");
@@ -1469,6 +1471,14 @@ async fn patch_save(p: Panel, etag: bool) -> Result<()> {
     p.control.clear_requests().await?;
     confirm_saved(&p, "Platform Engineering", n).await?;
     let log = p.control.requests().await?;
+    // A rename first looks for a group with the new name (issue 14): one list read, no more.
+    let (checks, log): (Vec<_>, Vec<_>) = log.into_iter().partition(|r| {
+        r.method == "GET" && r.query.as_deref().is_some_and(|q| q.contains("filter="))
+    });
+    ensure!(
+        checks.len() == 1,
+        "expected one check of the new name, got {checks:?}"
+    );
     let w = writes(&log);
     ensure!(
         w.len() == 1 && w[0].method == "PATCH" && is_group(w[0], &before.id) && log.len() <= 2,

@@ -53,7 +53,10 @@ impl Sender<'_> {
     /// goes to the admin with the wait.
     pub(super) async fn send(&self, out: &Outgoing<'_>) -> Result<Answer, ApiError> {
         let op = out.op;
-        let retried = !matches!(op, Operation::SaveGroup | Operation::CheckGroup);
+        let retried = !matches!(
+            op,
+            Operation::SaveGroup | Operation::CheckGroup | Operation::CheckName
+        );
         let mut attempt = 1;
         loop {
             self.within_budget(op).await?;

@@ -139,17 +139,24 @@ impl ScimClient {
 
     /// A page of the Groups list as rows. `with_members`: each group's members are counted as
     /// the answer is parsed, and never kept; without, the rows' counts are to be read.
+    /// `named`: only groups with that name (the exact `displayName eq` filter), the check before
+    /// a rename, part of the save (one call serves both: each async fn costs bundle bytes).
     pub async fn group_rows(
         &self,
         start_index: u64,
         count: u64,
         with_members: bool,
+        named: Option<&str>,
     ) -> Result<Page<GroupRow>, ApiError> {
-        let op = Operation::ListGroups;
+        let op = if named.is_some() {
+            Operation::CheckName
+        } else {
+            Operation::ListGroups
+        };
         let url = if with_members {
             endpoints::groups_with_members(&self.base, start_index, count)
         } else {
-            endpoints::groups_page(&self.base, start_index, count, None)
+            endpoints::groups_page(&self.base, start_index, count, named)
         };
         let Answer { status, body, .. } = self.get(op, &url).await?;
         let (items, total) =

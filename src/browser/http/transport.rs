@@ -55,7 +55,10 @@ impl Sender<'_> {
             request = request.header("If-Match", version);
         }
         // A save's requests, for scripts/bench: what lies between sent and answered is network.
-        let save_step = matches!(op, Operation::SaveGroup | Operation::CheckGroup);
+        let save_step = matches!(
+            op,
+            Operation::SaveGroup | Operation::CheckGroup | Operation::CheckName
+        );
         if save_step {
             perf::mark("save-sent");
         }

@@ -5,6 +5,7 @@
 //! - [`run`]: one group's save as a state machine ([`run::SaveRun`]): it says which request to
 //!   send next ([`run::Step`]), is told the answer ([`run::Reply`]), and ends in one
 //!   [`run::SaveOutcome`].
+//! - [`rename`]: a rename's check for another group with the new name, before the save runs.
 //! - [`batch`]: several plans run one after another through the same [`run::SaveRun`].
 //! - [`after`]: what follows an outcome: the rebased draft, the activity entry, the wait after a
 //!   429, "apply my changes on top" after a conflict.
@@ -25,6 +26,7 @@
 pub mod after;
 pub mod batch;
 pub mod plan;
+pub mod rename;
 pub mod run;
 
 pub use after::{activity_entry, apply_mine_on_top, rebase, RefusedSaves};

@@ -44,7 +44,8 @@ pub struct SavePlan {
     /// write is sent only if nobody changed it since it was loaded.
     pub check_first: bool,
     /// The most requests the save can cost: without ETags the read and the write; with them
-    /// the write, and after a 412 one read to show what changed.
+    /// the write, and after a 412 one read to show what changed; a rename adds the look for
+    /// another group with the new name ([`super::rename`]).
     pub max_requests: u8,
 }
 
@@ -66,6 +67,7 @@ pub fn plan(base: &ScimBase, draft: GroupDraft, settings: &SaveSettings) -> Save
     let check_first = if_match.is_none();
     let request = SaveRequest::new(base, &draft, &diff, settings.method(), if_match);
     let loaded_count = draft.loaded.members.as_ref().map_or(0, Vec::len);
+    let max_requests = 2 + u8::from(diff.renamed.is_some());
     let typed_name = needs_typed_name(&diff, loaded_count, draft.members.len())
         .then(|| draft.loaded.display_name.clone());
     SavePlan {
@@ -74,7 +76,7 @@ pub fn plan(base: &ScimBase, draft: GroupDraft, settings: &SaveSettings) -> Save
         request,
         typed_name,
         check_first,
-        max_requests: 2,
+        max_requests,
     }
 }
 

@@ -2,7 +2,8 @@
 //! ([`Step`]), is told its answer ([`Reply`]), and ends in one [`SaveOutcome`].
 //!
 //! Without `If-Match` (Omni) the group is read first, and the write is sent only if nobody
-//! changed it since it was loaded: 2 requests. With `If-Match`, the write alone; a 412 is a
+//! changed it since it was loaded: 2 requests (a rename's look for its new name comes before
+//! the run: [`super::rename`]). With `If-Match`, the write alone; a 412 is a
 //! conflict, and the group is read once to show what changed. A write is sent at most once: a
 //! save is never repeated behind the admin's back.
 

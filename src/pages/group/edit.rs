@@ -18,7 +18,6 @@ use crate::components::members_table::MembersTable;
 use crate::components::notice::NoticeArea;
 use crate::components::review::Review;
 use crate::core::directory::DirectoryUser;
-use crate::core::draft::GroupDraft;
 use crate::core::validation::{char_count, DISPLAY_NAME_MAX_CHARS};
 use crate::state::editor::{ConflictData, EditorState, ReviewData};
 use crate::state::use_app_state;
@@ -113,12 +112,10 @@ fn display_name(editor: EditorState) -> impl IntoView {
                 .unwrap_or_default()
         })
     });
-    let issues = Signal::derive(move || {
-        draft.with(|d| d.as_ref().map(GroupDraft::name_issues).unwrap_or_default())
-    });
+    let issues = Signal::derive(move || editor.name_issues());
     let hint =
         Signal::derive(move || format!("{}/{DISPLAY_NAME_MAX_CHARS}", char_count(&name.get())));
-    let over = Signal::derive(move || char_count(&name.get()) > DISPLAY_NAME_MAX_CHARS);
+    let over = Signal::derive(move || editor.name_too_long());
     view! {
         <TextField
             id="display-name"
