@@ -8,7 +8,6 @@ use crate::browser::focus::focus_soon;
 use crate::browser::http::ScreenReads;
 use crate::browser::{perf, router};
 use crate::core::directory::Directory;
-use crate::core::draft::GroupDraft;
 use crate::core::error::ErrorKind;
 use crate::core::paging::next_start_index;
 use crate::core::route::Route;
@@ -50,25 +49,27 @@ pub fn load_group(state: AppState, id: String) {
             Ok(group) => {
                 // An edit still waiting to be written belongs to the draft about to be replaced.
                 state.keep_draft_now();
-                let loaded = GroupDraft::from_group(group);
+                let loaded = format!(
+                    "Loaded “{}” with {} members.",
+                    isolate(&group.display_name),
+                    group.members.as_ref().map_or(0, Vec::len)
+                );
+                let draft = super::undo::draft_after_load(state, group);
                 let stored = state
                     .session
                     .load_draft(&id)
                     .and_then(|json| StoredDraft::parse(&json))
                     .filter(StoredDraft::has_changes);
-                state.load_notice.set(Some(Notice::Success(format!(
-                    "Loaded “{}” with {} members.",
-                    isolate(&loaded.display_name),
-                    loaded.members.len()
-                ))));
+                state.load_notice.set(Some(Notice::Success(loaded)));
                 state.restorable.set(stored);
                 state.load_failed.set(None);
-                state.draft.set(Some(loaded));
+                state.draft.set(Some(draft));
                 // Keyboard and screen reader users start at the editor, not at the page's top.
                 focus_soon("editor-heading");
                 perf::mark_after_paint("group-load-shown");
             }
             Err(err) if err.kind == ErrorKind::GroupNotFound => {
+                state.restoring.set(None);
                 state.load_notice.set(Some(Notice::Error(format!(
                     "No group with ID “{}”: not found (404). Check the ID, or pick the group from the Groups list.",
                     isolate(&id)
@@ -76,6 +77,7 @@ pub fn load_group(state: AppState, id: String) {
                 state.load_failed.set(Some(id));
             }
             Err(err) => {
+                state.restoring.set(None);
                 state.load_notice.set(Some(Notice::Error(err.to_string())));
                 state.load_failed.set(Some(id));
             }

@@ -16,6 +16,7 @@ use crate::components::find_user::FindUser;
 use crate::components::members_table::MembersTable;
 use crate::components::notice::NoticeArea;
 use crate::components::review::Review;
+use crate::components::snapshot::Snapshot;
 use crate::core::directory::DirectoryUser;
 use crate::core::draft::GroupDraft;
 use crate::core::validation::{char_count, DISPLAY_NAME_MAX_CHARS};
@@ -32,6 +33,13 @@ pub fn GroupEditor(route_id: String) -> impl IntoView {
     // A memo: the editor is rebuilt only when this flips, not at every keystroke.
     let id = route_id.clone();
     let shown = Memo::new(move |_| draft.with(|d| d.as_ref().is_some_and(|d| d.id() == id)));
+    // A Restore from Activity: once its draft is here, the review opens.
+    Effect::new(move |_| {
+        if shown.get() && state.restore_review.get() {
+            state.restore_review.set(false);
+            editor.open_review();
+        }
+    });
 
     view! {
         <section class="card editor" aria-labelledby="editor-heading">
@@ -95,6 +103,7 @@ fn editing_view(editor: EditorState) -> impl IntoView {
             />
             <CopyMembers editor=editor />
             <ExportMembers editor=editor />
+            <Snapshot editor=editor />
         </div>
         <MembersTable editor=editor />
         {add_by_id(editor)}
