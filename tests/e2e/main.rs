@@ -20,3 +20,4 @@ mod membership;
 mod offboarding;
 mod people;
 mod rate_limit;
+mod undo;
