@@ -3,18 +3,18 @@
 use super::model::Member;
 use super::save_request::pretty_json;
 use super::validation::isolate;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::fmt;
 
 /// A group's name and members at one moment: what a save replaced, what Restore brings back.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct GroupState {
     pub display_name: String,
     pub members: Vec<Member>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ActivityEntry {
     /// ISO 8601 time of the attempt.
@@ -22,7 +22,7 @@ pub struct ActivityEntry {
     pub group_id: String,
     pub group_name: String,
     /// `(old, new)` when the attempt renamed the group.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub renamed: Option<(String, String)>,
     pub added: usize,
     pub removed: usize,
@@ -30,17 +30,17 @@ pub struct ActivityEntry {
     pub outcome: Outcome,
     /// What the server or the panel said, for failures. Never contains the key (error texts
     /// are redacted where they are made).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
     /// The group as it was before the save (read before the write), for Restore; `None` when
     /// it is unknown or was not kept, and then `no_before` says why.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub before: Option<GroupState>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub no_before: Option<String>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub enum Outcome {
     Saved,

@@ -9,10 +9,11 @@
 //! to [`BEFORE_BUDGET`] bytes in all; an older entry's state is dropped and the entry says why
 //! it cannot be restored.
 
-use super::activity::{ActivityEntry, GroupState};
+use super::activity::{ActivityEntry, GroupState, Outcome};
+use super::cross_stored::{fields, line};
 use super::csv_export::HEADER;
 use super::draft::GroupDraft;
-use super::model::{Group, Member};
+use super::model::{parse_json, Group, Member};
 use serde::{Deserialize, Serialize};
 
 /// Bytes (about) of earlier group states Activity keeps in the tab: room for a few saves of
@@ -24,11 +25,91 @@ pub const BEFORE_DROPPED: &str = "No Restore: the group as it was before was not
 
 /// This server's Activity as kept in the tab: the entries, oldest first, and how many older
 /// ones were dropped.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ActivityLog {
     pub entries: Vec<ActivityEntry>,
-    #[serde(default)]
     pub dropped: usize,
+}
+
+/// The stored text's first line. Tab-separated lines rather than serde: a derived reader for
+/// the entries cost the bundle several KB gzipped (as for `cross_stored`).
+const VERSION: &str = "activity 1";
+
+/// `None` as "-", `Some(text)` as "+text".
+fn opt(o: &Option<String>) -> String {
+    o.as_ref().map_or_else(|| "-".into(), |t| format!("+{t}"))
+}
+
+fn unopt(f: &str) -> Option<Option<String>> {
+    match f.split_at_checked(1)? {
+        ("-", "") => Some(None),
+        ("+", t) => Some(Some(t.to_string())),
+        _ => None,
+    }
+}
+
+fn outcome_code(o: Outcome) -> &'static str {
+    match o {
+        Outcome::Saved => "saved",
+        Outcome::Failed => "failed",
+        Outcome::Conflict => "conflict",
+    }
+}
+
+/// An entry's line (`E`…), then its earlier state's members (`M`…) when kept.
+fn entry_lines(out: &mut String, e: &ActivityEntry) {
+    let (old, new) = e.renamed.clone().unzip();
+    let before_name = e.before.as_ref().map(|b| b.display_name.clone());
+    line(
+        out,
+        &[
+            "E",
+            &e.at,
+            &e.group_id,
+            &e.group_name,
+            &opt(&old),
+            &opt(&new),
+            &e.added.to_string(),
+            &e.removed.to_string(),
+            &e.method,
+            outcome_code(e.outcome),
+            &opt(&e.detail),
+            &opt(&e.no_before),
+            &opt(&before_name),
+        ],
+    );
+    for m in e.before.iter().flat_map(|b| &b.members) {
+        line(out, &["M", &m.value, &opt(&m.display)]);
+    }
+}
+
+fn entry_of(f: &[String]) -> Option<ActivityEntry> {
+    let [_, at, id, name, old, new, added, removed, method, outcome, detail, no_before, before] = f
+    else {
+        return None;
+    };
+    let outcome = match outcome.as_str() {
+        "saved" => Outcome::Saved,
+        "failed" => Outcome::Failed,
+        "conflict" => Outcome::Conflict,
+        _ => return None,
+    };
+    Some(ActivityEntry {
+        at: at.clone(),
+        group_id: id.clone(),
+        group_name: name.clone(),
+        renamed: unopt(old)?.zip(unopt(new)?),
+        added: added.parse().ok()?,
+        removed: removed.parse().ok()?,
+        method: method.clone(),
+        outcome,
+        detail: unopt(detail)?,
+        no_before: unopt(no_before)?,
+        before: unopt(before)?.map(|display_name| GroupState {
+            display_name,
+            members: Vec::new(),
+        }),
+    })
 }
 
 /// Rough bytes of a group state as JSON: enough to budget, without writing it out.
@@ -69,13 +150,51 @@ impl ActivityLog {
         lean
     }
 
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
+    /// The text kept in session storage (never the key: nothing here has it).
+    pub fn to_text(&self) -> String {
+        let mut out = format!("{VERSION}\n{}\n", self.dropped);
+        for e in &self.entries {
+            entry_lines(&mut out, e);
+        }
+        out
     }
 
     /// The log kept in the tab; an unreadable one (another version) is an empty log.
-    pub fn from_json(json: &str) -> Self {
-        serde_json::from_str(json).unwrap_or_default()
+    pub fn from_text(text: &str) -> Self {
+        Self::read(text).unwrap_or_default()
+    }
+
+    fn read(text: &str) -> Option<Self> {
+        let mut lines = text.lines();
+        if lines.next()? != VERSION {
+            return None;
+        }
+        let mut log = Self {
+            entries: Vec::new(),
+            dropped: lines.next()?.parse().ok()?,
+        };
+        for l in lines {
+            let f = fields(l);
+            match f.first().map(String::as_str) {
+                Some("E") => log.entries.push(entry_of(&f)?),
+                Some("M") => {
+                    let [_, value, display] = f.as_slice() else {
+                        return None;
+                    };
+                    log.entries
+                        .last_mut()?
+                        .before
+                        .as_mut()?
+                        .members
+                        .push(Member {
+                            value: value.clone(),
+                            display: unopt(display)?,
+                        });
+                }
+                _ => return None,
+            }
+        }
+        Some(log)
     }
 
     /// "Older entries were dropped: …" when some were.
@@ -112,17 +231,25 @@ pub fn restore_draft(current: Group, state: &GroupState) -> GroupDraft {
 pub const SNAPSHOT_FORMAT: &str = "omni-scim-panel group snapshot";
 
 /// "Download snapshot": a group's name and members at one moment, as JSON:
-/// `{"format":"omni-scim-panel group snapshot","version":1,"groupId":…,"displayName":…,
-/// "takenAt":"<ISO 8601>","members":[{"value":…,"display":…}]}`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// `{"format":"omni-scim-panel group snapshot","version":1,"takenAt":"<ISO 8601>","id":…,
+/// "displayName":…,"members":[{"value":…,"display":…}]}` (the group's fields as SCIM names
+/// them, so it is read back with the group reader).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Snapshot {
     pub format: String,
     pub version: u32,
-    pub group_id: String,
-    pub display_name: String,
     pub taken_at: String,
+    pub id: String,
+    pub display_name: String,
     pub members: Vec<Member>,
+}
+
+/// A snapshot's format and version, read before its group.
+#[derive(Deserialize)]
+struct Head {
+    format: String,
+    version: u32,
 }
 
 impl Snapshot {
@@ -130,9 +257,9 @@ impl Snapshot {
         Self {
             format: SNAPSHOT_FORMAT.into(),
             version: 1,
-            group_id: group.id.clone(),
-            display_name: group.display_name.clone(),
             taken_at,
+            id: group.id.clone(),
+            display_name: group.display_name.clone(),
             members: group.members.clone().unwrap_or_default(),
         }
     }
@@ -157,25 +284,26 @@ const WRONG_FILE: &str = "This file is neither a group snapshot (JSON from “Do
 pub fn read_file(text: &str, group_id: &str, group_name: &str) -> Result<FromFile, String> {
     let text = text.trim_start_matches('\u{feff}');
     if text.trim_start().starts_with('{') {
-        let snap: Snapshot = serde_json::from_str(text)
+        let head: Head = parse_json(text, "snapshot")
             .ok()
-            .filter(|s: &Snapshot| s.format == SNAPSHOT_FORMAT)
+            .filter(|h: &Head| h.format == SNAPSHOT_FORMAT)
             .ok_or_else(|| WRONG_FILE.to_string())?;
-        if snap.version != 1 {
+        if head.version != 1 {
             return Err(format!(
                 "This snapshot has version {}, which this panel does not read. Nothing was changed.",
-                snap.version
+                head.version
             ));
         }
-        if snap.group_id != group_id {
+        let snap: Group = parse_json(text, "snapshot").map_err(|_| WRONG_FILE.to_string())?;
+        if snap.id != group_id {
             return Err(format!(
                 "This snapshot is of another group, “{}” (ID {}), not of “{}” (ID {group_id}). Nothing was changed: open that group to restore it.",
-                snap.display_name, snap.group_id, group_name
+                snap.display_name, snap.id, group_name
             ));
         }
         return Ok(FromFile {
             display_name: Some(snap.display_name),
-            members: dedup(snap.members),
+            members: dedup(snap.members.unwrap_or_default()),
         });
     }
     let rows = parse_csv(text);
@@ -263,7 +391,6 @@ pub fn parse_csv(text: &str) -> Vec<Vec<String>> {
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
-    use crate::core::activity::Outcome;
     use crate::core::csv_export::members_csv;
     use crate::core::model::Meta;
 
@@ -338,8 +465,18 @@ mod tests {
         let mut log = ActivityLog::default();
         log.push(entry("Sales", 2), 10, BEFORE_BUDGET);
         log.dropped = 4;
-        assert_eq!(ActivityLog::from_json(&log.to_json()), log);
-        assert_eq!(ActivityLog::from_json("nonsense"), ActivityLog::default());
+        let mut odd = entry("Tab\tand\nline \\ +-", 0);
+        odd.renamed = Some(("-".into(), "+".into()));
+        odd.outcome = Outcome::Failed;
+        odd.detail = Some(String::new());
+        odd.before = None;
+        odd.no_before = Some("why".into());
+        log.push(odd, 10, BEFORE_BUDGET);
+        log.dropped = 4;
+        assert_eq!(ActivityLog::from_text(&log.to_text()), log);
+        assert_eq!(ActivityLog::from_text("nonsense"), ActivityLog::default());
+        let cut = log.to_text().replace("\nE\t", "\nX\t");
+        assert_eq!(ActivityLog::from_text(&cut), ActivityLog::default());
     }
 
     #[test]
@@ -371,7 +508,7 @@ mod tests {
         let json = Snapshot::of(&g, "2026-12-05T12:00:00Z".into()).to_json();
         let v: serde_json::Value = serde_json::from_str(&json).unwrap_or_default();
         assert_eq!(v["version"], 1);
-        assert_eq!(v["groupId"], "g1");
+        assert_eq!(v["id"], "g1");
         assert_eq!(
             read_file(&json, "g1", "Sales"),
             Ok(FromFile {

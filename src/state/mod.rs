@@ -137,9 +137,9 @@ impl AppState {
             .try_update(|log| log.push(entry, max, BEFORE_BUDGET));
         let session = self.session;
         let _ = self.activity.try_update(|log| {
-            if !session.store_activity(&log.to_json()) {
+            if !session.store_activity(&log.to_text()) {
                 *log = log.without_befores();
-                let _ = session.store_activity(&log.to_json());
+                let _ = session.store_activity(&log.to_text());
             }
         });
     }
@@ -152,7 +152,7 @@ impl AppState {
                 let log = state.session.load_activity();
                 state
                     .activity
-                    .set(log.map(|j| ActivityLog::from_json(&j)).unwrap_or_default());
+                    .set(log.map(|j| ActivityLog::from_text(&j)).unwrap_or_default());
             }
         });
     }
