@@ -77,7 +77,8 @@ async fn remove_first_and_save(p: &Panel, id: &str, name: &str) -> Result<String
 async fn restore_from_activity_survives_a_reload_and_keeps_no_key() -> Result<()> {
     // A tiny bound, so the third save drops the oldest entry.
     let options = Options::default().config("activity-entries=2");
-    run_with("undo-activity", options, |p| async move {
+    run_with("undo-activity", options, |mut panels| async move {
+        let p = panels.remove(0);
         p.connect().await?;
         let id = p.api.group_id_by_name("Sales").await?;
         let before = p.api.group(&id).await?;
@@ -192,7 +193,12 @@ async fn restore_from_a_snapshot_or_an_exported_csv() -> Result<()> {
         );
         ensure!(kind.starts_with("application/json"), "the type is {kind}");
         let v: serde_json::Value = serde_json::from_str(&snapshot)?;
-        ensure!(v["version"] == 1 && v["groupId"] == id.as_str(), "{v}");
+        ensure!(
+            v["version"] == 1
+                && v["id"] == id.as_str()
+                && v["format"] == "omni-scim-panel group snapshot",
+            "{v}"
+        );
         ensure!(v["members"].as_array().map(Vec::len) == Some(n), "{v}");
 
         // A file of neither kind: said at the control, nothing changed.
