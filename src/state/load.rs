@@ -49,12 +49,15 @@ pub fn load_group(state: AppState, id: String) {
             Ok(group) => {
                 // An edit still waiting to be written belongs to the draft about to be replaced.
                 state.keep_draft_now();
-                let loaded = format!(
+                let mut loaded = format!(
                     "Loaded “{}” with {} members.",
                     isolate(&group.display_name),
                     group.members.as_ref().map_or(0, Vec::len)
                 );
-                let draft = super::undo::draft_after_load(state, group);
+                let (draft, restoring) = super::undo::draft_after_load(state, group);
+                if restoring {
+                    loaded.push_str(" The draft is set to the group as it was before that save: review the change.");
+                }
                 let stored = state
                     .session
                     .load_draft(&id)

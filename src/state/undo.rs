@@ -34,15 +34,16 @@ pub fn restore(state: AppState, id: String, before: GroupState, notice: RwSignal
 }
 
 /// The draft for `group` just read: the state being restored onto it when a Restore of this
-/// group waits (and then the editor opens the review), else the group as it is.
-pub fn draft_after_load(state: AppState, group: Group) -> GroupDraft {
+/// group waits (and then the editor opens the review), else the group as it is; true when
+/// restoring.
+pub fn draft_after_load(state: AppState, group: Group) -> (GroupDraft, bool) {
     let waiting = state.restoring.get_untracked();
     state.restoring.set(None);
     match waiting {
         Some((id, before)) if id == group.id => {
             state.restore_review.set(true);
-            restore_draft(group, &before)
+            (restore_draft(group, &before), true)
         }
-        _ => GroupDraft::from_group(group),
+        _ => (GroupDraft::from_group(group), false),
     }
 }

@@ -102,6 +102,8 @@ async fn restore_from_activity_survives_a_reload_and_keeps_no_key() -> Result<()
         p.heading(REVIEW).await?;
         let review = e2e_harness::a11y::normalize(&p.region(REVIEW).await?.text().await?);
         expect_counts(&review, 1, 0, n - 1)?;
+        p.wait_text("The draft is set to the group as it was before that save")
+            .await?;
         let log = p.control.requests().await?;
         ensure!(
             writes(&log).is_empty(),
