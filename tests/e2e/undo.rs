@@ -210,6 +210,7 @@ async fn restore_from_a_snapshot_or_an_exported_csv() -> Result<()> {
             !p.has_region(REVIEW).await?,
             "a wrong file opened the review"
         );
+        photograph(&p, "snapshot-controls", "download-snapshot").await?;
 
         // Two members removed and saved; the snapshot brings them back through the review.
         let gone = remove_first_and_save(&p, &id, "Support").await?;
