@@ -8,10 +8,13 @@ use crate::browser::focus::focus_soon;
 use crate::browser::http::ScreenReads;
 use crate::browser::{perf, router};
 use crate::core::directory::Directory;
+use crate::core::draft::GroupDraft;
 use crate::core::error::ErrorKind;
+use crate::core::model::Group;
 use crate::core::paging::next_start_index;
 use crate::core::route::Route;
 use crate::core::stored_draft::StoredDraft;
+use crate::core::undo::restore_draft;
 use crate::core::validation::{group_id_issues, has_errors, isolate};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -54,7 +57,7 @@ pub fn load_group(state: AppState, id: String) {
                     isolate(&group.display_name),
                     group.members.as_ref().map_or(0, Vec::len)
                 );
-                let (draft, restoring) = super::undo::draft_after_load(state, group);
+                let (draft, restoring) = draft_after_load(state, group);
                 if restoring {
                     loaded.push_str(" The draft is set to the group as it was before that save: review the change.");
                 }
@@ -86,6 +89,21 @@ pub fn load_group(state: AppState, id: String) {
             }
         }
     });
+}
+
+/// The draft for `group` just read: the state being restored onto it when a Restore of this
+/// group waits (and then the editor opens the review), else the group as it is; true when
+/// restoring.
+fn draft_after_load(state: AppState, group: Group) -> (GroupDraft, bool) {
+    let waiting = state.restoring.get_untracked();
+    state.restoring.set(None);
+    match waiting {
+        Some((id, before)) if id == group.id => {
+            state.restore_review.set(true);
+            (restore_draft(group, &before), true)
+        }
+        _ => (GroupDraft::from_group(group), false),
+    }
 }
 
 /// "Load group" with `typed` in "Group ID": through the route (`#/groups/{id}`), so reloads

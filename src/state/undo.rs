@@ -6,9 +6,6 @@ use super::load::open_by_id;
 use super::notice::Notice;
 use super::AppState;
 use crate::core::activity::GroupState;
-use crate::core::draft::GroupDraft;
-use crate::core::model::Group;
-use crate::core::undo::restore_draft;
 use leptos::prelude::*;
 
 /// An entry's "Restore": reads group `id` again, then sets the draft to `before` and opens the
@@ -31,19 +28,4 @@ pub fn restore(state: AppState, id: String, before: GroupState, notice: RwSignal
     state.restoring.set(Some((id.clone(), before)));
     state.restore_review.set(false);
     open_by_id(state, &id);
-}
-
-/// The draft for `group` just read: the state being restored onto it when a Restore of this
-/// group waits (and then the editor opens the review), else the group as it is; true when
-/// restoring.
-pub fn draft_after_load(state: AppState, group: Group) -> (GroupDraft, bool) {
-    let waiting = state.restoring.get_untracked();
-    state.restoring.set(None);
-    match waiting {
-        Some((id, before)) if id == group.id => {
-            state.restore_review.set(true);
-            (restore_draft(group, &before), true)
-        }
-        _ => (GroupDraft::from_group(group), false),
-    }
 }
