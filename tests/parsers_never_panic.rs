@@ -876,19 +876,7 @@ proptest! {
     )) {
         let entries: Vec<ActivityEntry> = entries
             .into_iter()
-            .map(|(group_id, group_name, renamed, detail)| ActivityEntry {
-                at: "2025-01-01T00:00:00.000Z".into(),
-                group_id,
-                group_name,
-                renamed,
-                added: 1,
-                removed: 0,
-                method: "PUT".into(),
-                outcome: Outcome::Failed,
-                detail,
-                before: None,
-                no_before: None,
-            })
+            .map(|(group_id, group_name, renamed, detail)| failed_entry(group_id, group_name, renamed, detail))
             .collect();
         let json = activity::to_json(&entries);
         let v: Value = serde_json::from_str(&json).map_err(|e| TestCaseError::fail(format!("{e}: {json}")))?;
@@ -909,20 +897,13 @@ proptest! {
         let entries: Vec<ActivityEntry> = entries
             .into_iter()
             .map(|(group_id, group_name, renamed, detail, before)| ActivityEntry {
-                at: "2025-01-01T00:00:00.000Z".into(),
-                group_id,
-                group_name,
-                renamed,
-                added: 1,
-                removed: 0,
-                method: "PATCH".into(),
                 outcome: Outcome::Saved,
                 no_before: detail.clone(),
-                detail,
                 before: before.map(|(display_name, ms)| GroupState {
                     display_name,
                     members: ms.into_iter().map(|(value, display)| Member { value, display }).collect(),
                 }),
+                ..failed_entry(group_id, group_name, renamed, detail)
             })
             .collect();
         let log = ActivityLog { entries, dropped };
@@ -934,6 +915,28 @@ proptest! {
     fn restore_files_never_panic(text in ".{0,300}", json in any::<bool>()) {
         let text = if json { format!("{{{text}") } else { format!("User ID,Display\r\n{text}") };
         let _ = omni_scim_panel::core::undo::read_file(&text, "g1", "Sales");
+    }
+}
+
+/// A failed PUT's Activity entry, for the properties above.
+fn failed_entry(
+    group_id: String,
+    group_name: String,
+    renamed: Option<(String, String)>,
+    detail: Option<String>,
+) -> ActivityEntry {
+    ActivityEntry {
+        at: "2025-01-01T00:00:00.000Z".into(),
+        group_id,
+        group_name,
+        renamed,
+        added: 1,
+        removed: 0,
+        method: "PUT".into(),
+        outcome: Outcome::Failed,
+        detail,
+        before: None,
+        no_before: None,
     }
 }
 

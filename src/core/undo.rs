@@ -10,6 +10,7 @@
 //! it cannot be restored.
 
 use super::activity::{ActivityEntry, GroupState, Outcome};
+use super::bulk::parse_csv;
 use super::cross_stored::{fields, line};
 use super::csv_export::HEADER;
 use super::draft::GroupDraft;
@@ -353,39 +354,6 @@ fn unprefix(cell: &str) -> &str {
         Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
         _ => cell,
     }
-}
-
-/// RFC 4180 records: fields split by commas, quoted fields may hold commas, doubled quotes and
-/// line breaks; lines end with CRLF or LF.
-pub fn parse_csv(text: &str) -> Vec<Vec<String>> {
-    let mut rows = Vec::new();
-    let mut row = Vec::new();
-    let mut field = String::new();
-    let mut quoted = false;
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match (quoted, c) {
-            (true, '"') if chars.peek() == Some(&'"') => {
-                chars.next();
-                field.push('"');
-            }
-            (true, '"') => quoted = false,
-            (true, c) => field.push(c),
-            (false, '"') if field.is_empty() => quoted = true,
-            (false, ',') => row.push(std::mem::take(&mut field)),
-            (false, '\r') if chars.peek() == Some(&'\n') => {}
-            (false, '\n') => {
-                row.push(std::mem::take(&mut field));
-                rows.push(std::mem::take(&mut row));
-            }
-            (false, c) => field.push(c),
-        }
-    }
-    if !field.is_empty() || !row.is_empty() {
-        row.push(field);
-        rows.push(row);
-    }
-    rows
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
