@@ -11,35 +11,47 @@ use crate::state::notice::Notice;
 use crate::state::{undo, use_app_state, AppState};
 use leptos::prelude::*;
 
-/// One save or attempt: when (local date and time), the group (a link to it), what changed in
-/// words, and the result; a save has Restore, or says why it has none.
-fn entry_row(state: AppState, notice: RwSignal<Option<Notice>>, e: ActivityEntry) -> impl IntoView {
+/// One save or attempt (the `i`th): when (local date and time), the group (a link to it), what
+/// changed in words, and the result; a save has Restore, or says why it has none. The earlier
+/// state is read from the log when Restore is pressed, not copied into every row.
+fn entry_row(
+    state: AppState,
+    notice: RwSignal<Option<Notice>>,
+    i: usize,
+    e: &ActivityEntry,
+) -> impl IntoView {
     let href = Route::Group(e.group_id.clone()).to_hash();
     let summary = e.change_summary();
     let when = local_date_time(&e.at);
-    let label = restore_label(&e, &when);
-    let restore = match (e.outcome, e.before) {
-        (Outcome::Saved, Some(before)) => {
-            let id = e.group_id.clone();
-            let click = move |_| undo::restore(state, id.clone(), before.clone(), notice);
-            Some(view! { <button type="button" class="restore" aria-label=label on:click=click>"Restore"</button> }.into_any())
-        }
-        (_, _) => e
-            .no_before
-            .map(|why| view! { <div class="hint">{why}</div> }.into_any()),
+    let label = restore_label(e, &when);
+    let restore = if e.outcome == Outcome::Saved && e.before.is_some() {
+        let id = e.group_id.clone();
+        let click = move |_| {
+            let before = state
+                .activity
+                .with_untracked(|l| l.entries.get(i).and_then(|e| e.before.clone()));
+            if let Some(before) = before {
+                undo::restore(state, id.clone(), before, notice);
+            }
+        };
+        Some(view! { <button type="button" class="restore" aria-label=label on:click=click>"Restore"</button> }.into_any())
+    } else {
+        e.no_before
+            .clone()
+            .map(|why| view! { <div class="hint">{why}</div> }.into_any())
     };
     view! {
         <tr>
             <td>{when}</td>
             <td>
-                <a href=href><bdi>{e.group_name}</bdi></a>
+                <a href=href><bdi>{e.group_name.clone()}</bdi></a>
                 " "
-                <span class="mono">"("{e.group_id}")"</span>
+                <span class="mono">"("{e.group_id.clone()}")"</span>
             </td>
             <td>{summary}</td>
             <td>
                 {e.outcome.label()}
-                {e.detail.map(|d| view! { <div class="hint">{d}</div> })}
+                {e.detail.clone().map(|d| view! { <div class="hint">{d}</div> })}
                 {restore}
             </td>
         </tr>
@@ -73,12 +85,14 @@ pub fn ActivityPage() -> impl IntoView {
                     </thead>
                     <tbody>
                         {move || {
-                            log.get()
-                                .entries
-                                .into_iter()
-                                .rev()
-                                .map(|e| entry_row(state, notice, e))
-                                .collect_view()
+                            log.with(|l| {
+                                l.entries
+                                    .iter()
+                                    .enumerate()
+                                    .rev()
+                                    .map(|(i, e)| entry_row(state, notice, i, e))
+                                    .collect_view()
+                            })
                         }}
                     </tbody>
                 </table>

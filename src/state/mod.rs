@@ -102,7 +102,7 @@ impl AppState {
         http::on_wait_text(move |text| {
             let _ = wait_text.try_set(text);
         });
-        let state = Self {
+        Self {
             session,
             route: RwSignal::new(router::current()),
             draft,
@@ -122,9 +122,7 @@ impl AppState {
             people: people::PeopleIndex::new(session),
             cross: cross::CrossChanges::new(session),
             draft_edits: StoredValue::new(0),
-        };
-        state.load_activity_when_connected();
-        state
+        }
     }
 
     /// Adds a save or attempt to Activity and keeps the log in the tab; when the tab would not
@@ -144,17 +142,11 @@ impl AppState {
         });
     }
 
-    /// Once connected, Activity is what this tab kept for that server.
-    fn load_activity_when_connected(&self) {
-        let state = *self;
-        Effect::new(move |_| {
-            if state.session.connected.with(Option::is_some) {
-                let log = state.session.load_activity();
-                state
-                    .activity
-                    .set(log.map(|j| ActivityLog::from_text(&j)).unwrap_or_default());
-            }
-        });
+    /// Once connected (the root calls it), Activity is what this tab kept for that server.
+    pub fn load_activity(&self) {
+        let log = self.session.load_activity();
+        self.activity
+            .set(log.map(|j| ActivityLog::from_text(&j)).unwrap_or_default());
     }
 
     /// Keeps the unsaved draft in session storage now, or forgets the stored one once there is

@@ -33,13 +33,6 @@ pub fn GroupEditor(route_id: String) -> impl IntoView {
     // A memo: the editor is rebuilt only when this flips, not at every keystroke.
     let id = route_id.clone();
     let shown = Memo::new(move |_| draft.with(|d| d.as_ref().is_some_and(|d| d.id() == id)));
-    // A Restore from Activity: once its draft is here, the review opens.
-    Effect::new(move |_| {
-        if shown.get() && state.restore_review.get() {
-            state.restore_review.set(false);
-            editor.open_review();
-        }
-    });
 
     view! {
         <section class="card editor" aria-labelledby="editor-heading">
@@ -49,6 +42,12 @@ pub fn GroupEditor(route_id: String) -> impl IntoView {
             {move || {
                 // The page title (app.rs) names the step shown here.
                 state.editor_step.set(editor.step());
+                // A Restore from Activity: once its draft is here, the review opens (here, not
+                // in an effect of its own: each effect costs the bundle its own copy).
+                if shown.get() && state.restore_review.get() {
+                    state.restore_review.set(false);
+                    editor.open_review();
+                }
                 if !shown.get() {
                     group_not_shown(state, route_id.clone()).into_any()
                 } else if let Some(c) = editor.conflict.get() {
