@@ -116,10 +116,15 @@ fn listen_to_the_window(state: AppState) {
 
 /// After a Connect (not a connection restored at start), the panel goes where the admin's
 /// work is: the group the link names, else the group with unsaved changes, else Groups; the
-/// focus goes there too (the card with the Connect button is gone).
+/// focus goes there too (the card with the Connect button is gone). Any connection reads back
+/// the Activity this tab kept for its server.
 fn land_after_connect(state: AppState) {
     Effect::new(move |was: Option<bool>| {
         let now = state.session.connected.with(Option::is_some);
+        // Activity kept in the tab for this server (a restored connection too).
+        if now {
+            state.load_activity();
+        }
         if was == Some(false) && now {
             let (in_editor, unsaved) = state.draft.with_untracked(|d| {
                 let id = d.as_ref().map(|d| d.id().to_string());

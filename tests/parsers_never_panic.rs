@@ -774,6 +774,7 @@ proptest! {
                 idle_timeout_seconds: last("idle-timeout-seconds", 86_400, d.idle_timeout_seconds),
                 request_timeout_seconds: last("request-timeout-seconds", 600, d.request_timeout_seconds),
                 requests_per_minute: last("requests-per-minute", 10_000, d.requests_per_minute),
+                activity_entries: last("activity-entries", 1000, d.activity_entries),
             }, "{}", content);
         }
     }
@@ -875,21 +876,67 @@ proptest! {
     )) {
         let entries: Vec<ActivityEntry> = entries
             .into_iter()
-            .map(|(group_id, group_name, renamed, detail)| ActivityEntry {
-                at: "2025-01-01T00:00:00.000Z".into(),
-                group_id,
-                group_name,
-                renamed,
-                added: 1,
-                removed: 0,
-                method: "PUT",
-                outcome: Outcome::Failed,
-                detail,
-            })
+            .map(|(group_id, group_name, renamed, detail)| failed_entry(group_id, group_name, renamed, detail))
             .collect();
         let json = activity::to_json(&entries);
         let v: Value = serde_json::from_str(&json).map_err(|e| TestCaseError::fail(format!("{e}: {json}")))?;
         prop_assert_eq!(v["activity"].as_array().map(Vec::len), Some(entries.len()));
+    }
+
+    /// Activity kept in the tab reads back as it was, whatever the names, details and members
+    /// hold (tabs, line breaks, backslashes, the "+"/"-" marks).
+    #[test]
+    fn the_kept_activity_reads_back(entries in prop::collection::vec(
+        (text(), text(), prop::option::of((text(), text())), prop::option::of(text()),
+         prop::option::of((text(), prop::collection::vec((text(), prop::option::of(text())), 0..4)))),
+        0..4,
+    ), dropped in 0usize..1000) {
+        use omni_scim_panel::core::activity::GroupState;
+        use omni_scim_panel::core::model::Member;
+        use omni_scim_panel::core::undo::ActivityLog;
+        let entries: Vec<ActivityEntry> = entries
+            .into_iter()
+            .map(|(group_id, group_name, renamed, detail, before)| ActivityEntry {
+                outcome: Outcome::Saved,
+                no_before: detail.clone(),
+                before: before.map(|(display_name, ms)| GroupState {
+                    display_name,
+                    members: ms.into_iter().map(|(value, display)| Member { value, display }).collect(),
+                }),
+                ..failed_entry(group_id, group_name, renamed, detail)
+            })
+            .collect();
+        let log = ActivityLog { entries, dropped };
+        prop_assert_eq!(ActivityLog::from_text(&log.to_text()), log);
+    }
+
+    /// Any file given to "Restore from file" is read or refused, never a panic.
+    #[test]
+    fn restore_files_never_panic(text in ".{0,300}", json in any::<bool>()) {
+        let text = if json { format!("{{{text}") } else { format!("User ID,Display\r\n{text}") };
+        let _ = omni_scim_panel::core::undo::read_file(&text, "g1", "Sales");
+    }
+}
+
+/// A failed PUT's Activity entry, for the properties above.
+fn failed_entry(
+    group_id: String,
+    group_name: String,
+    renamed: Option<(String, String)>,
+    detail: Option<String>,
+) -> ActivityEntry {
+    ActivityEntry {
+        at: "2025-01-01T00:00:00.000Z".into(),
+        group_id,
+        group_name,
+        renamed,
+        added: 1,
+        removed: 0,
+        method: "PUT".into(),
+        outcome: Outcome::Failed,
+        detail,
+        before: None,
+        no_before: None,
     }
 }
 

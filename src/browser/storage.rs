@@ -92,3 +92,18 @@ pub fn forget_cross_run(server: &str) {
 fn cross_run_item(server: &str) -> String {
     format!("omni-scim-panel.cross-run@{server}")
 }
+
+/// This server's Activity (JSON of [`crate::core::undo::ActivityLog`]: saves and the groups as
+/// they were before them; never the key), so it survives a reload of the tab.
+pub fn load_activity(server: &str) -> Option<String> {
+    session()?.get_item(&activity_item(server)).ok().flatten()
+}
+
+/// False when the tab would not keep it (storage off, or over its quota).
+pub fn store_activity(server: &str, json: &str) -> bool {
+    session().is_some_and(|s| s.set_item(&activity_item(server), json).is_ok())
+}
+
+fn activity_item(server: &str) -> String {
+    format!("omni-scim-panel.activity@{server}")
+}

@@ -220,7 +220,7 @@ fn emails_field(text: RwSignal<String>, result: Memo<Option<BulkPreview>>) -> im
 }
 
 /// The file input an event came from.
-fn event_target_input(ev: &leptos::ev::Event) -> Option<web_sys::HtmlInputElement> {
+pub fn event_target_input(ev: &leptos::ev::Event) -> Option<web_sys::HtmlInputElement> {
     use wasm_bindgen::JsCast;
     ev.target()?.dyn_into().ok()
 }

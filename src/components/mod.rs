@@ -14,3 +14,4 @@ pub mod members_table;
 pub mod notice;
 pub mod progress;
 pub mod review;
+pub mod snapshot;

@@ -1,9 +1,18 @@
 //! This session's saves and save attempts, for the activity list and its JSON download.
 
+use super::model::Member;
 use super::save_request::pretty_json;
 use super::validation::isolate;
 use serde::Serialize;
 use std::fmt;
+
+/// A group's name and members at one moment: what a save replaced, what Restore brings back.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct GroupState {
+    pub display_name: String,
+    pub members: Vec<Member>,
+}
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -17,12 +26,18 @@ pub struct ActivityEntry {
     pub renamed: Option<(String, String)>,
     pub added: usize,
     pub removed: usize,
-    pub method: &'static str,
+    pub method: String,
     pub outcome: Outcome,
     /// What the server or the panel said, for failures. Never contains the key (error texts
     /// are redacted where they are made).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
+    /// The group as it was before the save (read before the write), for Restore; `None` when
+    /// it is unknown or was not kept, and then `no_before` says why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub before: Option<GroupState>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub no_before: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -147,9 +162,11 @@ mod tests {
             renamed: renamed.map(|(a, b)| (a.into(), b.into())),
             added,
             removed,
-            method: "PUT",
+            method: "PUT".into(),
             outcome: Outcome::Saved,
             detail: None,
+            before: None,
+            no_before: None,
         }
     }
 
@@ -237,9 +254,11 @@ mod tests {
             renamed: Some(("Old".into(), "Team".into())),
             added: 2,
             removed: 1,
-            method: "PUT",
+            method: "PUT".into(),
             outcome: Outcome::Failed,
             detail: Some("Server said no".into()),
+            before: None,
+            no_before: None,
         };
         let v: serde_json::Value = serde_json::from_str(&to_json(&[e])).unwrap_or_default();
         assert_eq!(v["activity"][0]["groupId"], "g1");

@@ -125,8 +125,9 @@ fn csv_email_column(text: &str) -> Option<Vec<String>> {
     )
 }
 
-/// RFC 4180 CSV: comma-separated, fields may be quoted, `""` inside quotes is a quote.
-fn parse_csv(text: &str) -> Vec<Vec<String>> {
+/// RFC 4180 CSV: comma-separated, fields may be quoted, `""` inside quotes is a quote; rows
+/// of empty fields are left out. ("Restore from file" reads exported members with it too.)
+pub(crate) fn parse_csv(text: &str) -> Vec<Vec<String>> {
     let mut rows = Vec::new();
     let mut row = Vec::new();
     let mut field = String::new();

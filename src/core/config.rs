@@ -14,6 +14,8 @@ pub struct PanelConfig {
     pub request_timeout_seconds: u32,
     /// Client-side request budget, kept under Omni's documented 60 requests a minute.
     pub requests_per_minute: u32,
+    /// Activity entries kept in the tab (default 100); older ones are dropped, with a note.
+    pub activity_entries: u32,
 }
 
 impl Default for PanelConfig {
@@ -22,6 +24,7 @@ impl Default for PanelConfig {
             idle_timeout_seconds: 30 * 60,
             request_timeout_seconds: 30,
             requests_per_minute: 60,
+            activity_entries: 100,
         }
     }
 }
@@ -30,6 +33,7 @@ impl Default for PanelConfig {
 const IDLE_RANGE: (u32, u32) = (1, 24 * 60 * 60);
 const TIMEOUT_RANGE: (u32, u32) = (1, 10 * 60);
 const BUDGET_RANGE: (u32, u32) = (1, 10_000);
+const ACTIVITY_RANGE: (u32, u32) = (1, 1000);
 
 impl PanelConfig {
     /// Reads the meta tag's content over the defaults.
@@ -43,6 +47,7 @@ impl PanelConfig {
                 "idle-timeout-seconds" => (&mut config.idle_timeout_seconds, IDLE_RANGE),
                 "request-timeout-seconds" => (&mut config.request_timeout_seconds, TIMEOUT_RANGE),
                 "requests-per-minute" => (&mut config.requests_per_minute, BUDGET_RANGE),
+                "activity-entries" => (&mut config.activity_entries, ACTIVITY_RANGE),
                 _ => continue,
             };
             if let Ok(v) = value.trim().parse::<u32>() {
@@ -75,7 +80,8 @@ mod tests {
             PanelConfig {
                 idle_timeout_seconds: 5,
                 request_timeout_seconds: 3,
-                requests_per_minute: 120
+                requests_per_minute: 120,
+                activity_entries: 100
             }
         );
     }
@@ -86,6 +92,11 @@ mod tests {
             "colour=blue; idle-timeout-seconds=0; request-timeout-seconds=-3; requests-per-minute=lots",
         );
         assert_eq!(c, PanelConfig::default());
+        assert_eq!(PanelConfig::parse("activity-entries=3").activity_entries, 3);
+        assert_eq!(
+            PanelConfig::parse("activity-entries=0").activity_entries,
+            100
+        );
         assert_eq!(
             PanelConfig::parse("request-timeout-seconds=999999").request_timeout_seconds,
             30

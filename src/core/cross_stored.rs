@@ -138,7 +138,7 @@ fn group_line(f: &[String]) -> Option<(GroupDelta, GroupResult)> {
 }
 
 /// Appends `fields`, tab-separated, escaped, and a newline.
-fn line(out: &mut String, fields: &[&str]) {
+pub(crate) fn line(out: &mut String, fields: &[&str]) {
     for (i, f) in fields.iter().enumerate() {
         if i > 0 {
             out.push('\t');
@@ -157,7 +157,7 @@ fn line(out: &mut String, fields: &[&str]) {
 }
 
 /// One line's fields, unescaped.
-fn fields(line: &str) -> Vec<String> {
+pub(crate) fn fields(line: &str) -> Vec<String> {
     let mut out = vec![String::new()];
     let mut chars = line.chars();
     while let Some(c) = chars.next() {

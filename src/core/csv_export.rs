@@ -77,6 +77,11 @@ fn keeps(c: char) -> bool {
 /// `<group name>-members.csv`, the name reduced to letters, digits, `-`, `_` and `.` (others
 /// become `_`, spaces `-`), so no path, control or reserved character reaches the file system.
 pub fn file_name(group_name: &str) -> String {
+    file_name_ending(group_name, "-members.csv")
+}
+
+/// `<group name><ending>`, the name cleaned as for [`file_name`] ("Download snapshot" too).
+pub fn file_name_ending(group_name: &str, ending: &str) -> String {
     let cleaned: String = group_name
         .trim()
         .chars()
@@ -89,7 +94,7 @@ pub fn file_name(group_name: &str) -> String {
         .collect();
     let cleaned = cleaned.trim_matches(['.', '-', '_']);
     let stem = if cleaned.is_empty() { "group" } else { cleaned };
-    format!("{stem}-members.csv")
+    format!("{stem}{ending}")
 }
 
 #[cfg(test)]

@@ -35,5 +35,6 @@ pub mod save_request;
 pub mod secret;
 pub mod server_features;
 pub mod stored_draft;
+pub mod undo;
 pub mod validation;
 pub mod window;

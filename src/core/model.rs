@@ -154,7 +154,10 @@ pub(crate) fn no_list_fields() -> BodyError {
 
 /// Parses a 2xx body, naming what was wrong: empty, a web page, cut off, not JSON, a missing
 /// field or a field of the wrong type.
-fn parse_json<T: for<'de> Deserialize<'de>>(body: &str, what: &str) -> Result<T, BodyError> {
+pub(crate) fn parse_json<T: for<'de> Deserialize<'de>>(
+    body: &str,
+    what: &str,
+) -> Result<T, BodyError> {
     if body.trim().is_empty() {
         return Err(BodyError(format!(
             "the server sent an empty answer where a {what} was expected"

@@ -319,7 +319,7 @@ impl CrossChanges {
 /// group with no unsaved edit, in the editor.
 fn record(app: AppState, w: Written) {
     let entry = activity_entry(&w.plan, &w.outcome, time::now_iso());
-    let _ = app.activity.try_update(|a| a.push(entry));
+    app.record(entry);
     let SaveOutcome::Saved { group } = w.outcome else {
         return;
     };

@@ -10,7 +10,7 @@ use crate::browser::focus::{focus_in_place, focus_soon};
 use crate::browser::http::ScreenReads;
 use crate::browser::{page, perf, time};
 use crate::core::bulk::entries;
-use crate::core::csv_export::{file_name, members_csv};
+use crate::core::csv_export::{file_name, file_name_ending, members_csv};
 use crate::core::diff::MembershipDiff;
 use crate::core::directory::DirectoryUser;
 use crate::core::draft::GroupDraft;
@@ -21,6 +21,7 @@ use crate::core::save::{
     SaveSettings,
 };
 use crate::core::stored_draft::StoredDraft;
+use crate::core::undo::{read_file, Snapshot};
 use crate::core::validation::{isolate, Issue, Severity};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -462,7 +463,7 @@ impl EditorState {
                 .try_update_value(|r| r.after(&outcome, js_sys::Math::random()))
                 .flatten();
             let entry = activity_entry(&plan, &outcome, time::now_iso());
-            editor.app.activity.update(|a| a.push(entry));
+            editor.app.record(entry);
             match outcome {
                 SaveOutcome::Saved { group } => editor.saved_as(&plan.draft, group),
                 SaveOutcome::Conflict {
@@ -727,6 +728,48 @@ impl EditorState {
                 },
             );
         });
+    }
+
+    /// "Download snapshot": the group's name and members as saved on the server, as JSON (the
+    /// admin's own download; nothing else takes memberships out of the tab).
+    pub fn download_snapshot(&self) {
+        let Some(snap) = self
+            .app
+            .draft
+            .with_untracked(|d| d.as_ref().map(|d| Snapshot::of(&d.loaded, time::now_iso())))
+        else {
+            return;
+        };
+        let file = file_name_ending(&snap.display_name, "-snapshot.json");
+        self.say(match page::download_json(&snap.to_json(), &file) {
+            Some(()) => Notice::Success(format!("Downloaded a snapshot to {file}.")),
+            None => Notice::Error("The browser refused the download.".into()),
+        });
+    }
+
+    /// "Restore from file": a snapshot of this group, or an "Export members" CSV, becomes the
+    /// draft (a CSV keeps the name) and the review opens. A wrong file changes nothing: the
+    /// error is for the control.
+    pub fn restore_from_file(&self, text: &str) -> Result<(), String> {
+        let (id, name) = self
+            .app
+            .draft
+            .with_untracked(|d| {
+                d.as_ref()
+                    .map(|d| (d.id().to_string(), d.loaded.display_name.clone()))
+            })
+            .ok_or("Load a group first.")?;
+        let from = read_file(text, &id, &name)?;
+        self.app.draft.update(|d| {
+            if let Some(d) = d {
+                if let Some(name) = from.display_name {
+                    d.display_name = name;
+                }
+                d.members = from.members;
+            }
+        });
+        self.open_review();
+        Ok(())
     }
 
     /// "Copy members from": adds the other group's new members to the draft, as pending

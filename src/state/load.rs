@@ -11,9 +11,11 @@ use crate::core::directory::Directory;
 use crate::core::draft::GroupDraft;
 use crate::core::error::ErrorKind;
 use crate::core::grants::{unavailable_line, Grants};
+use crate::core::model::Group;
 use crate::core::paging::next_start_index;
 use crate::core::route::Route;
 use crate::core::stored_draft::StoredDraft;
+use crate::core::undo::restore_draft;
 use crate::core::validation::{group_id_issues, has_errors, isolate};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -102,20 +104,24 @@ pub fn load_group(state: AppState, id: String) {
             Ok(group) => {
                 // An edit still waiting to be written belongs to the draft about to be replaced.
                 state.keep_draft_now();
-                let loaded = GroupDraft::from_group(group);
+                let mut loaded = format!(
+                    "Loaded “{}” with {} members.",
+                    isolate(&group.display_name),
+                    group.members.as_ref().map_or(0, Vec::len)
+                );
+                let (draft, restoring) = draft_after_load(state, group);
+                if restoring {
+                    loaded.push_str(" The draft is set to the group as it was before that save: review the change.");
+                }
                 let stored = state
                     .session
                     .load_draft(&id)
                     .and_then(|json| StoredDraft::parse(&json))
                     .filter(StoredDraft::has_changes);
-                state.load_notice.set(Some(Notice::Success(format!(
-                    "Loaded “{}” with {} members.",
-                    isolate(&loaded.display_name),
-                    loaded.members.len()
-                ))));
+                state.load_notice.set(Some(Notice::Success(loaded)));
                 state.restorable.set(stored);
                 state.load_failed.set(None);
-                state.draft.set(Some(loaded));
+                state.draft.set(Some(draft));
                 // Keyboard and screen reader users start at the editor, not at the page's top.
                 focus_soon("editor-heading");
                 perf::mark_after_paint("group-load-shown");
@@ -123,6 +129,7 @@ pub fn load_group(state: AppState, id: String) {
                 list_embed_users(state.session, &client).await;
             }
             Err(err) if err.kind == ErrorKind::GroupNotFound => {
+                state.restoring.set(None);
                 state.load_notice.set(Some(Notice::Error(format!(
                     "No group with ID “{}”: not found (404). Check the ID, or pick the group from the Groups list.",
                     isolate(&id)
@@ -130,11 +137,27 @@ pub fn load_group(state: AppState, id: String) {
                 state.load_failed.set(Some(id));
             }
             Err(err) => {
+                state.restoring.set(None);
                 state.load_notice.set(Some(Notice::Error(err.to_string())));
                 state.load_failed.set(Some(id));
             }
         }
     });
+}
+
+/// The draft for `group` just read: the state being restored onto it when a Restore of this
+/// group waits (and then the editor opens the review), else the group as it is; true when
+/// restoring.
+fn draft_after_load(state: AppState, group: Group) -> (GroupDraft, bool) {
+    let waiting = state.restoring.get_untracked();
+    state.restoring.set(None);
+    match waiting {
+        Some((id, before)) if id == group.id => {
+            state.restore_review.set(true);
+            (restore_draft(group, &before), true)
+        }
+        _ => (GroupDraft::from_group(group), false),
+    }
 }
 
 /// "Load group" with `typed` in "Group ID": through the route (`#/groups/{id}`), so reloads

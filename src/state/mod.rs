@@ -23,14 +23,16 @@ pub mod people;
 pub mod person_tools;
 pub mod save;
 pub mod session;
+pub mod undo;
 pub mod user_search;
 
-use crate::browser::{http, router, time};
-use crate::core::activity::ActivityEntry;
+use crate::browser::{config, http, router, time};
+use crate::core::activity::{ActivityEntry, GroupState};
 use crate::core::draft::GroupDraft;
 use crate::core::grants::Grants;
 use crate::core::route::Route;
 use crate::core::stored_draft::StoredDraft;
+use crate::core::undo::{ActivityLog, BEFORE_BUDGET};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use notice::Notice;
@@ -52,7 +54,12 @@ pub struct AppState {
     /// offering the ID again; cleared by the next load.
     pub load_failed: RwSignal<Option<String>>,
     pub loading: RwSignal<bool>,
-    pub activity: RwSignal<Vec<ActivityEntry>>,
+    /// This server's saves and attempts, kept in the tab (bounded) so a reload keeps them.
+    pub activity: RwSignal<ActivityLog>,
+    /// A Restore under way: the group (ID) and the state to bring back once it is read.
+    pub restoring: RwSignal<Option<(String, GroupState)>>,
+    /// Set when a restored draft is ready for the editor to open its review.
+    pub restore_review: RwSignal<bool>,
     /// "Save with PATCH": send only the change instead of the whole membership.
     pub use_patch: RwSignal<bool>,
     /// False when the last unsaved edit could not be kept in the tab (it would not survive a
@@ -107,7 +114,9 @@ impl AppState {
             load_notice: RwSignal::new(None),
             load_failed: RwSignal::new(None),
             loading: RwSignal::new(false),
-            activity: RwSignal::new(Vec::new()),
+            activity: RwSignal::new(ActivityLog::default()),
+            restoring: RwSignal::new(None),
+            restore_review: RwSignal::new(false),
             use_patch: RwSignal::new(false),
             draft_kept: RwSignal::new(true),
             load_seq: RwSignal::new(0),
@@ -118,6 +127,30 @@ impl AppState {
             grants: RwSignal::new(Grants::NotAsked),
             draft_edits: StoredValue::new(0),
         }
+    }
+
+    /// Adds a save or attempt to Activity and keeps the log in the tab; when the tab would not
+    /// keep it with the groups as they were before, it keeps it without them. `try_`: the
+    /// state may be gone (a change across groups outliving a test's mount).
+    pub fn record(&self, entry: ActivityEntry) {
+        let max = config::current().activity_entries as usize;
+        let _ = self
+            .activity
+            .try_update(|log| log.push(entry, max, BEFORE_BUDGET));
+        let session = self.session;
+        let _ = self.activity.try_update(|log| {
+            if !session.store_activity(&log.to_text()) {
+                *log = log.without_befores();
+                let _ = session.store_activity(&log.to_text());
+            }
+        });
+    }
+
+    /// Once connected (the root calls it), Activity is what this tab kept for that server.
+    pub fn load_activity(&self) {
+        let log = self.session.load_activity();
+        self.activity
+            .set(log.map(|j| ActivityLog::from_text(&j)).unwrap_or_default());
     }
 
     /// Keeps the unsaved draft in session storage now, or forgets the stored one once there is

@@ -129,6 +129,20 @@ impl Session {
         }
     }
 
+    /// Activity kept in this tab for the server the panel's data came from.
+    pub fn load_activity(&self) -> Option<String> {
+        self.last_server
+            .with_value(|s| storage::load_activity(s.as_ref()?.as_str()))
+    }
+
+    /// Keeps Activity for that server; false when the tab would not.
+    pub fn store_activity(&self, json: &str) -> bool {
+        self.last_server.with_value(|s| {
+            s.as_ref()
+                .is_some_and(|s| storage::store_activity(s.as_str(), json))
+        })
+    }
+
     /// Forgets everything learnt from the previous connection.
     pub fn reset(&self, connected: Option<ScimBase>) {
         if let Some(to) = &connected {

@@ -22,3 +22,4 @@ mod offboarding;
 mod omni_facts;
 mod people;
 mod rate_limit;
+mod undo;

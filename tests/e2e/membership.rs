@@ -36,7 +36,7 @@ async fn load(p: &Panel, name: &str) -> Result<Group> {
 }
 
 /// Presses Save and waits for the review; returns the review's text.
-async fn open_review(p: &Panel) -> Result<String> {
+pub(crate) async fn open_review(p: &Panel) -> Result<String> {
     p.wait_enabled("Save", true).await?;
     p.click("Save").await?;
     p.heading(REVIEW).await?;
@@ -45,7 +45,12 @@ async fn open_review(p: &Panel) -> Result<String> {
 }
 
 /// Checks the review's counts.
-fn expect_counts(review: &str, added: usize, removed: usize, unchanged: usize) -> Result<()> {
+pub(crate) fn expect_counts(
+    review: &str,
+    added: usize,
+    removed: usize,
+    unchanged: usize,
+) -> Result<()> {
     let got = counts(review);
     ensure!(
         got == (Some(added), Some(removed), Some(unchanged)),
@@ -55,7 +60,7 @@ fn expect_counts(review: &str, added: usize, removed: usize, unchanged: usize) -
 }
 
 /// Confirms the open review and waits for `Saved “name”: N members.`
-async fn confirm_saved(p: &Panel, name: &str, members: usize) -> Result<()> {
+pub(crate) async fn confirm_saved(p: &Panel, name: &str, members: usize) -> Result<()> {
     p.button("Confirm save").await?;
     p.understand_rename().await?;
     p.wait_enabled("Confirm save", true).await?;
@@ -74,7 +79,7 @@ fn is_group(r: &LoggedRequest, id: &str) -> bool {
         .ends_with(&format!("/groups/{}", id.to_lowercase()))
 }
 
-fn writes(log: &[LoggedRequest]) -> Vec<&LoggedRequest> {
+pub(crate) fn writes(log: &[LoggedRequest]) -> Vec<&LoggedRequest> {
     log.iter()
         .filter(|r| matches!(r.method.as_str(), "PUT" | "PATCH" | "POST" | "DELETE"))
         .collect()
@@ -2251,7 +2256,7 @@ async fn bulk_add_text_never_applied_holds_save() -> Result<()> {
 
 /// Records what the page downloads: each blob given to `URL.createObjectURL` and each file
 /// name a download link is clicked with.
-async fn capture_downloads(p: &Panel) -> Result<()> {
+pub(crate) async fn capture_downloads(p: &Panel) -> Result<()> {
     p.js("window.__blobs = []; window.__names = [];
           const create = URL.createObjectURL;
           URL.createObjectURL = b => { window.__blobs.push(b); return create.call(URL, b); };
@@ -2266,7 +2271,7 @@ async fn capture_downloads(p: &Panel) -> Result<()> {
 }
 
 /// The `n`th download (1-based) as `(file name, type, text)`.
-async fn download(p: &Panel, n: usize) -> Result<(String, String, String)> {
+pub(crate) async fn download(p: &Panel, n: usize) -> Result<(String, String, String)> {
     e2e_harness::eventually(&format!("download {n}"), || async {
         let v = p
             .client

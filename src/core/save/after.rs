@@ -4,7 +4,7 @@
 
 use super::plan::SavePlan;
 use super::run::SaveOutcome;
-use crate::core::activity::{ActivityEntry, Outcome};
+use crate::core::activity::{ActivityEntry, GroupState, Outcome};
 use crate::core::diff::MembershipDiff;
 use crate::core::draft::GroupDraft;
 use crate::core::error::ErrorKind;
@@ -26,13 +26,25 @@ pub fn rebase(current: &GroupDraft, sent: &GroupDraft, saved: &Group) -> GroupDr
 }
 
 /// The activity log's line for an attempt at `plan` that ended in `outcome`, at `at` (ISO 8601,
-/// from the caller's clock). A failure's message is kept as its detail.
+/// from the caller's clock). A failure's message is kept as its detail. A save that went
+/// through keeps the group as it was before, for Restore: the plan's loaded group, which the
+/// save checked was still the server's (the read before the write, or `If-Match`), unless it
+/// was read without its members (a one-person PATCH across groups): then it is unknown.
 pub fn activity_entry(plan: &SavePlan, outcome: &SaveOutcome, at: String) -> ActivityEntry {
     let (outcome, detail) = match outcome {
         SaveOutcome::Saved { .. } => (Outcome::Saved, None),
         SaveOutcome::Conflict { .. } => (Outcome::Conflict, None),
         SaveOutcome::Failed { error } => (Outcome::Failed, Some(error.to_string())),
     };
+    let loaded = &plan.draft.loaded;
+    let before = match (&loaded.members, outcome) {
+        (Some(members), Outcome::Saved) => Some(GroupState {
+            display_name: loaded.display_name.clone(),
+            members: members.clone(),
+        }),
+        _ => None,
+    };
+    let no_before = (before.is_none() && outcome == Outcome::Saved).then(|| BEFORE_UNKNOWN.into());
     ActivityEntry {
         at,
         group_id: plan.group_id().to_string(),
@@ -40,11 +52,17 @@ pub fn activity_entry(plan: &SavePlan, outcome: &SaveOutcome, at: String) -> Act
         renamed: plan.diff.renamed.clone(),
         added: plan.diff.added.len(),
         removed: plan.diff.removed.len(),
-        method: plan.request.method.as_str(),
+        method: plan.request.method.as_str().into(),
         outcome,
         detail,
+        before,
+        no_before,
     }
 }
+
+/// Why a save has no Restore when its group was changed without reading its members.
+pub const BEFORE_UNKNOWN: &str =
+    "No Restore: this change was sent for one person without reading the group's members, so the group as it was before is unknown.";
 
 /// "Apply my changes on top" after a conflict: the admin's change (`mine`) applied to the group
 /// as the server has it now, as a draft based on it, so their change is kept too.
@@ -144,9 +162,14 @@ mod tests {
                 renamed: Some(("Team".into(), "Team B".into())),
                 added: 2,
                 removed: 1,
-                method: "PUT",
+                method: "PUT".into(),
                 outcome: Outcome::Saved,
                 detail: None,
+                before: Some(GroupState {
+                    display_name: "Team".into(),
+                    members: members(&[1, 2]),
+                }),
+                no_before: None,
             }
         );
         let error = answered(Operation::SaveGroup, 409);
@@ -158,6 +181,7 @@ mod tests {
             at.clone(),
         );
         assert_eq!(failed.outcome, Outcome::Failed);
+        assert_eq!((failed.before, failed.no_before), (None, None));
         assert_eq!(failed.detail, Some(error.to_string()));
         assert!(error
             .to_string()
@@ -175,6 +199,19 @@ mod tests {
             (conflict.outcome, conflict.detail),
             (Outcome::Conflict, None)
         );
+    }
+
+    #[test]
+    fn a_save_read_without_members_has_no_before_and_says_why() {
+        let mut loaded = group("Team", &[1, 2], 1, false);
+        loaded.members = None;
+        let p = plan(&base(), edited(&loaded, "Team", &[3]), &Default::default());
+        let saved = SaveOutcome::Saved {
+            group: group("Team", &[1, 2, 3], 2, false),
+        };
+        let e = activity_entry(&p, &saved, "2026-11-27T10:00:00.000Z".into());
+        assert_eq!(e.before, None);
+        assert_eq!(e.no_before.as_deref(), Some(BEFORE_UNKNOWN));
     }
 
     #[test]

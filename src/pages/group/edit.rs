@@ -17,6 +17,7 @@ use crate::components::find_user::FindUser;
 use crate::components::members_table::MembersTable;
 use crate::components::notice::NoticeArea;
 use crate::components::review::Review;
+use crate::components::snapshot::Snapshot;
 use crate::core::directory::DirectoryUser;
 use crate::core::validation::{char_count, DISPLAY_NAME_MAX_CHARS};
 use crate::state::editor::{ConflictData, EditorState, ReviewData};
@@ -41,6 +42,12 @@ pub fn GroupEditor(route_id: String) -> impl IntoView {
             {move || {
                 // The page title (app.rs) names the step shown here.
                 state.editor_step.set(editor.step());
+                // A Restore from Activity: once its draft is here, the review opens (here, not
+                // in an effect of its own: each effect costs the bundle its own copy).
+                if shown.get() && state.restore_review.get() {
+                    state.restore_review.set(false);
+                    editor.open_review();
+                }
                 if !shown.get() {
                     group_not_shown(state, route_id.clone()).into_any()
                 } else if let Some(c) = editor.conflict.get() {
@@ -95,6 +102,7 @@ fn editing_view(editor: EditorState) -> impl IntoView {
             />
             <CopyMembers editor=editor />
             <ExportMembers editor=editor />
+            <Snapshot editor=editor />
         </div>
         <MembersTable editor=editor />
         {grants_view(editor.app)}

@@ -13,7 +13,7 @@ pub fn saved_summary(editor: EditorState) -> impl IntoView {
         editor.saved.with(|g| {
             g.as_ref().map(|g| {
                 let (added, removed) = activity
-                    .with(|a| last_saved(a, &g.id).map(|e| (e.added, e.removed)))
+                    .with(|a| last_saved(&a.entries, &g.id).map(|e| (e.added, e.removed)))
                     .unwrap_or_default();
                 let when = g.meta.last_modified.as_deref().map(local_date_time);
                 saved_status(
