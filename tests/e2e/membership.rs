@@ -454,9 +454,10 @@ async fn two_admins(a: Panel, b: Panel, etag: bool) -> Result<()> {
             r.len() == 3
         })
         .await?;
+    // A save can be restored (issue 14's undo); the attempt stopped by the conflict cannot.
     let expected = [
-        "Added 0 · Removed 1 Saved",
-        "Added 1 · Removed 0 Saved",
+        "Added 0 · Removed 1 Saved Restore",
+        "Added 1 · Removed 0 Saved Restore",
         "Added 1 · Removed 0 Stopped: changed on the server",
     ];
     for (row, want) in rows.iter().zip(&expected) {
