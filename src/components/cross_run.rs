@@ -44,14 +44,7 @@ fn run_view(cross: CrossChanges) -> impl IntoView {
     let with_run = move |f: fn(&CrossRun) -> bool| cross.run.with(|r| r.as_ref().is_some_and(f));
     let running = move || with_run(CrossRun::is_running);
     let stopping = move || with_run(|r| r.is_running() && r.stop_requested());
-    let retryable = move || {
-        with_run(|r| {
-            !r.is_running()
-                && r.results()
-                    .iter()
-                    .any(|r| matches!(r, GroupResult::Failed { .. } | GroupResult::Stopped))
-        })
-    };
+    let retryable = move || with_run(CrossRun::can_retry);
     let progress = move || {
         cross
             .run

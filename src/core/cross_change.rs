@@ -126,6 +126,11 @@ impl GroupResult {
     pub fn is_finished(&self) -> bool {
         !matches!(self, Self::Pending)
     }
+
+    /// Whether "Retry failed" takes this group again: it failed, or Stop left it undone.
+    pub fn to_retry(&self) -> bool {
+        matches!(self, Self::Failed { .. } | Self::Stopped)
+    }
 }
 
 /// More removals than this need the person's user name typed (offboarding is deliberate).

@@ -176,13 +176,16 @@ impl CrossRun {
             return 0;
         }
         let mut n = 0;
-        for r in &mut self.results {
-            if matches!(r, GroupResult::Failed { .. } | GroupResult::Stopped) {
-                *r = GroupResult::Pending;
-                n += 1;
-            }
+        for r in self.results.iter_mut().filter(|r| r.to_retry()) {
+            *r = GroupResult::Pending;
+            n += 1;
         }
         n
+    }
+
+    /// Whether "Retry failed" has something to take again (the run is over).
+    pub fn can_retry(&self) -> bool {
+        !self.is_running() && self.results.iter().any(GroupResult::to_retry)
     }
 
     /// After a [`CrossStep::Wait`]: the group is read again (its delta re-applied to what is
@@ -651,7 +654,9 @@ mod tests {
         assert_eq!(r.after_wait(), CrossStep::Done);
         assert_eq!(r.results(), &[GroupResult::Stopped, GroupResult::Stopped]);
         // Retry failed takes the stopped ones again.
+        assert!(r.can_retry());
         assert_eq!(r.retry_failed(), 2);
+        assert!(!r.can_retry());
         assert!(matches!(r.start(), CrossStep::Read { index: 0, .. }));
     }
 

@@ -9,7 +9,7 @@ use crate::browser::focus::focus_soon;
 use crate::browser::http::ScimClient;
 use crate::browser::{perf, storage, time};
 use crate::core::cross_change::CrossChange;
-use crate::core::cross_run::{CrossRun, CrossStep, GroupResult, Written};
+use crate::core::cross_run::{CrossRun, CrossStep, Written};
 use crate::core::cross_stored::StoredRun;
 use crate::core::draft::GroupDraft;
 use crate::core::model::Group;
@@ -144,18 +144,14 @@ impl CrossChanges {
 
     /// "Retry failed": the failed and stopped groups again, each read first.
     pub fn retry_failed(&self, app: AppState) {
-        let Some(mut stored) = self
-            .run
-            .with_untracked(|r| r.as_ref().map(CrossRun::stored))
-        else {
-            return;
-        };
-        for r in &mut stored.results {
-            if matches!(r, GroupResult::Failed { .. } | GroupResult::Stopped) {
-                *r = GroupResult::Pending;
-            }
+        // On a copy: the run on screen keeps its results should the retry not start.
+        let stored = self.run.with_untracked(|r| {
+            let mut again = r.clone()?;
+            (again.retry_failed() > 0).then(|| again.stored())
+        });
+        if let Some(stored) = stored {
+            self.begin(app, stored);
         }
-        self.begin(app, stored);
     }
 
     /// Closes the results table.
@@ -227,7 +223,7 @@ impl CrossChanges {
                     continue;
                 }
                 CrossStep::Done => {
-                    self.finished();
+                    self.keep();
                     return;
                 }
             };
@@ -284,11 +280,6 @@ impl CrossChanges {
             }
             time::sleep_ms(1000).await;
         }
-    }
-
-    /// The run is over: nothing more to resume unless some groups are left unfinished.
-    fn finished(&self) {
-        self.keep();
     }
 
     /// The run as it stands, in the tab's session storage (forgotten once nothing is left).
