@@ -78,15 +78,27 @@ pub fn App() -> impl IntoView {
 /// page goes, and closing the tab with unsaved changes asks first; Escape closes panels.
 fn listen_to_the_window(state: AppState) {
     let _hash = window_event_listener(leptos::ev::hashchange, move |_| {
-        state.route.set(router::current());
+        // A hash the panel set itself comes back here later: the same route is no change.
+        let now = router::current();
+        if state.route.with_untracked(|r| *r != now) {
+            state.route.set(now);
+        }
     });
     // Open the group the route names, when it is not the one in the editor already. What the
-    // previous screen's load said goes with it.
-    Effect::new(move |_| {
+    // previous screen's load said goes with it, once the screen or the server really changed.
+    Effect::new(move |before: Option<(Route, Option<ScimBase>)>| {
         let route = state.route.get();
-        let connected = state.session.connected.get().is_some();
-        state.load_notice.set(None);
-        state.load_failed.set(None);
+        let server = state.session.connected.get();
+        let connected = server.is_some();
+        let now = (route.clone(), server);
+        if before.as_ref() != Some(&now) {
+            let next = state
+                .notice_after_route
+                .try_update_value(Option::take)
+                .flatten();
+            state.load_notice.set(next);
+            state.load_failed.set(None);
+        }
         if let Route::Group(id) = route {
             let shown = state
                 .draft
@@ -95,6 +107,7 @@ fn listen_to_the_window(state: AppState) {
                 load_group(state, id);
             }
         }
+        now
     });
     focus::escape_closes_panels();
     // Unsaved edits go to session storage once edits pause, and at once when the page goes
@@ -168,11 +181,14 @@ fn close_foreign_group(state: AppState, from: &ScimBase, to: &ScimBase) {
         router::navigate(&Route::Groups);
     }
     if open {
-        // After the route's effect has cleared the previous screen's notice.
+        // Said by the route's effect once it has cleared the previous screen's notice (the
+        // server changes just after this hook, and that clears it).
         let said = format!(
             "Connected to {to}. The group open before was read from {from}, so it was closed; its unsaved changes are kept in this tab."
         );
-        request_animation_frame(move || state.load_notice.set(Some(Notice::Progress(said))));
+        state
+            .notice_after_route
+            .set_value(Some(Notice::Progress(said)));
     }
 }
 

@@ -50,6 +50,9 @@ pub struct AppState {
     /// A stored draft for the loaded group, offered back until restored or discarded.
     pub restorable: RwSignal<Option<StoredDraft>>,
     pub load_notice: RwSignal<Option<Notice>>,
+    /// What the screen a route change goes to says first, once the previous screen's notice
+    /// is cleared (a notice set before the change would be cleared with it).
+    pub notice_after_route: StoredValue<Option<Notice>>,
     /// The ID of the group whose load failed (not found, timed out…), for the editor's state
     /// offering the ID again; cleared by the next load.
     pub load_failed: RwSignal<Option<String>>,
@@ -112,6 +115,7 @@ impl AppState {
             dirty: Memo::new(move |_| draft.with(|d| d.as_ref().is_some_and(GroupDraft::is_dirty))),
             restorable: RwSignal::new(None),
             load_notice: RwSignal::new(None),
+            notice_after_route: StoredValue::new(None),
             load_failed: RwSignal::new(None),
             loading: RwSignal::new(false),
             activity: RwSignal::new(ActivityLog::default()),
