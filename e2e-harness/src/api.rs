@@ -276,6 +276,14 @@ pub struct Answer {
     pub body: String,
 }
 
+/// An HTTP answer with its body as the bytes that came over the wire: ureq is built without
+/// its decompression features, so a `Content-Encoding: br` or `gzip` body is not decoded.
+pub struct RawAnswer {
+    pub status: u16,
+    pub headers: BTreeMap<String, String>,
+    pub body: Vec<u8>,
+}
+
 /// One plain HTTP request (no browser, no proxy) on a worker thread, with `headers`; any status
 /// is an answer.
 pub async fn request(
@@ -284,13 +292,29 @@ pub async fn request(
     headers: &[(&str, String)],
     body: Option<String>,
 ) -> Result<Answer> {
+    let raw = request_bytes(method, url, headers, body).await?;
+    Ok(Answer {
+        status: raw.status,
+        headers: raw.headers,
+        body: String::from_utf8_lossy(&raw.body).into_owned(),
+    })
+}
+
+/// [`request`], with the body's bytes as sent (e.g. to compare a pre-compressed file served
+/// with `Accept-Encoding` to the one on disk). Sends no `Accept-Encoding` unless in `headers`.
+pub async fn request_bytes(
+    method: &str,
+    url: &str,
+    headers: &[(&str, String)],
+    body: Option<String>,
+) -> Result<RawAnswer> {
     let (method, url) = (method.to_owned(), url.to_owned());
     let headers: Vec<(String, String)> = headers
         .iter()
         .map(|(n, v)| ((*n).to_owned(), v.clone()))
         .collect();
     // ureq blocks; keep it off the async workers.
-    tokio::task::spawn_blocking(move || -> Result<Answer> {
+    tokio::task::spawn_blocking(move || -> Result<RawAnswer> {
         let agent: ureq::Agent = ureq::Agent::config_builder()
             .proxy(None)
             // Long enough for a PUT the size of a 50,000-member group through a proxy.
@@ -325,10 +349,10 @@ pub async fn request(
             .limit(64 * 1024 * 1024)
             .read_to_vec()
             .with_context(|| format!("reading the body of {what}"))?;
-        Ok(Answer {
+        Ok(RawAnswer {
             status: resp.status().as_u16(),
             headers,
-            body: String::from_utf8_lossy(&bytes).into_owned(),
+            body: bytes,
         })
     })
     .await

@@ -15,6 +15,11 @@ use super::procs::{dist_dir, workspace_root};
 
 pub const NGINX: &str = "/usr/sbin/nginx";
 pub const CADDY: &str = "/usr/bin/caddy";
+/// nginx's Brotli module (Debian: libnginx-mod-http-brotli-static), for `brotli_static` in
+/// `deploy/nginx.conf`. Debian's own main config loads it from /etc/nginx/modules-enabled with a
+/// path relative to nginx's prefix, which the tests' `-p` changes: so the tests' main config
+/// loads it by this full path.
+pub const NGINX_BROTLI_STATIC: &str = "/usr/lib/nginx/modules/ngx_http_brotli_static_module.so";
 /// Where the shipped configs expect dist/, and the Omni origin they forward to.
 const DIST_IN_CONFIG: &str = "/srv/omni-scim-panel/dist";
 const OMNI_IN_CONFIG: &str = "https://INSTANCE.omniapp.co";
@@ -111,8 +116,19 @@ impl Front {
         // Workers started by root would run as nobody, who cannot write in a 0700 folder.
         let is_root = std::fs::metadata(dir.path())?.uid() == 0;
         let user = if is_root { "user root;\n" } else { "" };
+        let modules = if site.contains("brotli_static") {
+            if !Path::new(NGINX_BROTLI_STATIC).is_file() {
+                bail!(
+                    "deploy/nginx.conf uses brotli_static, but {NGINX_BROTLI_STATIC} is missing \
+                     (scripts/setup installs libnginx-mod-http-brotli-static)"
+                );
+            }
+            format!("load_module {NGINX_BROTLI_STATIC};\n")
+        } else {
+            String::new()
+        };
         let conf = format!(
-            "{user}pid {d}/nginx.pid;\nworker_processes 1;\nevents {{ worker_connections 64; }}\n\
+            "{modules}{user}pid {d}/nginx.pid;\nworker_processes 1;\nevents {{ worker_connections 64; }}\n\
              http {{\n\
              include /etc/nginx/mime.types;\n\
              default_type application/octet-stream;\n\

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use anyhow::{bail, ensure, Context, Result};
-use e2e_harness::api::{request, Answer};
+use e2e_harness::api::{request, request_bytes, Answer};
 use e2e_harness::nginx::{Front, CADDY, NGINX};
 use e2e_harness::procs::{self, Sandbox};
 use e2e_harness::{csp, eventually, exclusive, run, Options};
@@ -122,6 +122,8 @@ async fn check_front_over_http(origin: &str, key: &str) -> Result<()> {
         guide.body.get(..60)
     );
 
+    check_precompressed(origin, &header_csp).await?;
+
     for hidden in ["/_headers", "/.csp/nginx.conf", "/.csp/Caddyfile"] {
         let a = http("GET", &format!("{origin}{hidden}"), None, None).await?;
         ensure!(a.status == 404, "GET {hidden} answered {}", a.status);
@@ -189,6 +191,136 @@ async fn check_front_over_http(origin: &str, key: &str) -> Result<()> {
         put.status,
         put.body.get(..300).unwrap_or(&put.body)
     );
+    Ok(())
+}
+
+/// The files of dist/ a browser loads first, as (URL path, file name, Cache-Control): the page
+/// (as `/`, which browsers ask for), a hashed script, the wasm and the style sheet.
+fn loaded_files() -> Result<Vec<(String, String, &'static str)>> {
+    let mut names: Vec<String> = std::fs::read_dir(procs::dist_dir())?
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    let mut out = vec![("/".to_owned(), "index.html".to_owned(), "no-cache")];
+    for suffix in [".js", "_bg.wasm", ".css"] {
+        let name = names
+            .iter()
+            .find(|n| n.ends_with(suffix))
+            .with_context(|| format!("dist/ has no *{suffix}"))?;
+        out.push((format!("/{name}"), name.clone(), YEAR_IMMUTABLE));
+    }
+    Ok(out)
+}
+
+/// What Chromium loaded through nginx is the build's pre-compressed copies, byte for byte:
+/// `encoded` is `[[path, encodedBodySize], …]` of the page's navigation and resources; the page
+/// and a wasm module at least. Chromium asks for Brotli only over HTTPS, and these tests serve
+/// plain http on loopback: so it gets the `.gz` copies here (the HTTP checks cover `.br`).
+fn check_browser_got_precompressed(encoded: &Value) -> Result<()> {
+    let mut checked = Vec::new();
+    for e in encoded.as_array().into_iter().flatten() {
+        let (Some(path), Some(got)) = (e[0].as_str(), e[1].as_u64()) else {
+            bail!("unexpected resource entry: {e}");
+        };
+        let name = match path.strip_prefix('/') {
+            Some("") => "index.html",
+            Some(n) if !n.contains('/') && procs::dist_dir().join(format!("{n}.gz")).is_file() => n,
+            _ => continue,
+        };
+        let (br, gz) = precompressed(name)?;
+        ensure!(
+            got == gz.len() as u64,
+            "Chromium received {got} bytes for {path}; dist/{name}.gz has {}, .br {}",
+            gz.len(),
+            br.len()
+        );
+        checked.push(name.to_owned());
+    }
+    ensure!(
+        checked.iter().any(|n| n == "index.html") && checked.iter().any(|n| n.ends_with(".wasm")),
+        "the page and a wasm module should have been loaded pre-compressed; checked {checked:?} \
+         of {encoded}"
+    );
+    Ok(())
+}
+
+/// The pre-compressed copies scripts/build writes beside a dist/ file: `(.br, .gz)` bytes.
+fn precompressed(name: &str) -> Result<(Vec<u8>, Vec<u8>)> {
+    let read = |ext: &str| {
+        let path = procs::dist_dir().join(format!("{name}.{ext}"));
+        std::fs::read(&path).with_context(|| {
+            format!(
+                "reading {} (written by scripts/build's scripts/precompress)",
+                path.display()
+            )
+        })
+    };
+    Ok((read("br")?, read("gz")?))
+}
+
+/// The server sends the build's pre-compressed files byte for byte: the `.br` file to a client
+/// that takes Brotli, the `.gz` file to one that takes only gzip, the file itself to one that
+/// takes neither; with `Vary: Accept-Encoding` and the file's own Content-Type, Cache-Control
+/// and security headers. On-the-fly compression would send other bytes (nginx's default level
+/// is ~18% bigger than gzip -9), and no Brotli at all from nginx.
+async fn check_precompressed(origin: &str, header_csp: &str) -> Result<()> {
+    let mut files = loaded_files()?;
+    // The guide keeps its text/plain type when sent compressed.
+    files.push(("/deploy.md".to_owned(), "deploy.md".to_owned(), "no-cache"));
+    for (path, name, cache_control) in files {
+        let plain = std::fs::read(procs::dist_dir().join(&name))?;
+        let (br, gz) = precompressed(&name)?;
+        let mut content_type = None;
+        for (accept, encoding, want) in [
+            (None, None, &plain),
+            (Some("br, gzip"), Some("br"), &br),
+            (Some("gzip"), Some("gzip"), &gz),
+        ] {
+            let what = format!("GET {path} with Accept-Encoding {accept:?}");
+            let headers: Vec<(&str, String)> = accept
+                .map(|a| ("Accept-Encoding", a.to_owned()))
+                .into_iter()
+                .collect();
+            let a = request_bytes("GET", &format!("{origin}{path}"), &headers, None).await?;
+            let h = |n: &str| a.headers.get(n).map(String::as_str);
+            ensure!(a.status == 200, "{what} answered {}", a.status);
+            ensure!(
+                h("content-encoding") == encoding,
+                "{what}: Content-Encoding {:?}, expected {encoding:?}",
+                h("content-encoding")
+            );
+            ensure!(
+                a.body == *want,
+                "{what}: {} bytes sent, not dist/{name}{} ({} bytes)",
+                a.body.len(),
+                encoding.map_or("", |e| if e == "br" { ".br" } else { ".gz" }),
+                want.len()
+            );
+            if encoding.is_some() {
+                ensure!(
+                    h("vary").is_some_and(|v| v.to_ascii_lowercase().contains("accept-encoding")),
+                    "{what}: Vary is {:?}",
+                    h("vary")
+                );
+            }
+            ensure!(
+                h("cache-control") == Some(cache_control),
+                "{what}: Cache-Control {:?}",
+                h("cache-control")
+            );
+            check_security_headers(&what, &a.headers, header_csp)?;
+            // Every encoding has the type of the file itself.
+            let ct = h("content-type").unwrap_or("(missing)").to_owned();
+            match &content_type {
+                None => content_type = Some(ct),
+                Some(first) => ensure!(
+                    *first == ct,
+                    "{what}: Content-Type {ct}, the file itself is sent as {first}"
+                ),
+            }
+        }
+    }
     Ok(())
 }
 
@@ -295,8 +427,11 @@ async fn nginx_serves_the_panel_with_strict_headers_and_proxies_a_save() -> Resu
                 .client
                 .execute_async(
                     r#"const done = arguments[arguments.length - 1];
-                    const loaded = performance.getEntriesByType('navigation')
-                        .concat(performance.getEntriesByType('resource')).map(e => e.name);
+                    const entries = performance.getEntriesByType('navigation')
+                        .concat(performance.getEntriesByType('resource'));
+                    const loaded = entries.map(e => e.name);
+                    // Bytes as they came over the wire (the body before decoding).
+                    const encoded = entries.map(e => [new URL(e.name).pathname, e.encodedBodySize]);
                     const get = async (url) => {
                         const r = await fetch(url, { cache: 'no-store' });
                         const headers = {};
@@ -307,6 +442,7 @@ async fn nginx_serves_the_panel_with_strict_headers_and_proxies_a_save() -> Resu
                     (async () => ({
                         origin: location.origin,
                         loaded,
+                        encoded,
                         meta: document.querySelector('meta[http-equiv="Content-Security-Policy"]').content,
                         page: await get(location.href),
                         assets: [
@@ -373,6 +509,7 @@ async fn nginx_serves_the_panel_with_strict_headers_and_proxies_a_save() -> Resu
                 loaded.iter().any(|u| u.ends_with(".wasm")),
                 "no wasm among the loaded resources: {loaded:?}"
             );
+            check_browser_got_precompressed(&seen["encoded"])?;
             let foreign: Vec<_> = loaded
                 .iter()
                 .filter(|u| !u.starts_with(&format!("{origin}/")))
