@@ -215,8 +215,8 @@ fn loaded_files() -> Result<Vec<(String, String, &'static str)>> {
 
 /// What Chromium loaded through nginx is the build's pre-compressed copies, byte for byte:
 /// `encoded` is `[[path, encodedBodySize], …]` of the page's navigation and resources; the page
-/// and a wasm module at least. Chromium asks for Brotli only over HTTPS, and these tests serve
-/// plain http on loopback: so it gets the `.gz` copies here (the HTTP checks cover `.br`).
+/// and a wasm module at least. Chromium asks for Brotli on loopback although it is plain http
+/// (browsers have asked for it over HTTPS only; the HTTP checks cover the `.gz` copies too).
 fn check_browser_got_precompressed(encoded: &Value) -> Result<()> {
     let mut checked = Vec::new();
     for e in encoded.as_array().into_iter().flatten() {
@@ -230,7 +230,7 @@ fn check_browser_got_precompressed(encoded: &Value) -> Result<()> {
         };
         let (br, gz) = precompressed(name)?;
         ensure!(
-            got == gz.len() as u64,
+            got == br.len() as u64,
             "Chromium received {got} bytes for {path}; dist/{name}.gz has {}, .br {}",
             gz.len(),
             br.len()
