@@ -276,6 +276,14 @@ pub struct Answer {
     pub body: String,
 }
 
+/// An HTTP answer with its body as the bytes that came over the connection (no content
+/// decoding: a gzip or Brotli body stays compressed), for counting what a server sends.
+pub struct RawAnswer {
+    pub status: u16,
+    pub headers: BTreeMap<String, String>,
+    pub body: Vec<u8>,
+}
+
 /// One plain HTTP request (no browser, no proxy) on a worker thread, with `headers`; any status
 /// is an answer.
 pub async fn request(
@@ -284,13 +292,28 @@ pub async fn request(
     headers: &[(&str, String)],
     body: Option<String>,
 ) -> Result<Answer> {
+    let raw = request_raw(method, url, headers, body).await?;
+    Ok(Answer {
+        status: raw.status,
+        headers: raw.headers,
+        body: String::from_utf8_lossy(&raw.body).into_owned(),
+    })
+}
+
+/// Like [`request`], with the body's bytes as received (the bench's bytes on the wire).
+pub async fn request_raw(
+    method: &str,
+    url: &str,
+    headers: &[(&str, String)],
+    body: Option<String>,
+) -> Result<RawAnswer> {
     let (method, url) = (method.to_owned(), url.to_owned());
     let headers: Vec<(String, String)> = headers
         .iter()
         .map(|(n, v)| ((*n).to_owned(), v.clone()))
         .collect();
     // ureq blocks; keep it off the async workers.
-    tokio::task::spawn_blocking(move || -> Result<Answer> {
+    tokio::task::spawn_blocking(move || -> Result<RawAnswer> {
         let agent: ureq::Agent = ureq::Agent::config_builder()
             .proxy(None)
             // Long enough for a PUT the size of a 50,000-member group through a proxy.
@@ -325,10 +348,10 @@ pub async fn request(
             .limit(64 * 1024 * 1024)
             .read_to_vec()
             .with_context(|| format!("reading the body of {what}"))?;
-        Ok(Answer {
+        Ok(RawAnswer {
             status: resp.status().as_u16(),
             headers,
-            body: String::from_utf8_lossy(&bytes).into_owned(),
+            body: bytes,
         })
     })
     .await
