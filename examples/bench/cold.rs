@@ -115,11 +115,15 @@ fn p90(v: &[f64]) -> f64 {
 }
 
 fn median_p90(v: &[f64]) -> String {
+    let min = v.iter().copied().fold(f64::INFINITY, f64::min);
+    let max = v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     format!(
-        "median {}, p90 {}; {}",
+        "median {}, p90 {} ({}–{}, n={})",
         ms(median(v)),
         ms(p90(v)),
-        spread(v)
+        ms(min),
+        ms(max),
+        v.len()
     )
 }
 
@@ -267,8 +271,9 @@ async fn click_once(p: &Panel) -> Result<(f64, f64, String, usize)> {
     } else {
         let bytes: f64 = after.iter().map(|f| f.encoded).sum();
         format!(
-            "{} files, {} B: {}",
+            "{} file{}, {} B: {}",
             after.len(),
+            if after.len() == 1 { "" } else { "s" },
             thousands(bytes as usize),
             after
                 .iter()
