@@ -1,7 +1,7 @@
 //! End-to-end harness: each test gets its own sandbox (random key) and its own Chromium, and
 //! talks to the panel through [`Panel`], which finds controls by role and accessible name and
 //! waits with bounded polling. Used by the e2e tests (tests/e2e) and the bench
-//! (examples/bench.rs).
+//! (examples/bench/).
 
 pub mod a11y;
 pub mod api;
@@ -119,6 +119,20 @@ pub struct Panel {
 }
 
 impl Panel {
+    /// A panel in a browser the caller started (`client`, e.g. a fresh profile per load, as
+    /// the bench's first visits need) on `sandbox`'s API, the page at `url` not opened yet;
+    /// screenshots are named after `shots`.
+    pub fn on(client: Client, sandbox: &Sandbox, url: &str, shots: &str) -> Self {
+        Self {
+            client,
+            url: url.to_owned(),
+            key: sandbox.key.clone(),
+            api: Api::new(sandbox.api_base(), sandbox.key.clone()),
+            control: Control::new(sandbox.origin.clone()),
+            shots: shots.to_owned(),
+        }
+    }
+
     /// Presses each of `keys` where the keyboard focus is, down then up, as a user would
     /// (WebDriver key actions: sending keys to an element refuses a focused `div`).
     pub async fn press_keys(&self, keys: &[char]) -> Result<()> {

@@ -8,7 +8,13 @@
 //! [--profile DIR] [--update-doc docs/performance.md] [--strict] [--only PARTS]`; needs dist/ and
 //! SCIM_SANDBOX_BIN (or target/debug/scim-sandbox), as the e2e tests do. `--strict` fails (exit
 //! 1, after the table) when any number is over its target, for a nightly run. `--only` runs some
-//! parts, e.g. `--only person,cross` (parts: size, cold, groups, etag, person, cross).
+//! parts, e.g. `--only person,cross` (parts: size, bytes, wire, cold2, cold, click, groups, etag,
+//! person, cross); with `--update-doc` a partial run writes its own table below the full one.
+//!
+//! Issue 15's parts are in modules: `bytes.rs` (size: dist/ with gzip -9 and Brotli; bytes:
+//! what a first visit fetches before panel-ready; wire: through deploy/'s nginx and Caddy) and
+//! `cold.rs` (cold2: first visits in a fresh browser each against a bare page; click: the
+//! first click on Load group after one).
 
 #[cfg(target_arch = "wasm32")]
 fn main() {}
@@ -36,7 +42,13 @@ fn main() -> std::process::ExitCode {
 }
 
 #[cfg(not(target_arch = "wasm32"))]
+mod bytes;
+#[cfg(not(target_arch = "wasm32"))]
+mod cold;
+
+#[cfg(not(target_arch = "wasm32"))]
 mod native {
+    use crate::{bytes, cold};
     use std::fmt::Write as _;
     use std::path::{Path, PathBuf};
     use std::sync::{Arc, Mutex};
@@ -53,7 +65,7 @@ mod native {
 
     /// What a step may take before the bench gives up on it (a 50,000-member load on a busy
     /// 2-core machine included).
-    const STEP: Duration = Duration::from_secs(120);
+    pub(crate) const STEP: Duration = Duration::from_secs(120);
     /// Chromium reports exact heap figures only with this flag (else rounded and delayed).
     const PRECISE_MEMORY: &str = "--enable-precise-memory-info";
     /// Runs before the page's scripts. Keeps the wasm instance's exports (its linear memory)
@@ -73,7 +85,9 @@ mod native {
     /// back to every member.
     const FILTER_KEYS: &str = "mar";
     /// The parts `--only` can pick, in the order the table shows them.
-    const PARTS: &[&str] = &["size", "cold", "groups", "etag", "person", "cross"];
+    const PARTS: &[&str] = &[
+        "size", "bytes", "wire", "cold2", "cold", "click", "groups", "etag", "person", "cross",
+    ];
     /// The person of `--member-groups` (sandbox/README.md), in 50 of its 500 groups.
     const BENCH_PERSON: &str = "bench.person@blobsrus.co";
     /// The person of `--many-groups` (sandbox/README.md), in N+1 groups.
@@ -130,7 +144,9 @@ mod native {
                         bail!("--only: unknown part {bad:?} (parts: {})", PARTS.join(", "));
                     }
                 }
-                other => bail!("unknown argument {other:?} (see the top of examples/bench.rs)"),
+                other => {
+                    bail!("unknown argument {other:?} (see the top of examples/bench/main.rs)")
+                }
             }
         }
         ensure!(
@@ -141,7 +157,7 @@ mod native {
     }
 
     /// One row of the table.
-    struct Row {
+    pub(crate) struct Row {
         what: String,
         result: String,
         target: String,
@@ -149,7 +165,7 @@ mod native {
         ok: Option<bool>,
     }
 
-    fn row(what: impl Into<String>, result: impl Into<String>) -> Row {
+    pub(crate) fn row(what: impl Into<String>, result: impl Into<String>) -> Row {
         Row {
             what: what.into(),
             result: result.into(),
@@ -158,7 +174,12 @@ mod native {
         }
     }
 
-    fn judged(what: impl Into<String>, result: impl Into<String>, target: &str, ok: bool) -> Row {
+    pub(crate) fn judged(
+        what: impl Into<String>,
+        result: impl Into<String>,
+        target: &str,
+        ok: bool,
+    ) -> Row {
         Row {
             what: what.into(),
             result: result.into(),
@@ -167,7 +188,7 @@ mod native {
         }
     }
 
-    fn median(v: &[f64]) -> f64 {
+    pub(crate) fn median(v: &[f64]) -> f64 {
         let mut s = v.to_vec();
         s.sort_by(f64::total_cmp);
         match s.len() {
@@ -177,13 +198,13 @@ mod native {
         }
     }
 
-    fn spread(v: &[f64]) -> String {
+    pub(crate) fn spread(v: &[f64]) -> String {
         let min = v.iter().copied().fold(f64::INFINITY, f64::min);
         let max = v.iter().copied().fold(f64::NEG_INFINITY, f64::max);
         format!("{} ({}–{}, n={})", ms(median(v)), ms(min), ms(max), v.len())
     }
 
-    fn ms(v: f64) -> String {
+    pub(crate) fn ms(v: f64) -> String {
         if v >= 100.0 {
             format!("{v:.0} ms")
         } else {
@@ -195,7 +216,7 @@ mod native {
         format!("{:.1} MB", bytes / 1e6)
     }
 
-    fn thousands(n: usize) -> String {
+    pub(crate) fn thousands(n: usize) -> String {
         let s = n.to_string();
         let mut out = String::new();
         for (i, c) in s.chars().enumerate() {
@@ -212,10 +233,23 @@ mod native {
         procs::preflight()?;
         let mut rows = Vec::new();
         if args.wants("size") {
-            rows.extend(dist_rows()?);
+            rows.extend(bytes::dist_rows()?);
+        }
+        if args.wants("bytes") {
+            eprintln!("bench: bytes fetched before panel ready on a first visit…");
+            rows.extend(bytes::first_screen().await?);
+        }
+        if args.wants("wire") {
+            rows.extend(bytes::wire().await?);
+        }
+        if args.wants("cold2") {
+            rows.extend(cold::versus_bare(args.loads).await?);
         }
         if args.wants("cold") {
             rows.extend(cold_start(args.loads).await?);
+        }
+        if args.wants("click") {
+            rows.extend(cold::first_click(args.reps).await?);
         }
         if args.wants("groups") {
             for &n in &args.sizes {
@@ -234,10 +268,10 @@ mod native {
             eprintln!("bench: the review of a change across 50 groups…");
             rows.extend(cross_review(args.reps).await?);
         }
-        let table = render(&rows, &machine()?);
+        let table = render(&rows, &machine(&args)?);
         println!("{table}");
         if let Some(doc) = &args.update_doc {
-            update_doc(doc, &table)?;
+            update_doc(doc, &table, &args.only)?;
             eprintln!("bench: wrote the table into {}", doc.display());
         }
         let over: Vec<&str> = rows
@@ -250,70 +284,6 @@ mod native {
             "--strict: over target: {}",
             over.join("; ")
         );
-        Ok(())
-    }
-
-    /// Each file of dist/ raw and gzipped (`gzip -9`, as scripts/build counts), and the totals.
-    fn dist_rows() -> Result<Vec<Row>> {
-        let dist = procs::dist_dir();
-        let mut files = Vec::new();
-        collect_files(&dist, &mut files)?;
-        files.sort();
-        let mut rows = Vec::new();
-        let (mut raw_all, mut gz_all, mut raw_app, mut gz_app) = (0, 0, 0, 0);
-        for f in &files {
-            let raw = std::fs::metadata(f)?.len() as usize;
-            let out = std::process::Command::new("gzip")
-                .args(["-9", "-c"])
-                .arg(f)
-                .output()
-                .context("running gzip")?;
-            ensure!(out.status.success(), "gzip failed on {}", f.display());
-            let gz = out.stdout.len();
-            let name = f.strip_prefix(&dist).unwrap_or(f).display().to_string();
-            // The app is what a browser loads (the favicon too); the guide and the servers'
-            // header files are not.
-            let app = [".html", ".js", ".wasm", ".css", ".svg"]
-                .iter()
-                .any(|ext| name.ends_with(ext));
-            if app {
-                raw_app += raw;
-                gz_app += gz;
-            }
-            raw_all += raw;
-            gz_all += gz;
-            let note = if app {
-                ""
-            } else {
-                " (not loaded by the panel)"
-            };
-            rows.push(row(
-                format!("dist/{name}{note}"),
-                format!("{} B raw, {} B gz", thousands(raw), thousands(gz)),
-            ));
-        }
-        rows.push(row(
-            "dist/ the app (html, js, wasm, css)",
-            format!("{} B raw, {} B gz", thousands(raw_app), thousands(gz_app)),
-        ));
-        rows.push(judged(
-            "dist/ all files",
-            format!("{} B raw, {} B gz", thousands(raw_all), thousands(gz_all)),
-            "≤100,000 B gz",
-            gz_all <= 100_000,
-        ));
-        Ok(rows)
-    }
-
-    fn collect_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
-        for entry in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
-            let entry = entry?;
-            if entry.file_type()?.is_dir() {
-                collect_files(&entry.path(), out)?;
-            } else {
-                out.push(entry.path());
-            }
-        }
         Ok(())
     }
 
@@ -341,8 +311,9 @@ mod native {
         }
     }
 
-    /// Navigation start → `panel-ready`, over `loads` fresh loads with the HTTP cache off (a
-    /// first visit), then as many with it on (a return visit).
+    /// Navigation start → `panel-ready`, over `loads` loads in one browser with the HTTP cache
+    /// off, then as many with it on: return visits either way, since the browser keeps its
+    /// compiled code and connections (a first visit is `cold2`, [`cold::versus_bare`]).
     async fn cold_start(loads: usize) -> Result<Vec<Row>> {
         session("bench-cold-start", &[], move |p, rows| async move {
             cdp(&p.client, "Network.enable", json!({})).await?;
@@ -363,14 +334,14 @@ mod native {
                     }
                 }
                 if cached {
-                    push(&rows, row("return visit (HTTP cache): navigation → panel ready", spread(&ready)));
+                    push(&rows, row("return visit (browser reused, HTTP cache on): navigation → panel ready", spread(&ready)));
                     push(&rows, row("frame floor: a mark → next paint, no work (in every after-paint time)", spread(&frame_floor(&p).await?)));
                 } else {
                     let m = median(&ready);
                     push(
                         &rows,
                         judged(
-                            "cold start (no cache): navigation → panel ready",
+                            "return visit (browser reused, HTTP cache off): navigation → panel ready",
                             spread(&ready),
                             "median ≤100 ms",
                             m <= 100.0,
@@ -1079,7 +1050,7 @@ mod native {
     }
 
     /// CPU, cores, memory, OS and browser.
-    fn machine() -> Result<String> {
+    fn machine(args: &Args) -> Result<String> {
         let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
         let model = cpuinfo
             .lines()
@@ -1115,11 +1086,17 @@ mod native {
         Ok(format!(
             "Machine: {model}, {cores} cores available, {:.1} GiB RAM, {os}; load average at the end {}\n\
              Browser: {}, headless (--headless=new), {PRECISE_MEMORY}; {}\n\
-             Network: loopback (sandbox on 127.0.0.1, release build, serving dist/ uncompressed)",
+             Network: loopback (sandbox on 127.0.0.1, release build, serving dist/ uncompressed{})\n{}",
             mem_kb / 1024.0 / 1024.0,
             load.join(" "),
             version(procs::CHROMIUM),
             version(procs::CHROMEDRIVER),
+            if args.wants("wire") {
+                "; the wire rows through Debian's nginx and Caddy running deploy/'s configs, over http"
+            } else {
+                ""
+            },
+            bytes::compression_note(),
         ))
     }
 
@@ -1170,16 +1147,92 @@ mod native {
     }
 
     /// Replaces what lies between the bench markers in `doc` with `table` (as a code block).
-    fn update_doc(doc: &Path, table: &str) -> Result<()> {
-        const START: &str = "<!-- bench:start -->";
-        const END: &str = "<!-- bench:end -->";
+    /// A partial run (`--only`) writes between markers of its own, `<!-- bench:only=PARTS:start
+    /// -->` … `:end -->`, added after the full table when missing, with the commit it measured;
+    /// a full run replaces the full table and removes the partial ones (it holds their rows).
+    fn update_doc(doc: &Path, table: &str, only: &[String]) -> Result<()> {
         let text =
             std::fs::read_to_string(doc).with_context(|| format!("reading {}", doc.display()))?;
-        let (Some(a), Some(b)) = (text.find(START), text.find(END)) else {
-            bail!("{} has no {START} … {END} block", doc.display());
+        let new = if only.is_empty() {
+            let mut text = replace_block(
+                &text,
+                "<!-- bench:start -->",
+                "<!-- bench:end -->",
+                table,
+                None,
+            )?;
+            while let Some(a) = text.find("<!-- bench:only=") {
+                let end = text[a..]
+                    .find(":end -->")
+                    .map(|e| a + e + ":end -->".len())
+                    .context("a bench:only block has no end marker")?;
+                let end = end + text[end..].len() - text[end..].trim_start_matches('\n').len();
+                text.replace_range(a..end, "");
+            }
+            text
+        } else {
+            let mut parts: Vec<&str> = only.iter().map(String::as_str).collect();
+            parts.sort_unstable();
+            parts.dedup();
+            let key = parts.join(",");
+            let start = format!("<!-- bench:only={key}:start -->");
+            let end = format!("<!-- bench:only={key}:end -->");
+            let text = if text.contains(&start) {
+                text
+            } else {
+                const FULL_END: &str = "<!-- bench:end -->";
+                let at = text
+                    .find(FULL_END)
+                    .with_context(|| format!("{} has no {FULL_END} marker", doc.display()))?
+                    + FULL_END.len();
+                format!("{}\n\n{start}\n{end}{}", &text[..at], &text[at..])
+            };
+            let note = format!(
+                "Partial run: `scripts/bench --only {}` at commit {}.\n\n",
+                only.join(","),
+                commit()
+            );
+            replace_block(&text, &start, &end, table, Some(&note))?
         };
-        ensure!(a < b, "{START} comes after {END} in {}", doc.display());
-        let new = format!("{}{START}\n```\n{table}\n```\n{}", &text[..a], &text[b..]);
         std::fs::write(doc, new).with_context(|| format!("writing {}", doc.display()))
+    }
+
+    /// `text` with what lies between `start` and `end` replaced by `note` and `table` as a code
+    /// block.
+    fn replace_block(
+        text: &str,
+        start: &str,
+        end: &str,
+        table: &str,
+        note: Option<&str>,
+    ) -> Result<String> {
+        let (Some(a), Some(b)) = (text.find(start), text.find(end)) else {
+            bail!("no {start} … {end} block");
+        };
+        ensure!(a < b, "{start} comes after {end}");
+        Ok(format!(
+            "{}{start}\n{}```\n{table}\n```\n{}",
+            &text[..a],
+            note.unwrap_or_default(),
+            &text[b..]
+        ))
+    }
+
+    /// The commit measured (short hash, "+ changes" when the tree differs from it).
+    fn commit() -> String {
+        let git = |args: &[&str]| {
+            std::process::Command::new("git")
+                .args(args)
+                .current_dir(procs::workspace_root())
+                .output()
+                .ok()
+                .filter(|o| o.status.success())
+                .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+        };
+        let hash = git(&["rev-parse", "--short", "HEAD"]).unwrap_or_else(|| "unknown".into());
+        match git(&["status", "--porcelain", "--untracked-files=no"]) {
+            Some(s) if !s.is_empty() => format!("{hash} (with uncommitted changes)"),
+            _ => hash,
+        }
     }
 }
