@@ -3,24 +3,20 @@
 //! page: the top bar, then the connect card while not connected, then the screen the route
 //! names at full width.
 
-use crate::browser::focus::focus_when_shown;
+mod screens;
+
 use crate::browser::{focus, router, storage};
-use crate::components::cross_run::CrossRunPanel;
 use crate::components::notice::{NoticeArea, WaitStatus};
 use crate::core::base_url::ScimBase;
 use crate::core::route::Route;
 use crate::core::validation::isolate;
-use crate::pages::activity::ActivityPage;
 use crate::pages::connect::{connection_bar, ConnectPanel};
-use crate::pages::group::edit::GroupEditor;
-use crate::pages::groups::list::GroupsPage;
-use crate::pages::people::PeoplePage;
 use crate::state::connection::ConnectForm;
-use crate::state::load::load_group;
 use crate::state::notice::Notice;
 use crate::state::session::Session;
 use crate::state::{provide_app_state, AppState};
 use leptos::prelude::*;
+use screens::Screens;
 
 /// The product's name, in the header and the tab's title.
 const PRODUCT: &str = "Omni group membership";
@@ -35,8 +31,8 @@ pub fn App() -> impl IntoView {
     provide_app_state(state);
     let form = ConnectForm::new(state.session);
     listen_to_the_window(state);
-    land_after_connect(state);
     name_the_tab(state);
+    let screens = load_screens(state);
     // A memo: the screen is rebuilt only when this flips, so a key refused in the middle of a
     // review leaves the review (and its Back) where it was.
     let screen_shown = Memo::new(move |_| {
@@ -58,24 +54,12 @@ pub fn App() -> impl IntoView {
             <div class="load-notice">
                 <NoticeArea notice=state.load_notice />
             </div>
-            {move || screen_shown.get().then(|| view! {
-                // A change across groups runs on whatever screen the admin goes to, and a
-                // reload in its middle is offered back on any screen.
-                <CrossRunPanel />
-                {move || match state.route.get() {
-                    Route::Groups => view! { <GroupsPage /> }.into_any(),
-                    Route::Group(id) => view! { <GroupEditor route_id=id /> }.into_any(),
-                    Route::Activity => view! { <ActivityPage /> }.into_any(),
-                    Route::People => view! { <PeoplePage user_id=None /> }.into_any(),
-                    Route::Person(id) => view! { <PeoplePage user_id=Some(id) /> }.into_any(),
-                }}
-            })}
+            {move || screen_shown.get().then(|| move || screens.get().map(|s| (s.view)(state)))}
         </main>
     }
 }
 
-/// The route follows the hash, and opens the group it names; unsaved edits are kept when the
-/// page goes, and closing the tab with unsaved changes asks first; Escape closes panels.
+/// The route follows the hash; Escape closes panels.
 fn listen_to_the_window(state: AppState) {
     let _hash = window_event_listener(leptos::ev::hashchange, move |_| {
         // A hash the panel set itself comes back here later: the same route is no change.
@@ -84,112 +68,37 @@ fn listen_to_the_window(state: AppState) {
             state.route.set(now);
         }
     });
-    // Open the group the route names, when it is not the one in the editor already. What the
-    // previous screen's load said goes with it, once the screen or the server really changed.
-    Effect::new(move |before: Option<(Route, Option<ScimBase>)>| {
-        let route = state.route.get();
-        let server = state.session.connected.get();
-        let connected = server.is_some();
-        let now = (route.clone(), server);
-        if before.as_ref() != Some(&now) {
-            let next = state
-                .notice_after_route
-                .try_update_value(Option::take)
-                .flatten();
-            state.load_notice.set(next);
-            state.load_failed.set(None);
-        }
-        if let Route::Group(id) = route {
-            let shown = state
-                .draft
-                .with_untracked(|d| d.as_ref().map(|d| d.id().to_string()));
-            if shown.as_deref() != Some(id.as_str()) && connected {
-                load_group(state, id);
-            }
-        }
-        now
-    });
     focus::escape_closes_panels();
-    // Unsaved edits go to session storage once edits pause, and at once when the page goes
-    // (below) or another group is loaded, so a reload loses nothing.
-    state.keep_draft_when_edits_pause();
-    // Mobile browsers and the back/forward cache may skip beforeunload; pagehide still comes.
-    let _hide = window_event_listener(leptos::ev::pagehide, move |_| state.keep_draft_now());
-    let _unload = window_event_listener(leptos::ev::beforeunload, move |ev| {
-        // Before the page goes (a reload too): the edit still waiting to be written.
-        state.keep_draft_now();
-        // A change across groups in the middle of its run asks too (a reload would offer to
-        // resume it, but closing the tab leaves the rest undone).
-        if state.dirty.get_untracked() || untrack(|| state.cross.is_running()) {
-            ev.prevent_default();
-            ev.set_return_value("There are unsaved changes.");
-        }
-    });
 }
 
-/// After a Connect (not a connection restored at start), the panel goes where the admin's
-/// work is: the group the link names, else the group with unsaved changes, else Groups; the
-/// focus goes there too (the card with the Connect button is gone). Any connection reads back
-/// the Activity this tab kept for its server.
-fn land_after_connect(state: AppState) {
-    Effect::new(move |was: Option<bool>| {
-        let now = state.session.connected.with(Option::is_some);
-        // Activity kept in the tab for this server (a restored connection too).
-        if now {
-            state.load_activity();
+/// The screens behind the connect card, started once they are had: at once in an unsplit
+/// build; with the `split` feature, fetched right after the first screen is painted (so no
+/// click waits for them), and told at the top when they cannot be fetched.
+fn load_screens(state: AppState) -> RwSignal<Option<Screens>> {
+    let screens = RwSignal::new(None::<Screens>);
+    let connected_at_start = state.session.connected.with_untracked(Option::is_some);
+    let started = move |got: Result<Screens, screens::SplitError>| {
+        match got {
+        Ok(s) => {
+            (s.start)(state, connected_at_start);
+            screens.set(Some(s));
         }
-        if was == Some(false) && now {
-            let (in_editor, unsaved) = state.draft.with_untracked(|d| {
-                let id = d.as_ref().map(|d| d.id().to_string());
-                let unsaved = id.clone().filter(|_| state.dirty.get_untracked());
-                (id, unsaved)
-            });
-            let here = state.route.get_untracked();
-            let next = here.clone().after_connect(unsaved.as_deref());
-            if next != here {
-                router::navigate(&next);
-            }
-            match next {
-                Route::Group(id) if in_editor.as_deref() == Some(id.as_str()) => {
-                    focus_when_shown("editor-heading")
-                }
-                // A group still to be read takes the focus once it is (state/load.rs).
-                Route::Group(_) => {}
-                _ => focus_when_shown("group-id"),
-            }
-        }
-        now
+        Err(_) => state.load_notice.set(Some(Notice::Error(
+            "Part of the panel could not be loaded. Check the network connection, then reload the page.".to_string(),
+        ))),
+    }
+    };
+    #[cfg(not(feature = "split"))]
+    started(screens::screens());
+    // After the frame that paints the first screen.
+    #[cfg(feature = "split")]
+    request_animation_frame(move || {
+        set_timeout(
+            move || leptos::task::spawn_local(async move { started(screens::screens().await) }),
+            std::time::Duration::ZERO,
+        )
     });
-    state
-        .session
-        .on_other_server(move |from, to| close_foreign_group(state, from, to));
-}
-
-/// Connected to another server: the open group's members, version and changes belong to the
-/// server it was read from, so it closes (a Save would otherwise send them to this one). Its
-/// unsaved changes stay kept in this tab, offered back when that group is opened again.
-fn close_foreign_group(state: AppState, from: &ScimBase, to: &ScimBase) {
-    let open = state.draft.with_untracked(Option::is_some);
-    if open {
-        state.keep_draft_now();
-        state.restorable.set(None);
-        state.draft.set(None);
-    }
-    // The route too, at once: a link to a group of the old server is not opened on this one.
-    if state.route.get_untracked() != Route::Groups {
-        state.route.set(Route::Groups);
-        router::navigate(&Route::Groups);
-    }
-    if open {
-        // Said by the route's effect once it has cleared the previous screen's notice (the
-        // server changes just after this hook, and that clears it).
-        let said = format!(
-            "Connected to {to}. The group open before was read from {from}, so it was closed; its unsaved changes are kept in this tab."
-        );
-        state
-            .notice_after_route
-            .set_value(Some(Notice::Progress(said)));
-    }
+    screens
 }
 
 /// The tab's title names the screen (and the group or step), so tabs and history are told
