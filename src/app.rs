@@ -54,7 +54,7 @@ pub fn App() -> impl IntoView {
             <div class="load-notice">
                 <NoticeArea notice=state.load_notice />
             </div>
-            {move || screen_shown.get().then(|| move || screens.get().map(|s| (s.view)(state)))}
+            {move || screen_shown.get().then_some(move || screens.get().map(|s| (s.view)(state)))}
         </main>
     }
 }

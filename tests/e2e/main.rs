@@ -22,4 +22,5 @@ mod offboarding;
 mod omni_facts;
 mod people;
 mod rate_limit;
+mod split;
 mod undo;

@@ -1,0 +1,80 @@
+//! The split build (issue 15): the first screen is one module and the screens behind the
+//! connect card another, fetched after the first paint. A first visit gets the connect card
+//! from the first module alone; a chunk that cannot be fetched is said, and the connection
+//! still works; once it can be fetched, the screens come back.
+use anyhow::{ensure, Context, Result};
+use e2e_harness::cdp::cdp;
+use e2e_harness::{eventually, is_connected, run};
+use serde_json::json;
+
+const CHUNK: &str = "screens-";
+const FAILED: &str = "Part of the panel could not be loaded";
+
+/// The wasm files this page fetched, by name.
+async fn wasm_fetched(p: &e2e_harness::Panel) -> Result<Vec<String>> {
+    let names = p
+        .js("return performance.getEntriesByType('resource')\
+               .map(e => new URL(e.name).pathname.split('/').pop())\
+               .filter(n => n.endsWith('.wasm'));")
+        .await?;
+    serde_json::from_value(names).context("reading the fetched wasm files")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_screens_are_a_chunk_and_a_chunk_not_fetched_is_said() -> Result<()> {
+    run("split", |p| async move {
+        // The build scripts/test makes is split: two wasm files, the chunk fetched once.
+        let fetched = eventually("the screens' chunk to be fetched", || async {
+            let names = wasm_fetched(&p).await.map_err(|e| e.to_string())?;
+            if names.iter().filter(|n| n.starts_with(CHUNK)).count() == 1 && names.len() == 2 {
+                Ok(names)
+            } else {
+                Err(format!("wasm fetched: {names:?}"))
+            }
+        })
+        .await?;
+        ensure!(
+            fetched.iter().any(|n| n.ends_with("_bg.wasm")),
+            "the first screen's module is not among {fetched:?}"
+        );
+
+        // A chunk the network refuses: the connect card works, the failure is said.
+        cdp(&p.client, "Network.enable", json!({})).await?;
+        cdp(
+            &p.client,
+            "Network.setBlockedURLs",
+            json!({ "urls": [format!("*{CHUNK}*.wasm")] }),
+        )
+        .await?;
+        cdp(
+            &p.client,
+            "Network.setCacheDisabled",
+            json!({ "cacheDisabled": true }),
+        )
+        .await?;
+        p.reload().await?;
+        let said = p.alert_containing(FAILED).await?;
+        ensure!(
+            said.contains("reload the page"),
+            "the failure does not say what to do: {said:?}"
+        );
+        p.connect_with(&p.key.clone()).await?;
+        p.status_where("Connected", is_connected).await?;
+        ensure!(
+            !p.is_shown("textbox", "input", "Group ID").await?,
+            "the Groups screen is shown though its code was never fetched"
+        );
+        p.screenshot_showing("chunk-blocked", FAILED).await?;
+
+        // The network is back: a reload brings the screens, still connected (key in the tab).
+        cdp(&p.client, "Network.setBlockedURLs", json!({ "urls": [] })).await?;
+        p.reload().await?;
+        p.textbox("Group ID").await?;
+        ensure!(
+            !p.alerts().await?.iter().any(|a| a.contains(FAILED)),
+            "the failure is still said after a reload that fetched the chunk"
+        );
+        Ok(())
+    })
+    .await
+}
