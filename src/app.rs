@@ -17,6 +17,12 @@ use crate::state::session::Session;
 use crate::state::{provide_app_state, AppState};
 use leptos::prelude::*;
 use screens::Screens;
+#[cfg(feature = "split")]
+use std::time::Duration;
+
+/// Said when the screens' chunk could not be fetched (a reload fetches it again).
+const FAILED_TO_LOAD: &str =
+    "Part of the panel could not be loaded. Check the network connection, then reload the page.";
 
 /// The product's name, in the header and the tab's title.
 const PRODUCT: &str = "Omni group membership";
@@ -32,7 +38,7 @@ pub fn App() -> impl IntoView {
     let form = ConnectForm::new(state.session);
     listen_to_the_window(state);
     name_the_tab(state);
-    let screens = load_screens(state);
+    let screens = load_screens(state, form);
     // A memo: the screen is rebuilt only when this flips, so a key refused in the middle of a
     // review leaves the review (and its Back) where it was.
     let screen_shown = Memo::new(move |_| {
@@ -74,29 +80,32 @@ fn listen_to_the_window(state: AppState) {
 /// The screens behind the connect card, started once they are had: at once in an unsplit
 /// build; with the `split` feature, fetched right after the first screen is painted (so no
 /// click waits for them), and told at the top when they cannot be fetched.
-fn load_screens(state: AppState) -> RwSignal<Option<Screens>> {
+fn load_screens(state: AppState, form: ConnectForm) -> RwSignal<Option<Screens>> {
     let screens = RwSignal::new(None::<Screens>);
     let connected_at_start = state.session.connected.with_untracked(Option::is_some);
-    let started = move |got: Result<Screens, screens::SplitError>| {
-        match got {
+    let started = move |got: Result<Screens, screens::SplitError>| match got {
         Ok(s) => {
             (s.start)(state, connected_at_start);
+            form.check_ready(Some(s.check));
             screens.set(Some(s));
         }
-        Err(_) => state.load_notice.set(Some(Notice::Error(
-            "Part of the panel could not be loaded. Check the network connection, then reload the page.".to_string(),
-        ))),
-    }
+        Err(_) => {
+            form.check_ready(None);
+            state
+                .load_notice
+                .set(Some(Notice::Error(FAILED_TO_LOAD.to_string())));
+        }
     };
     #[cfg(not(feature = "split"))]
     started(screens::screens());
-    // After the frame that paints the first screen.
+    // After the frame that paints the first screen, and after the `panel-ready` mark set in
+    // a task queued from that frame (main.rs asks for its frame after this one: hence the
+    // second task), so the first screen never waits on the chunk's fetch.
     #[cfg(feature = "split")]
     request_animation_frame(move || {
-        set_timeout(
-            move || leptos::task::spawn_local(async move { started(screens::screens().await) }),
-            std::time::Duration::ZERO,
-        )
+        let fetch =
+            move || leptos::task::spawn_local(async move { started(screens::screens().await) });
+        set_timeout(move || set_timeout(fetch, Duration::ZERO), Duration::ZERO)
     });
     screens
 }

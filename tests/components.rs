@@ -819,3 +819,65 @@ async fn find_user_is_a_combobox_and_enter_adds_only_a_chosen_user() {
     root.remove_event_listener_with_callback("keydown", listener.as_ref().unchecked_ref())
         .expect("unlisten");
 }
+
+/// Answers Connect's check at once, as a server that speaks SCIM would (the real check is the
+/// screens' HTTP client, which these tests have no server for; e2e tests drive it).
+fn check_answers_ok(
+    _: ScimBase,
+    _: omni_scim_panel::core::secret::ApiKey,
+) -> std::pin::Pin<
+    Box<
+        dyn std::future::Future<
+            Output = Result<
+                omni_scim_panel::core::server_features::ServerFeatures,
+                omni_scim_panel::core::error::ApiError,
+            >,
+        >,
+    >,
+> {
+    Box::pin(async { Ok(Default::default()) })
+}
+
+/// A Connect pressed before the screens' chunk (which brings Connect's check) has arrived
+/// waits for it and then connects; if the chunk cannot be fetched, it says so and stops.
+#[wasm_bindgen_test]
+async fn connect_before_the_screens_arrive_waits_for_them() {
+    use omni_scim_panel::state::connection::ConnectForm;
+    use omni_scim_panel::state::notice::Notice;
+    let owner = Owner::new();
+    owner.set();
+    for arrives in [true, false] {
+        let session = Session::new(None);
+        let form = ConnectForm::new(session);
+        form.type_base("/api/scim/v2".to_string());
+        form.type_key("omni-test-key-waiting".to_string());
+        form.connect();
+        leptos::task::tick().await;
+        assert!(form.busy.get_untracked(), "Connect waits for the check");
+        assert!(session.connected.get_untracked().is_none());
+        form.check_ready(arrives.then_some(check_answers_ok as _));
+        leptos::task::tick().await;
+        leptos::task::tick().await;
+        assert!(
+            !form.busy.get_untracked(),
+            "the wait ends (chunk arrived: {arrives})"
+        );
+        if arrives {
+            assert!(
+                session.connected.get_untracked().is_some(),
+                "connected once it came"
+            );
+        } else {
+            assert!(session.connected.get_untracked().is_none());
+            let said = match form.notice.get_untracked() {
+                Some(Notice::Error(text)) => text,
+                other => panic!("no error said: {other:?}"),
+            };
+            assert!(said.contains("could not be loaded"), "{said}");
+        }
+    }
+    // The key Connect kept: no other test starts with it.
+    if let Some(s) = web_sys::window().and_then(|w| w.session_storage().ok().flatten()) {
+        let _ = s.clear();
+    }
+}

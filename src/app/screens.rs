@@ -4,18 +4,25 @@
 //! painted, so a first visit fetches and compiles only the connect card and the top bar first.
 
 use crate::browser::focus::focus_when_shown;
+use crate::browser::http::ScimClient;
 use crate::browser::router;
 use crate::components::cross_run::CrossRunPanel;
 use crate::core::base_url::ScimBase;
+use crate::core::error::ApiError;
 use crate::core::route::Route;
+use crate::core::secret::ApiKey;
+use crate::core::server_features::ServerFeatures;
 use crate::pages::activity::ActivityPage;
 use crate::pages::group::edit::GroupEditor;
 use crate::pages::groups::list::GroupsPage;
 use crate::pages::people::PeoplePage;
+use crate::state::connection::Check;
 use crate::state::load::load_group;
 use crate::state::notice::Notice;
 use crate::state::AppState;
 use leptos::prelude::*;
+use std::future::Future;
+use std::pin::Pin;
 
 /// What the chunk gives the root: plain function pointers, so they cross the chunk's boundary
 /// and live in a signal.
@@ -27,6 +34,8 @@ pub struct Screens {
     pub start: fn(AppState, bool),
     /// The screen the route names, with the run panel above it.
     pub view: fn(AppState) -> AnyView,
+    /// Connect's request (the HTTP client and the SCIM parsing come with it).
+    pub check: Check,
 }
 
 /// The chunk's one entry point (a split point with the `split` feature: then it is `async` and
@@ -37,7 +46,7 @@ pub struct Screens {
 )]
 #[allow(improper_ctypes_definitions)]
 pub fn screens() -> Result<Screens, SplitError> {
-    Ok(Screens { start, view })
+    Ok(Screens { start, view, check })
 }
 
 /// Why the chunk could not be had (only with the `split` feature: a network error).
@@ -49,6 +58,18 @@ impl From<leptos::wasm_split::SplitLoaderError> for SplitError {
     fn from(_: leptos::wasm_split::SplitLoaderError) -> Self {
         SplitError
     }
+}
+
+fn check(
+    base: ScimBase,
+    key: ApiKey,
+) -> Pin<Box<dyn Future<Output = Result<ServerFeatures, ApiError>>>> {
+    Box::pin(async move {
+        let client = ScimClient::new(base, key);
+        client.check_connection().await?;
+        // Once per connection: what the server supports (ETags, PATCH, filters).
+        Ok(client.server_features().await)
+    })
 }
 
 fn start(state: AppState, connected_at_start: bool) {

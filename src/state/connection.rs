@@ -4,14 +4,35 @@
 
 use super::notice::Notice;
 use super::session::Session;
-use crate::browser::{config, focus::focus_soon, http::ScimClient, idle, storage};
+use crate::browser::{config, focus::focus_soon, idle, storage};
 use crate::core::base_url::ScimBase;
 use crate::core::connect_check::{keeps_stored_key, ConnectField};
+use crate::core::error::ApiError;
 use crate::core::idle::forgotten_notice;
 use crate::core::secret::ApiKey;
+use crate::core::server_features::ServerFeatures;
 use crate::core::validation::{Issue, Severity};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use std::future::Future;
+use std::pin::Pin;
+
+/// What Connect asks of the server: a SCIM answer at the base URL with the key, then what the
+/// server supports. The screens' chunk gives it (src/app/screens.rs), so the first screen
+/// carries no HTTP client; a Connect pressed before the chunk has arrived waits for it.
+pub type Check =
+    fn(ScimBase, ApiKey) -> Pin<Box<dyn Future<Output = Result<ServerFeatures, ApiError>>>>;
+
+/// Said when the chunk with [`Check`] could not be fetched.
+const NO_CHECK: &str = "Could not connect: part of the panel could not be loaded. Check the network connection, then reload the page.";
+
+/// Whether [`Check`] is here yet.
+#[derive(Clone, Copy)]
+enum CheckState {
+    Loading,
+    Ready(Check),
+    Failed,
+}
 
 /// Said at the key field when a later request's 401 disconnected the session.
 const REFUSED_LATER: &str = "Not connected: the server refused the key (401). Enter a current organization API key and press Connect.";
@@ -39,6 +60,9 @@ pub struct ConnectForm {
     pub key_issues: RwSignal<Vec<Issue>>,
     /// "Change connection" opened the fields again while connected.
     pub changing: RwSignal<bool>,
+    check: StoredValue<CheckState>,
+    /// A Connect pressed before [`Check`] arrived: run when it does.
+    waiting: StoredValue<Option<(ScimBase, ApiKey, bool)>>,
 }
 
 impl ConnectForm {
@@ -56,6 +80,8 @@ impl ConnectForm {
             base_refused: RwSignal::new(Vec::new()),
             key_issues: RwSignal::new(Vec::new()),
             changing: RwSignal::new(false),
+            check: StoredValue::new(CheckState::Loading),
+            waiting: StoredValue::new(None),
         };
         form.say_when_refused();
         form.forget_when_idle();
@@ -204,14 +230,38 @@ impl ConnectForm {
         self.busy.set(true);
         self.notice
             .set(Some(Notice::Progress(format!("Connecting to {base}…"))));
+        match self.check.get_value() {
+            CheckState::Ready(check) => self.run_check(check, base, key, typed_now),
+            CheckState::Loading => self.waiting.set_value(Some((base, key, typed_now))),
+            CheckState::Failed => self.no_check(),
+        }
+    }
+
+    /// The screens' chunk arrived with `check` (`None`: it could not be fetched); a Connect
+    /// waiting for it goes on.
+    pub fn check_ready(&self, check: Option<Check>) {
+        let state = check.map_or(CheckState::Failed, CheckState::Ready);
+        self.check.set_value(state);
+        let Some((base, key, typed_now)) = self.waiting.try_update_value(Option::take).flatten()
+        else {
+            return;
+        };
+        match check {
+            Some(check) => self.run_check(check, base, key, typed_now),
+            None => self.no_check(),
+        }
+    }
+
+    fn no_check(&self) {
+        self.busy.set(false);
+        self.notice.set(Some(Notice::Error(NO_CHECK.into())));
+    }
+
+    fn run_check(&self, check: Check, base: ScimBase, key: ApiKey, typed_now: bool) {
         let form = *self;
         spawn_local(async move {
-            let client = ScimClient::new(base.clone(), key);
-            let result = client.check_connection().await;
-            match result {
-                Ok(()) => {
-                    // Once per connection: what the server supports (ETags, PATCH, filters).
-                    let features = client.server_features().await;
+            match check(base.clone(), key).await {
+                Ok(features) => {
                     form.busy.set(false);
                     form.session.reset(Some(base.clone()));
                     form.session.features.set(features);

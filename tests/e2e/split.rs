@@ -1,10 +1,10 @@
 //! The split build (issue 15): the first screen is one module and the screens behind the
-//! connect card another, fetched after the first paint. A first visit gets the connect card
-//! from the first module alone; a chunk that cannot be fetched is said, and the connection
-//! still works; once it can be fetched, the screens come back.
+//! connect card another (with Connect's request), fetched after the first paint. A first visit
+//! gets the connect card from the first module alone; a chunk that cannot be fetched is said,
+//! and so is a Connect that needs it; once it can be fetched, a reload brings everything back.
 use anyhow::{ensure, Context, Result};
 use e2e_harness::cdp::cdp;
-use e2e_harness::{eventually, is_connected, run};
+use e2e_harness::{eventually, run};
 use serde_json::json;
 
 const CHUNK: &str = "screens-";
@@ -38,7 +38,8 @@ async fn the_screens_are_a_chunk_and_a_chunk_not_fetched_is_said() -> Result<()>
             "the first screen's module is not among {fetched:?}"
         );
 
-        // A chunk the network refuses: the connect card works, the failure is said.
+        // A chunk the network refuses: the connect card is there, the failure is said, and
+        // Connect (whose request is in the chunk) says why it cannot connect.
         cdp(&p.client, "Network.enable", json!({})).await?;
         cdp(
             &p.client,
@@ -59,16 +60,22 @@ async fn the_screens_are_a_chunk_and_a_chunk_not_fetched_is_said() -> Result<()>
             "the failure does not say what to do: {said:?}"
         );
         p.connect_with(&p.key.clone()).await?;
-        p.status_where("Connected", is_connected).await?;
+        p.alert_containing("Could not connect: part of the panel could not be loaded")
+            .await?;
+        ensure!(
+            p.is_enabled("Connect").await?,
+            "Connect stays busy after the chunk it waited for failed"
+        );
         ensure!(
             !p.is_shown("textbox", "input", "Group ID").await?,
             "the Groups screen is shown though its code was never fetched"
         );
         p.screenshot_showing("chunk-blocked", FAILED).await?;
 
-        // The network is back: a reload brings the screens, still connected (key in the tab).
+        // The network is back: a reload fetches the chunk, and Connect connects.
         cdp(&p.client, "Network.setBlockedURLs", json!({ "urls": [] })).await?;
         p.reload().await?;
+        p.connect().await?;
         p.textbox("Group ID").await?;
         ensure!(
             !p.alerts().await?.iter().any(|a| a.contains(FAILED)),
