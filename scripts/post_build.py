@@ -203,6 +203,19 @@ def release(out, work):
             tags[0],
         )
         html = html.replace(tags[0], fixed)
+    if loader is not None:
+        # The glue imports the split loader: without a hint the browser learns of it only once
+        # the glue has arrived, a round trip more before the first screen can start.
+        glue_link = re.search(
+            r"<link\b[^>]*href=[\"']?%s[\"' >][^>]*>" % re.escape(prefix + names["glue"]), html
+        )
+        if not glue_link:
+            fail("index.html has no link to the glue to put the split loader's beside")
+        hint = (
+            f'<link crossorigin href="{prefix}{names["loader"]}" '
+            f'integrity="{integrity(files[names["loader"]])}" rel=modulepreload>'
+        )
+        html = html[: glue_link.end()] + hint + html[glue_link.end() :]
     write(index, html.encode("utf-8"))
 
     sizes = ", ".join(f"{n} {len(d):,} B" for n, d in files.items())

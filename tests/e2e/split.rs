@@ -10,22 +10,24 @@ use serde_json::json;
 const CHUNK: &str = "screens-";
 const FAILED: &str = "Part of the panel could not be loaded";
 
-/// The wasm files this page fetched, by name.
-async fn wasm_fetched(p: &e2e_harness::Panel) -> Result<Vec<String>> {
+/// The files this page fetched whose names end with `ext`, by name, once per fetch.
+async fn fetched(p: &e2e_harness::Panel, ext: &str) -> Result<Vec<String>> {
     let names = p
-        .js("return performance.getEntriesByType('resource')\
+        .js(&format!(
+            "return performance.getEntriesByType('resource')\
                .map(e => new URL(e.name).pathname.split('/').pop())\
-               .filter(n => n.endsWith('.wasm'));")
+               .filter(n => n.endsWith('{ext}'));"
+        ))
         .await?;
-    serde_json::from_value(names).context("reading the fetched wasm files")
+    serde_json::from_value(names).context("reading the fetched files")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_screens_are_a_chunk_and_a_chunk_not_fetched_is_said() -> Result<()> {
     run("split", |p| async move {
         // The build scripts/test makes is split: two wasm files, the chunk fetched once.
-        let fetched = eventually("the screens' chunk to be fetched", || async {
-            let names = wasm_fetched(&p).await.map_err(|e| e.to_string())?;
+        let wasm = eventually("the screens' chunk to be fetched", || async {
+            let names = fetched(&p, ".wasm").await.map_err(|e| e.to_string())?;
             if names.iter().filter(|n| n.starts_with(CHUNK)).count() == 1 && names.len() == 2 {
                 Ok(names)
             } else {
@@ -34,8 +36,21 @@ async fn the_screens_are_a_chunk_and_a_chunk_not_fetched_is_said() -> Result<()>
         })
         .await?;
         ensure!(
-            fetched.iter().any(|n| n.ends_with("_bg.wasm")),
-            "the first screen's module is not among {fetched:?}"
+            wasm.iter().any(|n| n.ends_with("_bg.wasm")),
+            "the first screen's module is not among {wasm:?}"
+        );
+        // The split loader is hinted (modulepreload) and fetched once, not again on import.
+        let hinted = p
+            .js("return !!document.querySelector('link[rel=modulepreload][href*=\"/split-\"]');")
+            .await?;
+        ensure!(
+            hinted == json!(true),
+            "index.html does not hint the split loader"
+        );
+        let js = fetched(&p, ".js").await?;
+        ensure!(
+            js.iter().filter(|n| n.starts_with("split-")).count() == 1,
+            "the split loader was not fetched exactly once: {js:?}"
         );
 
         // A chunk the network refuses: the connect card is there, the failure is said, and
