@@ -1,7 +1,7 @@
 //! The panel's root: creates the app's state and provides it, listens to the window (route,
-//! leaving the page, Escape), names the tab, lands on Groups after a Connect, and lays out the
-//! page: the top bar, then the connect card while not connected, then the screen the route
-//! names at full width.
+//! Escape), names the tab, and lays out the page: the top bar, then the connect card while not
+//! connected, then the screen the route names at full width, from the screens (app/screens.rs:
+//! a chunk of its own in the split build, with what else only they need).
 
 mod screens;
 
