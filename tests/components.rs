@@ -874,6 +874,15 @@ async fn connect_before_the_screens_arrive_waits_for_them() {
                 other => panic!("no error said: {other:?}"),
             };
             assert!(said.contains("could not be loaded"), "{said}");
+            // The key typed was never checked: not kept for a reload to take as a connection.
+            let kept = web_sys::window()
+                .and_then(|w| w.session_storage().ok().flatten())
+                .map(|s| storage_values(&s))
+                .unwrap_or_default();
+            assert!(
+                !kept.iter().any(|v| v.contains("omni-test-key-waiting")),
+                "the unchecked key is still kept: {kept:?}"
+            );
         }
     }
     // The key Connect kept: no other test starts with it.

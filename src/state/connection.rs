@@ -230,31 +230,35 @@ impl ConnectForm {
         self.busy.set(true);
         self.notice
             .set(Some(Notice::Progress(format!("Connecting to {base}…"))));
-        match self.check.get_value() {
-            CheckState::Ready(check) => self.run_check(check, base, key, typed_now),
-            CheckState::Loading => self.waiting.set_value(Some((base, key, typed_now))),
-            CheckState::Failed => self.no_check(),
-        }
+        self.ask(base, key, typed_now);
     }
 
     /// The screens' chunk arrived with `check` (`None`: it could not be fetched); a Connect
     /// waiting for it goes on.
     pub fn check_ready(&self, check: Option<Check>) {
-        let state = check.map_or(CheckState::Failed, CheckState::Ready);
-        self.check.set_value(state);
-        let Some((base, key, typed_now)) = self.waiting.try_update_value(Option::take).flatten()
-        else {
-            return;
-        };
-        match check {
-            Some(check) => self.run_check(check, base, key, typed_now),
-            None => self.no_check(),
+        self.check
+            .set_value(check.map_or(CheckState::Failed, CheckState::Ready));
+        if let Some((base, key, typed_now)) = self.waiting.try_update_value(Option::take).flatten()
+        {
+            self.ask(base, key, typed_now);
         }
     }
 
-    fn no_check(&self) {
-        self.busy.set(false);
-        self.notice.set(Some(Notice::Error(NO_CHECK.into())));
+    /// Connect's request, once [`Check`] is here.
+    fn ask(&self, base: ScimBase, key: ApiKey, typed_now: bool) {
+        match self.check.get_value() {
+            CheckState::Ready(check) => self.run_check(check, base, key, typed_now),
+            CheckState::Loading => self.waiting.set_value(Some((base, key, typed_now))),
+            CheckState::Failed => {
+                // A key never checked is not kept: a reload would take it for a connection.
+                if typed_now {
+                    storage::forget_key();
+                    self.key_stored.set(false);
+                }
+                self.busy.set(false);
+                self.notice.set(Some(Notice::Error(NO_CHECK.into())));
+            }
+        }
     }
 
     fn run_check(&self, check: Check, base: ScimBase, key: ApiKey, typed_now: bool) {

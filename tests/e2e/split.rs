@@ -87,9 +87,15 @@ async fn the_screens_are_a_chunk_and_a_chunk_not_fetched_is_said() -> Result<()>
         );
         p.screenshot_showing("chunk-blocked", FAILED).await?;
 
-        // The network is back: a reload fetches the chunk, and Connect connects.
+        // The network is back: a reload fetches the chunk. The key was never checked, so it was
+        // not kept: the connect card is back, and Connect connects.
         cdp(&p.client, "Network.setBlockedURLs", json!({ "urls": [] })).await?;
         p.reload().await?;
+        ensure!(
+            p.is_shown("textbox", "input", "SCIM base URL").await?
+                && !p.is_shown("button", "button", "Change connection").await?,
+            "after a Connect that could not check the key, a reload shows the panel connected"
+        );
         p.connect().await?;
         p.textbox("Group ID").await?;
         ensure!(
